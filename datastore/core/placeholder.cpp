@@ -1,0 +1,1 @@
+#include "common/logging_p.h"
