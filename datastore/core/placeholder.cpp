@@ -1,1 +1,0 @@
-#include "common/logging_p.h"
