@@ -138,6 +138,9 @@ struct ModelSchema
     QList<AuthRule> authRules;
     QString createdAtField;      // "createdAt"; empty when timestamps disable it
     QString updatedAtField;      // "updatedAt"
+    // The join model the transformer generates for a @manyToMany relation
+    // (not declared in the SDL; location is that of the first @manyToMany).
+    bool isJoinModel = false;
     SourceLocation location;
 
     const FieldSchema *field(QStringView name) const;
