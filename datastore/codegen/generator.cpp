@@ -99,10 +99,10 @@ QString valueCppType(const FieldType &type)
 }
 
 // The member's type: the value type, in std::optional unless the field is non-null.
-QString memberCppType(const FieldType &type)
+QString memberCppType(const FieldType &type, bool optional)
 {
     const QString value = valueCppType(type);
-    return type.isRequired ? value : u"std::optional<"_s + value + u'>';
+    return optional ? u"std::optional<"_s + value + u'>' : value;
 }
 
 // A C++ expression for a @default value, or empty when it cannot be expressed.
@@ -181,9 +181,14 @@ struct FieldInfo
     QString upper;       // "Title"
     QString cppType;     // member type
     QString valueType;   // QueryField type
+    // Held in std::optional: nullable fields, and the createdAt/updatedAt
+    // timestamps, which a record has only once the server has set them.
+    bool optional = false;
+    // Left out of toVariantMap() while unset, so that a create never sends them.
+    bool omitWhenUnset = false;
 };
 
-QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields)
+QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields, const ModelSchema *model)
 {
     QList<FieldInfo> out;
     for (const FieldSchema &f : fields) {
@@ -194,7 +199,11 @@ QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields)
         info.accessor = memberName(f.name);
         info.member = u"m_"_s + f.name;
         info.upper = capitalized(f.name);
-        info.cppType = memberCppType(f.type);
+        const bool timestamp = model
+            && (f.name == model->createdAtField || f.name == model->updatedAtField);
+        info.optional = !f.type.isRequired || f.isReadOnly || timestamp;
+        info.omitWhenUnset = info.optional && (f.isReadOnly || timestamp);
+        info.cppType = memberCppType(f.type, info.optional);
         info.valueType = valueCppType(f.type);
         out.append(info);
     }
@@ -236,7 +245,7 @@ QString knownKeysList(const QList<FieldSchema> &fields)
 void writeClassDeclaration(Writer &h, const QString &className, const QList<FieldSchema> &fields,
                            bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields);
+    const QList<FieldInfo> infos = fieldInfos(fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -296,7 +305,7 @@ void writeClassDeclaration(Writer &h, const QString &className, const QList<Fiel
 void writeClassDefinition(Writer &c, const QString &className, const QList<FieldSchema> &fields,
                           bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields);
+    const QList<FieldInfo> infos = fieldInfos(fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -324,8 +333,7 @@ void writeClassDefinition(Writer &c, const QString &className, const QList<Field
 
     c << u"QVariantMap "_s << className << u"::toVariantMap() const\n{\n    QVariantMap map;\n"_s;
     for (const FieldInfo &f : infos) {
-        const bool optional = !f.schema->type.isRequired;
-        if (f.schema->isReadOnly && optional) {
+        if (f.omitWhenUnset) {
             c << u"    if ("_s << f.member << u")\n    "_s;
         }
         c << u"    map.insert(u\""_s << f.schema->name << u"\"_s, ds::codec::toVariant("_s << f.member

@@ -52,6 +52,12 @@ DATASTORE_EXPORT QVariant toVariant(const QDate &v);       // AWSDate: "2024-05-
 DATASTORE_EXPORT QVariant toVariant(const QDateTime &v);   // AWSDateTime: "2024-05-06T10:00:00.000Z"
 DATASTORE_EXPORT QVariant toVariant(const QJsonValue &v);  // AWSJSON: compact JSON text
 
+// The templates refer to each other (lists of optionals of lists...), so they
+// are all declared before any is defined.
+template<typename T> QVariant toVariant(const std::optional<T> &v);
+template<typename T> QVariant toVariant(const QList<T> &list);
+template<typename T> bool fromVariant(const QVariant &v, QList<T> &out, QString *what);
+
 template<GeneratedEnum E>
 QVariant toVariant(E v) { return QString(EnumTraits<E>::name(v)); }
 
