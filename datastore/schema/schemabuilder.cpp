@@ -423,14 +423,12 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
     readPrimaryKey(m, def);
     readIndexes(m, def);
 
-    // Timestamps: declared ones become read-only, missing ones are added.
+    // Timestamps: missing ones are added, read-only. Declared ones stay
+    // writable: the transformer puts them in the create/update inputs
+    // (CreateUserInput.createdAt), and the server fills them only when unset.
     for (const QString *name : {&m.createdAtField, &m.updatedAtField}) {
         if (name->isEmpty())
             continue;
-        for (FieldSchema &f : m.fields) {
-            if (f.name == *name)
-                f.isReadOnly = true;
-        }
         if (!m.hasField(*name)) {
             FieldType t;
             t.kind = FieldType::Kind::Scalar;

@@ -65,8 +65,9 @@ struct FieldSchema
 {
     QString name;
     FieldType type;
-    // Set by the server, never sent in create/update input: the implicit or
-    // declared createdAt/updatedAt timestamp fields, and relation fields.
+    // Set by the server, never sent in create/update input: the implicit
+    // createdAt/updatedAt timestamp fields, and relation fields. (Declared
+    // timestamp fields are writable; the server fills them when unset.)
     bool isReadOnly = false;
     // Not declared in schema.graphql; added as the transformer adds it
     // (createdAt, updatedAt, owner fields, implicit relation keys).
