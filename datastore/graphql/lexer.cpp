@@ -303,6 +303,7 @@ void Lexer::checkStringLength(qsizetype start, qsizetype pos)
 void Lexer::scanString(qsizetype pos)
 {
     m_string.clear();
+    const qsizetype contentStart = pos + 1;
     qsizetype p = pos + 1;
     qsizetype chunk = p;
     bool escaped = false;
@@ -323,11 +324,13 @@ void Lexer::scanString(qsizetype pos)
         return v;
     };
     for (;;) {
-        if (p >= m_size)
+        if (p >= m_size) {
+            checkStringLength(contentStart, p);
             fail(m_token.loc, u"unterminated string"_s);
+        }
         const uchar c = uchar(m_data[p]);
         if (c == '"') {
-            checkStringLength(pos, p);
+            checkStringLength(contentStart, p);
             if (escaped)
                 flush(p);
             else
@@ -348,7 +351,7 @@ void Lexer::scanString(qsizetype pos)
             continue;
         }
         // An escape sequence.
-        checkStringLength(pos, p);
+        checkStringLength(contentStart, p);
         flush(p);
         escaped = true;
         const qsizetype esc = p;
@@ -434,6 +437,7 @@ void Lexer::scanString(qsizetype pos)
 
 void Lexer::scanBlockString(qsizetype pos)
 {
+    const qsizetype contentStart = pos + 3;
     qsizetype p = pos + 3;
     qsizetype chunk = p;
     QString raw;
@@ -443,7 +447,7 @@ void Lexer::scanBlockString(qsizetype pos)
             fail(m_token.loc, u"unterminated block string"_s);
         const uchar c = uchar(m_data[p]);
         if (c == '"' && p + 2 < m_size && m_data[p + 1] == '"' && m_data[p + 2] == '"') {
-            checkStringLength(pos, p);
+            checkStringLength(contentStart, p);
             if (escaped)
                 raw += QString::fromUtf8(m_data + chunk, p - chunk);
             else
@@ -453,7 +457,7 @@ void Lexer::scanBlockString(qsizetype pos)
         }
         if (c == '\\' && p + 3 < m_size && m_data[p + 1] == '"' && m_data[p + 2] == '"'
             && m_data[p + 3] == '"') {
-            checkStringLength(pos, p);
+            checkStringLength(contentStart, p);
             raw += QString::fromUtf8(m_data + chunk, p - chunk);
             raw += u"\"\"\""_s;
             escaped = true;
@@ -471,8 +475,7 @@ void Lexer::scanBlockString(qsizetype pos)
             decodeUtf8(p, &len);
             p += len;
         }
-        if (((p - pos) & 0xFFFF) == 0)
-            checkStringLength(pos, p);
+        checkStringLength(contentStart, p);
     }
     m_string = blockStringValue(raw);
     m_token.kind = Tok::BlockString;
