@@ -1,0 +1,2 @@
+// The DataStore facade lands here (offline-store issue).
+#include <datastore/result.h>

@@ -1,0 +1,2 @@
+// placeholder until the predicate engine lands
+#include "predicate/sql.h"

@@ -1,0 +1,2 @@
+// placeholder until storage lands
+#include <QtSql/QSqlDatabase>

@@ -1,0 +1,161 @@
+// ds::Storage: the local SQLite store of one DataStore (QtSql, WAL).
+//
+// Threading: a Storage is created, used and destroyed on ONE thread (the
+// DataStore's worker thread); it owns a uniquely named QSqlDatabase
+// connection that never leaves that thread. Nothing here is thread-safe.
+//
+// Layout (see docs/storage.md): one table per model, named after the model,
+// with one typed column per stored field (see predicate/sql.h for the column
+// types) plus the sync metadata columns _version, _lastChangedAt, _deleted;
+// an index for every @index (with its sort keys) and the @primaryKey; an
+// outbox table (pending mutations, FIFO); a sync-metadata table per model
+// (lastSync, lastFullSync, sync predicate, resume token); PRAGMA user_version
+// plus one migration step per version; the schema version of every model
+// table, so that additive schema changes migrate in place.
+//
+// Every write is one transaction, or joins the transaction opened with
+// transaction(): a local save or delete writes the row and its outbox entry
+// together, merging with the entries already queued for the same record
+// (PROTOCOL.md section 6.5).
+#pragma once
+
+#include <datastore/error.h>
+#include <datastore/modelschema.h>
+#include <datastore/predicate.h>
+#include <datastore/result.h>
+
+#include <QJsonObject>
+#include <QString>
+#include <QVariantMap>
+
+#include <functional>
+
+namespace ds {
+
+// A stored record: its fields in wire form plus its sync metadata.
+struct Record
+{
+    QVariantMap fields;
+    std::optional<int> version;           // _version; nullopt until synced
+    std::optional<qint64> lastChangedAt;  // _lastChangedAt (ms)
+    bool deleted = false;                 // _deleted (tombstone kept for sync)
+};
+
+enum class MutationType { Create, Update, Delete };
+
+// One pending mutation of the outbox.
+struct OutboxEntry
+{
+    enum class State { Pending, InFlight, Failed };
+
+    qint64 id = 0;               // FIFO order
+    QString model;
+    QString recordId;            // the primary key, serialized (see Storage::keyOf)
+    MutationType type = MutationType::Create;
+    // Create: the whole record; Update: the changed fields plus the primary
+    // key (a patch); Delete: the primary key.
+    QVariantMap data;
+    QJsonObject condition;       // AppSync condition JSON; empty for none
+    std::optional<int> version;  // _version known when the change was made
+    qint64 createdAt = 0;        // ms since epoch
+    State state = State::Pending;
+    int attempts = 0;
+    QString lastError;
+};
+
+struct SortKey
+{
+    QString field;
+    bool descending = false;
+};
+
+struct QueryOptions
+{
+    Predicate predicate;        // all() by default
+    QList<SortKey> sort;        // empty: primary key ascending
+    int limit = -1;             // -1: no limit
+    int offset = 0;             // page * limit
+    bool includeDeleted = false;
+};
+
+// What one local write did, for observers.
+struct Change
+{
+    enum class Type { Created, Updated, Deleted };
+    QString model;
+    Type type = Type::Created;
+    QVariantMap element;        // the record after the change (before, for Deleted)
+};
+
+struct SyncMetadata
+{
+    QString model;
+    std::optional<qint64> lastSync;       // server startedAt of the last completed sync
+    std::optional<qint64> lastFullSync;
+    QString syncPredicate;                // the sync expression the rows were synced under (text)
+    QString resumeToken;                  // nextToken of an interrupted base sync
+    std::optional<qint64> resumeStartedAt;
+};
+
+class Storage
+{
+public:
+    explicit Storage(const Schema &schema);
+    ~Storage();
+    Storage(const Storage &) = delete;
+    Storage &operator=(const Storage &) = delete;
+
+    // Opens (creating or migrating) the database at path; ":memory:" works.
+    // A locked, read-only, corrupt or newer-schema file is an error naming
+    // the file and the cause.
+    Result<void> open(const QString &path);
+    void close();
+    bool isOpen() const;
+
+    // Runs body inside one transaction; writes inside it don't open their own.
+    // A body that returns an error rolls everything back. Nested calls use
+    // savepoints, so one failed write can be undone alone.
+    Result<void> transaction(const std::function<Result<void>()> &body);
+
+    // Validates the record against the model (unknown field, wrong type,
+    // missing required field, malformed id: a Validation error naming model
+    // and field), checks `condition` against the current local record, then
+    // inserts or updates the row and queues the outbox entry, in one transaction.
+    Result<Change> save(const ModelSchema &model, const QVariantMap &record,
+                        const Predicate &condition = Predicate::all());
+    // Deletes one record by primary key (the key's field values).
+    Result<Change> remove(const ModelSchema &model, const QVariantMap &key,
+                          const Predicate &condition = Predicate::all());
+    Result<QList<Change>> removeWhere(const ModelSchema &model, const Predicate &predicate);
+
+    Result<QList<QVariantMap>> query(const ModelSchema &model, const QueryOptions &options) const;
+    Result<qint64> count(const ModelSchema &model, const Predicate &predicate) const;
+    Result<std::optional<Record>> get(const ModelSchema &model, const QVariantMap &key) const;
+
+    // Deletes every row, the outbox and the sync metadata.
+    Result<void> clear();
+
+    // ---- for the sync engine ----------------------------------------------
+    Result<QList<OutboxEntry>> outbox() const;
+    Result<qint64> pendingMutationCount() const;
+    Result<std::optional<OutboxEntry>> peekOutbox() const;
+    Result<void> removeOutboxEntry(qint64 id);
+    Result<void> updateOutboxEntry(const OutboxEntry &entry);
+    Result<SyncMetadata> syncMetadata(const QString &model) const;
+    Result<void> setSyncMetadata(const SyncMetadata &metadata);
+
+    // The serialized primary key of a record: the id, or the key fields
+    // joined as Amplify does ("a#b").
+    static QString keyOf(const ModelSchema &model, const QVariantMap &record);
+
+    const Schema &schema() const { return m_schema; }
+    QString connectionName() const { return m_connection; }
+
+private:
+    class Private;
+    const Schema &m_schema;
+    QString m_connection;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace ds
