@@ -1,6 +1,7 @@
 #include "graphql/lexer_p.h"
 
 #include <climits>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
@@ -80,6 +81,7 @@ SourceLocation Lexer::locationOf(qsizetype pos)
 void Lexer::newline(qsizetype nextLineStart)
 {
     ++m_line;
+    m_continuations = 0;
     m_lineStart = m_colPos = nextLineStart;
     m_col = 1;
 }
@@ -124,6 +126,7 @@ char32_t Lexer::decodeUtf8(qsizetype pos, int *len)
         }
         cp = (cp << 6) | char32_t(b & 0x3F);
     }
+    m_continuations += n - 1;
     *len = n;
     return cp;
 }
@@ -186,7 +189,8 @@ void Lexer::next()
         failAt(m_pos, u"document has more than %1 tokens"_s.arg(m_limits.maxTokens));
     const qsizetype p = m_pos;
     m_token.start = p;
-    m_token.loc = locationOf(p);
+    // Every byte before p on this line has been scanned: no need to count.
+    m_token.loc = SourceLocation{m_line, int(p - m_lineStart - m_continuations + 1)};
     if (p >= m_size) {
         m_token.kind = Tok::End;
         m_token.end = p;
@@ -224,8 +228,10 @@ void Lexer::next()
     default:
         if (isNameStart(c)) {
             qsizetype q = p + 1;
+            uint h = c;
             while (q < m_size && isNameContinue(uchar(m_data[q])))
-                ++q;
+                h = h * 31 + uchar(m_data[q++]);
+            m_nameHash = h;
             m_token.kind = Tok::Name;
             m_pos = m_token.end = q;
             return;
@@ -490,11 +496,17 @@ bool Lexer::textIs(const char *keyword) const
 QString Lexer::name()
 {
     const QByteArrayView t = text();
-    uint h = 0;
-    for (char c : t)
-        h = h * 31 + uchar(c);
+    uint h = m_nameHash;
+    if (m_token.kind != Tok::Name) {   // numbers
+        h = 0;
+        for (char c : t)
+            h = h * 31 + uchar(c);
+    }
     NameSlot &slot = m_names[h & (NameCacheSize - 1)];
-    if (slot.bytes != t) {
+    bool same = slot.bytes.size() == t.size();
+    for (qsizetype i = 0; same && i < t.size(); ++i)
+        same = slot.bytes.data()[i] == t.data()[i];
+    if (!same) {
         slot.bytes = t;
         slot.name = QString::fromLatin1(t);
     }

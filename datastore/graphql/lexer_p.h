@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <cstring>
 
 namespace ds::graphql::detail {
 
@@ -61,6 +62,12 @@ public:
 
     // The token's text (names, numbers): bytes of the document.
     QByteArrayView text() const { return m_src.sliced(m_token.start, m_token.end - m_token.start); }
+    template<qsizetype N>
+    bool textIs(const char (&keyword)[N]) const
+    {
+        return m_token.kind == Tok::Name && m_token.end - m_token.start == N - 1
+            && std::memcmp(m_data + m_token.start, keyword, N - 1) == 0;
+    }
     bool textIs(const char *keyword) const;
     // A name as a QString, shared between equal names of the document.
     QString name();
@@ -97,6 +104,10 @@ private:
 
     int m_line = 1;
     qsizetype m_lineStart = 0;
+    // UTF-8 continuation bytes scanned on the current line, so that a token's
+    // column is (offset - lineStart - continuations + 1) without a rescan.
+    qsizetype m_continuations = 0;
+    uint m_nameHash = 0;
     qsizetype m_colPos = 0;   // cache: column of m_colPos on the current line
     int m_col = 1;
 

@@ -2,6 +2,9 @@
 
 #include "graphql/lexer_p.h"
 
+#include <deque>
+#include <iterator>
+
 using namespace Qt::StringLiterals;
 
 namespace ds::graphql {
@@ -11,6 +14,47 @@ namespace {
 using detail::Lexer;
 using detail::SyntaxError;
 using detail::Tok;
+
+// Reusable buffers for the items of one list (selection set, arguments, ...)
+// per nesting level: items collect here and move into an exactly-sized
+// vector at the end, instead of regrowing each list from empty.
+template<typename T>
+class Scratch
+{
+public:
+    class Lease
+    {
+    public:
+        explicit Lease(Scratch *s) : m_s(s)
+        {
+            if (m_s->m_used == m_s->m_levels.size())
+                m_s->m_levels.emplace_back();
+            m_items = &m_s->m_levels[m_s->m_used++];
+        }
+        ~Lease()
+        {
+            m_items->clear();
+            --m_s->m_used;
+        }
+        Lease(const Lease &) = delete;
+        Lease &operator=(const Lease &) = delete;
+
+        std::vector<T> &items() { return *m_items; }
+        std::vector<T> take()
+        {
+            return std::vector<T>(std::make_move_iterator(m_items->begin()),
+                                  std::make_move_iterator(m_items->end()));
+        }
+
+    private:
+        Scratch *m_s;
+        std::vector<T> *m_items;
+    };
+
+private:
+    std::deque<std::vector<T>> m_levels;   // deque: references stay valid
+    size_t m_used = 0;
+};
 
 class Parser
 {
@@ -28,7 +72,8 @@ private:
     // ---- token helpers
     const detail::Token &tok() const { return m_lex.token(); }
     bool at(Tok kind) const { return tok().kind == kind; }
-    bool atKeyword(const char *kw) const { return m_lex.textIs(kw); }
+    template<qsizetype N>
+    bool atKeyword(const char (&kw)[N]) const { return m_lex.textIs(kw); }
     Loc loc() const { return Loc{tok().loc}; }
     void advance() { m_lex.next(); }
     bool skip(Tok kind)
@@ -59,7 +104,8 @@ private:
         advance();
         return n;
     }
-    void expectKeyword(const char *kw, const QString &context = {})
+    template<qsizetype N>
+    void expectKeyword(const char (&kw)[N], const QString &context = {})
     {
         if (!atKeyword(kw))
             unexpected(u"'"_s + QLatin1StringView(kw) + u"'"_s + context);
@@ -109,6 +155,14 @@ private:
     DirectiveDefinition parseDirectiveDefinition(const QString &description, Loc start);
 
     void checkKind(bool executable, Loc start, const QString &what);
+
+    Scratch<Selection> m_selections;
+    Scratch<Argument> m_arguments;
+    Scratch<Directive> m_directives;
+    Scratch<Value> m_values;
+    Scratch<ObjectField> m_objectFields;
+    Scratch<FieldDefinition> m_fieldDefinitions;
+    Scratch<InputValueDefinition> m_inputValues;
 
     Lexer m_lex;
     DocumentKind m_kind;
@@ -245,13 +299,13 @@ QString Parser::parseTypeCondition()
 std::vector<Selection> Parser::parseSelectionSet()
 {
     DepthGuard guard(this);
-    std::vector<Selection> set;
+    Scratch<Selection>::Lease set(&m_selections);
     advance();   // '{'
     if (at(Tok::BraceR))
         unexpected(u"field or fragment (a selection set cannot be empty)"_s);
     while (!skip(Tok::BraceR))
-        set.push_back(parseSelection());
-    return set;
+        set.items().push_back(parseSelection());
+    return set.take();
 }
 
 Selection Parser::parseSelection()
@@ -290,9 +344,9 @@ Selection Parser::parseSelection()
 
 std::vector<Argument> Parser::parseArguments(bool isConst)
 {
-    std::vector<Argument> args;
     if (!skip(Tok::ParenL))
-        return args;
+        return {};
+    Scratch<Argument>::Lease args(&m_arguments);
     if (at(Tok::ParenR))
         unexpected(u"argument name"_s);
     while (!skip(Tok::ParenR)) {
@@ -301,23 +355,25 @@ std::vector<Argument> Parser::parseArguments(bool isConst)
         a.name = expectName(u"argument name"_s);
         expect(Tok::Colon, u" after argument name '"_s + a.name + u"'"_s);
         a.value = parseValue(isConst);
-        args.push_back(std::move(a));
+        args.items().push_back(std::move(a));
     }
-    return args;
+    return args.take();
 }
 
 std::vector<Directive> Parser::parseDirectives(bool isConst)
 {
-    std::vector<Directive> dirs;
+    if (!at(Tok::At))
+        return {};
+    Scratch<Directive>::Lease dirs(&m_directives);
     while (at(Tok::At)) {
         Directive d;
         d.loc = loc();
         advance();
         d.name = expectName(u"directive name after '@'"_s);
         d.arguments = parseArguments(isConst);
-        dirs.push_back(std::move(d));
+        dirs.items().push_back(std::move(d));
     }
-    return dirs;
+    return dirs.take();
 }
 
 Value Parser::parseValue(bool isConst)
@@ -335,7 +391,7 @@ Value Parser::parseValue(bool isConst)
     case Tok::Int:
     case Tok::Float:
         v.kind = at(Tok::Int) ? Value::Kind::Int : Value::Kind::Float;
-        v.text = QString::fromLatin1(m_lex.text());
+        v.text = m_lex.name();
         advance();
         return v;
     case Tok::String:
@@ -361,25 +417,29 @@ Value Parser::parseValue(bool isConst)
         DepthGuard guard(this);
         v.kind = Value::Kind::List;
         advance();
+        Scratch<Value>::Lease items(&m_values);
         while (!skip(Tok::BracketR)) {
             if (at(Tok::End))
                 unexpected(u"']'"_s);
-            v.list.push_back(parseValue(isConst));
+            items.items().push_back(parseValue(isConst));
         }
+        v.list = items.take();
         return v;
     }
     case Tok::BraceL: {
         DepthGuard guard(this);
         v.kind = Value::Kind::Object;
         advance();
+        Scratch<ObjectField>::Lease fields(&m_objectFields);
         while (!skip(Tok::BraceR)) {
             ObjectField f;
             f.loc = loc();
             f.name = expectName(u"object field name or '}'"_s);
             expect(Tok::Colon, u" after object field name '"_s + f.name + u"'"_s);
             f.value = parseValue(isConst);
-            v.fields.push_back(std::move(f));
+            fields.items().push_back(std::move(f));
         }
+        v.fields = fields.take();
         return v;
     }
     default:
@@ -557,7 +617,7 @@ QStringList Parser::parseImplements()
 
 std::vector<FieldDefinition> Parser::parseFieldsDefinition()
 {
-    std::vector<FieldDefinition> fields;
+    Scratch<FieldDefinition>::Lease fields(&m_fieldDefinitions);
     advance();   // '{'
     if (at(Tok::BraceR))
         unexpected(u"field definition"_s);
@@ -572,22 +632,22 @@ std::vector<FieldDefinition> Parser::parseFieldsDefinition()
         expect(Tok::Colon, u" after field name '"_s + f.name + u"'"_s);
         f.type = parseType();
         f.directives = parseDirectives(true);
-        fields.push_back(std::move(f));
+        fields.items().push_back(std::move(f));
     }
-    return fields;
+    return fields.take();
 }
 
 std::vector<InputValueDefinition> Parser::parseInputValueDefinitions(Tok open, Tok close,
                                                                      const QString &what)
 {
     Q_UNUSED(open);
-    std::vector<InputValueDefinition> values;
+    Scratch<InputValueDefinition>::Lease values(&m_inputValues);
     advance();   // open
     if (at(close))
         unexpected(what);
     while (!skip(close))
-        values.push_back(parseInputValueDefinition());
-    return values;
+        values.items().push_back(parseInputValueDefinition());
+    return values.take();
 }
 
 InputValueDefinition Parser::parseInputValueDefinition()
