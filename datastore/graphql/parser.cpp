@@ -60,9 +60,15 @@ class Parser
 {
 public:
     Parser(QByteArrayView utf8, DocumentKind kind, const ParseLimits &limits)
-        : m_lex(utf8, limits), m_kind(kind), m_limits(limits)
+        : m_lex(utf8, limits), m_kind(kind), m_limits(limits),
+          m_maxDepth(qBound(0, limits.maxDepth, HardMaxDepth))
     {
     }
+
+    // The recursion bound whatever ParseLimits says, so that a raised limit
+    // cannot overflow the stack of a secondary thread (the parser, the
+    // printer and the AST's destructors all recurse once per level).
+    static constexpr int HardMaxDepth = 1000;
 
     Document parseDocument();
     Value parseStandaloneValue();
@@ -117,9 +123,8 @@ private:
         Parser *p;
         explicit DepthGuard(Parser *parser) : p(parser)
         {
-            if (++p->m_depth > p->m_limits.maxDepth)
-                p->m_lex.fail(p->tok().loc,
-                              u"nesting deeper than %1 levels"_s.arg(p->m_limits.maxDepth));
+            if (++p->m_depth > p->m_maxDepth)
+                p->m_lex.fail(p->tok().loc, u"nesting deeper than %1 levels"_s.arg(p->m_maxDepth));
         }
         ~DepthGuard() { --p->m_depth; }
         DepthGuard(const DepthGuard &) = delete;
@@ -167,6 +172,7 @@ private:
     Lexer m_lex;
     DocumentKind m_kind;
     const ParseLimits &m_limits;
+    int m_maxDepth;
     int m_depth = 0;
 };
 

@@ -18,6 +18,7 @@ struct ParseLimits
     qsizetype maxStringBytes = 16 * 1024 * 1024;   // one string or block string literal
     qsizetype maxTokens = 4 * 1024 * 1024;
     int maxDepth = 128;   // nesting of selection sets, lists, objects and type wrappers together
+                          // (capped at 1000 whatever the value, to protect the stack)
 };
 
 struct ParseResult

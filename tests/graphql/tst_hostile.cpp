@@ -152,10 +152,13 @@ void tst_Hostile::nestingAtLimit()
 
 void tst_Hostile::deepNestingRaisedLimit()
 {
-    // A caller may raise the limit; 10,000 levels still work without a crash.
+    // A caller may raise the limit, up to the hard cap of 1000 levels that
+    // protects the stack: 10,000 levels still give a clean error.
     ParseLimits limits;
     limits.maxDepth = 20000;
-    const ParseResult r = parse(nested("list", 10000, true), {}, DocumentKind::Any, limits);
+    const ParseResult deep = parse(nested("list", 10000, true), {}, DocumentKind::Any, limits);
+    QCOMPARE(deep.error.message, u"nesting deeper than 1000 levels"_s);
+    const ParseResult r = parse(nested("list", 1000, true), {}, DocumentKind::Any, limits);
     QVERIFY2(r.ok(), qPrintable(r.error.toString()));
     const ParseResult again = parse(print(r.document).toUtf8(), {}, DocumentKind::Any, limits);
     QVERIFY(again.ok());
