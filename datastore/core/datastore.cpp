@@ -1,2 +1,589 @@
-// The DataStore facade lands here (offline-store issue).
-#include <datastore/result.h>
+#include <datastore/datastore.h>
+
+#include "common/logging_p.h"
+#include "core/tuning_p.h"
+#include "core/worker_p.h"
+#include "predicate/evaluate.h"
+
+#include <QThread>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+namespace ds {
+
+namespace {
+
+Error notOpen()
+{
+    return Error(Error::Domain::Storage, u"NotOpen"_s,
+                 u"the data store is not open: call open() first"_s);
+}
+
+Error unknownModel(const QString &model)
+{
+    return Error::validation(u"UnknownModel"_s, u"the schema has no model '"_s + model + u"'"_s);
+}
+
+ChangeEvent toEvent(const ModelSchema &model, const Change &change)
+{
+    ChangeEvent e;
+    e.model = change.model.isEmpty() ? model.name : change.model;
+    switch (change.type) {
+    case Change::Type::Created:
+        e.type = ChangeEvent::Type::Created;
+        break;
+    case Change::Type::Updated:
+        e.type = ChangeEvent::Type::Updated;
+        break;
+    case Change::Type::Deleted:
+        e.type = ChangeEvent::Type::Deleted;
+        break;
+    }
+    e.element = change.element;
+    e.key = Storage::keyOf(model, change.element);
+    return e;
+}
+
+} // namespace
+
+// ---- Worker -------------------------------------------------------------------
+
+Worker::Worker(const Schema &schema) : m_schema(schema) {}
+
+Worker::~Worker() = default;
+
+void Worker::enqueue(std::unique_ptr<Operation> op)
+{
+    QMutexLocker lock(&m_mutex);
+    m_queue.push_back(std::move(op));
+    if (!m_scheduled) {
+        m_scheduled = true;
+        QMetaObject::invokeMethod(this, &Worker::drain, Qt::QueuedConnection);
+    }
+}
+
+void Worker::closeStorage()
+{
+    if (m_storage)
+        m_storage->close();
+    m_storage.reset();
+}
+
+void Worker::drain()
+{
+    std::deque<std::unique_ptr<Operation>> ops;
+    {
+        QMutexLocker lock(&m_mutex);
+        ops.swap(m_queue);
+        m_scheduled = false;
+    }
+    std::vector<std::unique_ptr<Operation>> batch;
+    auto flush = [&] {
+        if (!batch.empty())
+            runBatch(batch);
+        batch.clear();
+    };
+    while (!ops.empty()) {
+        std::unique_ptr<Operation> op = std::move(ops.front());
+        ops.pop_front();
+        if (op->isExclusive()) {
+            flush();
+            batch.push_back(std::move(op));
+            flush();
+            continue;
+        }
+        batch.push_back(std::move(op));
+        if (int(batch.size()) >= tuning::maxOperationsPerTransaction)
+            flush();
+    }
+    flush();
+}
+
+void Worker::runBatch(std::vector<std::unique_ptr<Operation>> &batch)
+{
+    bool anyWrite = false;
+    for (const auto &op : batch)
+        anyWrite = anyWrite || op->isWrite();
+
+    const bool exclusive = batch.size() == 1 && batch.front()->isExclusive();
+    if (exclusive || !m_storage || batch.size() == 1) {
+        // Alone: the operation opens its own transaction where it writes.
+        for (const auto &op : batch)
+            op->run(m_storage.get());
+    } else {
+        const Result<void> committed = m_storage->transaction([&]() -> Result<void> {
+            for (const auto &op : batch)
+                op->run(m_storage.get());
+            return {};
+        });
+        if (!committed) {
+            qCWarning(lcStorage) << "a batch of" << batch.size()
+                                 << "operations failed to commit:" << committed.error().toString();
+            for (const auto &op : batch)
+                op->fail(committed.error());
+        }
+    }
+
+    QList<ChangeEvent> events;
+    for (const auto &op : batch)
+        op->finish(events);
+
+    qint64 pending = 0;
+    bool pendingKnown = false;
+    if (anyWrite && m_storage) {
+        if (const auto count = m_storage->pendingMutationCount()) {
+            pending = *count;
+            pendingKnown = true;
+        }
+    }
+    if (!events.isEmpty() || pendingKnown)
+        Q_EMIT batchCommitted(events, pending, pendingKnown);
+}
+
+// ---- DataStorePrivate -------------------------------------------------------
+
+class DataStorePrivate
+{
+public:
+    DataStorePrivate(DataStore *q, Schema schema) : q(q), schema(std::move(schema)) {}
+
+    template<typename T>
+    QFuture<Result<T>> submit(typename TypedOperation<T>::Body body, bool write,
+                              bool exclusive = false)
+    {
+        auto op = std::make_unique<TypedOperation<T>>(std::move(body), write, exclusive);
+        QFuture<Result<T>> future = op->future();
+        worker->enqueue(std::move(op));
+        return future;
+    }
+
+    // Runs body with the storage and the model, or fails cleanly.
+    template<typename T>
+    QFuture<Result<T>> withModel(const QString &modelName, bool write,
+                                 std::function<Result<T>(Storage &, const ModelSchema &,
+                                                         QList<ChangeEvent> &)> body)
+    {
+        const ModelSchema *model = schema.model(modelName);
+        return submit<T>([model, modelName, body = std::move(body)](
+                             Storage *storage, QList<ChangeEvent> &events) -> Result<T> {
+            if (!model)
+                return unknownModel(modelName);
+            if (!storage)
+                return notOpen();
+            return body(*storage, *model, events);
+        }, write);
+    }
+
+    void onBatchCommitted(const QList<ChangeEvent> &events, qint64 pending, bool pendingKnown)
+    {
+        for (const ChangeEvent &e : events)
+            Q_EMIT q->changed(e);
+        if (pendingKnown && pending != pendingMutations) {
+            pendingMutations = pending;
+            Q_EMIT q->pendingMutationsChanged();
+        }
+    }
+
+    void setError(const Error &error)
+    {
+        lastError = error;
+        Q_EMIT q->errorOccurred(error);
+    }
+
+    DataStore *q;
+    Schema schema;
+    QThread thread;
+    Worker *worker = nullptr;
+    bool open = false;
+    QString path;
+    qint64 pendingMutations = 0;
+    Error lastError;
+};
+
+// ---- DataStore -------------------------------------------------------------------
+
+DataStore::DataStore(Schema schema, QObject *parent)
+    : QObject(parent), d(std::make_unique<DataStorePrivate>(this, std::move(schema)))
+{
+    d->thread.setObjectName(u"DataStore worker"_s);
+    d->worker = new Worker(d->schema);
+    d->worker->moveToThread(&d->thread);
+    connect(&d->thread, &QThread::finished, d->worker, &QObject::deleteLater);
+    connect(d->worker, &Worker::batchCommitted, this,
+            [this](const QList<ChangeEvent> &events, qint64 pending, bool known) {
+                d->onBatchCommitted(events, pending, known);
+            }, Qt::QueuedConnection);
+    d->thread.start();
+}
+
+DataStore::~DataStore()
+{
+    // Run what is still queued (every accepted write is committed), then
+    // close the database on its own thread.
+    Worker *worker = d->worker;
+    QMetaObject::invokeMethod(worker, [worker] {
+        worker->drain();
+        worker->closeStorage();
+    }, Qt::BlockingQueuedConnection);
+    d->thread.quit();
+    d->thread.wait();
+}
+
+const Schema &DataStore::schema() const
+{
+    return d->schema;
+}
+
+QFuture<Result<void>> DataStore::open(const QString &databasePath)
+{
+    Worker *worker = d->worker;
+    const Schema *schema = &d->schema;
+    auto future = d->submit<bool>([worker, schema, databasePath](Storage *, QList<ChangeEvent> &)
+                                      -> Result<bool> {
+        worker->closeStorage();
+        auto storage = std::make_unique<Storage>(*schema);
+        if (const Result<void> opened = storage->open(databasePath); !opened)
+            return opened.error();
+        worker->openStorage(std::move(storage));
+        return true;
+    }, true /* reports the outbox size of an earlier session */, true);
+    return future.then(this, [this, databasePath](const Result<bool> &r) -> Result<void> {
+        if (!r) {
+            d->setError(r.error());
+            return r.error();
+        }
+        d->open = true;
+        d->path = databasePath;
+        Q_EMIT openChanged();
+        return {};
+    });
+}
+
+QFuture<Result<void>> DataStore::close()
+{
+    Worker *worker = d->worker;
+    auto future = d->submit<bool>([worker](Storage *, QList<ChangeEvent> &) -> Result<bool> {
+        worker->closeStorage();
+        return true;
+    }, false, true);
+    return future.then(this, [this](const Result<bool> &) -> Result<void> {
+        if (d->open) {
+            d->open = false;
+            Q_EMIT openChanged();
+        }
+        return {};
+    });
+}
+
+bool DataStore::isOpen() const
+{
+    return d->open;
+}
+
+QString DataStore::databasePath() const
+{
+    return d->path;
+}
+
+QFuture<Result<QVariantMap>> DataStore::save(const QString &model, const QVariantMap &record,
+                                             const Predicate &condition)
+{
+    return d->withModel<QVariantMap>(model, true,
+        [record, condition](Storage &storage, const ModelSchema &m,
+                            QList<ChangeEvent> &events) -> Result<QVariantMap> {
+            Result<Change> change = storage.save(m, record, condition);
+            if (!change)
+                return change.error();
+            events.append(toEvent(m, *change));
+            return change->element;
+        });
+}
+
+QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVariantMap &record,
+                                               const Predicate &condition)
+{
+    return d->withModel<QVariantMap>(model, true,
+        [record, condition](Storage &storage, const ModelSchema &m,
+                            QList<ChangeEvent> &events) -> Result<QVariantMap> {
+            QVariantMap key;
+            for (const QString &field : m.primaryKey)
+                key.insert(field, record.value(field));
+            Result<Change> change = storage.remove(m, key, condition);
+            if (!change)
+                return change.error();
+            events.append(toEvent(m, *change));
+            return change->element;
+        });
+}
+
+QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QString &id,
+                                               const Predicate &condition)
+{
+    return remove(model, QVariantMap{{u"id"_s, id}}, condition);
+}
+
+QFuture<Result<QList<QVariantMap>>> DataStore::removeWhere(const QString &model,
+                                                           const Predicate &predicate)
+{
+    return d->withModel<QList<QVariantMap>>(model, true,
+        [predicate](Storage &storage, const ModelSchema &m,
+                    QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
+            Result<QList<Change>> changes = storage.removeWhere(m, predicate);
+            if (!changes)
+                return changes.error();
+            QList<QVariantMap> removed;
+            removed.reserve(changes->size());
+            for (const Change &c : *changes) {
+                events.append(toEvent(m, c));
+                removed.append(c.element);
+            }
+            return removed;
+        });
+}
+
+QFuture<Result<QList<QVariantMap>>> DataStore::query(const QString &model,
+                                                     const Predicate &predicate,
+                                                     const QList<SortBy> &sort, Paging paging)
+{
+    return d->withModel<QList<QVariantMap>>(model, false,
+        [predicate, sort, paging](Storage &storage, const ModelSchema &m,
+                                  QList<ChangeEvent> &) -> Result<QList<QVariantMap>> {
+            QueryOptions options;
+            options.predicate = predicate;
+            for (const SortBy &s : sort)
+                options.sort.append({s.field, s.order == SortBy::Order::Descending});
+            if (paging.limit >= 0) {
+                options.limit = paging.limit;
+                options.offset = std::max(0, paging.page) * paging.limit;
+            }
+            return storage.query(m, options);
+        });
+}
+
+QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model, const QString &id)
+{
+    return d->withModel<std::optional<QVariantMap>>(model, false,
+        [id](Storage &storage, const ModelSchema &m,
+             QList<ChangeEvent> &) -> Result<std::optional<QVariantMap>> {
+            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            if (!record)
+                return record.error();
+            if (!record->has_value() || (*record)->deleted)
+                return std::optional<QVariantMap>();
+            return std::optional<QVariantMap>((*record)->fields);
+        });
+}
+
+QFuture<Result<qint64>> DataStore::count(const QString &model, const Predicate &predicate)
+{
+    return d->withModel<qint64>(model, false,
+        [predicate](Storage &storage, const ModelSchema &m, QList<ChangeEvent> &) {
+            return storage.count(m, predicate);
+        });
+}
+
+QFuture<Result<void>> DataStore::clear()
+{
+    auto future = d->submit<bool>([](Storage *storage, QList<ChangeEvent> &) -> Result<bool> {
+        if (!storage)
+            return notOpen();
+        if (const Result<void> r = storage->clear(); !r)
+            return r.error();
+        return true;
+    }, true, true);
+    return future.then(this, [this](const Result<bool> &r) -> Result<void> {
+        if (!r)
+            return r.error();
+        Q_EMIT cleared();
+        return {};
+    });
+}
+
+Observation *DataStore::observe(const QString &model, const QString &id, QObject *parent)
+{
+    return new Observation(this, model, id, parent);
+}
+
+LiveQuery *DataStore::observeQuery(const QString &model, const Predicate &predicate,
+                                   const QList<SortBy> &sort, QObject *parent)
+{
+    return new LiveQuery(this, model, predicate, sort, parent);
+}
+
+qint64 DataStore::pendingMutations() const
+{
+    return d->pendingMutations;
+}
+
+Error DataStore::lastError() const
+{
+    return d->lastError;
+}
+
+// ---- Observation ------------------------------------------------------------------
+
+Observation::Observation(DataStore *store, QString model, QString id, QObject *parent)
+    : QObject(parent), m_model(std::move(model)), m_id(std::move(id))
+{
+    connect(store, &DataStore::changed, this, [this](const ChangeEvent &e) {
+        if (!m_model.isEmpty() && e.model != m_model)
+            return;
+        if (!m_id.isEmpty() && e.key != m_id)
+            return;
+        Q_EMIT changed(e);
+    });
+}
+
+// ---- LiveQuery --------------------------------------------------------------------
+
+namespace {
+
+// Orders two values as SQLite's ORDER BY does: NULL first, numbers
+// numerically, text by its UTF-8 bytes.
+int compareValues(const QVariant &a, const QVariant &b)
+{
+    const bool an = a.isNull(), bn = b.isNull();
+    if (an || bn)
+        return an == bn ? 0 : (an ? -1 : 1);
+    const auto isNumber = [](const QVariant &v) {
+        switch (v.typeId()) {
+        case QMetaType::Int:
+        case QMetaType::LongLong:
+        case QMetaType::UInt:
+        case QMetaType::ULongLong:
+        case QMetaType::Double:
+        case QMetaType::Bool:
+            return true;
+        default:
+            return false;
+        }
+    };
+    if (isNumber(a) && isNumber(b)) {
+        const double x = a.toDouble(), y = b.toDouble();
+        return x < y ? -1 : (x > y ? 1 : 0);
+    }
+    if (isNumber(a) != isNumber(b))
+        return isNumber(a) ? -1 : 1;   // SQLite: numbers sort before text
+    const QByteArray x = a.toString().toUtf8(), y = b.toString().toUtf8();
+    const int c = std::memcmp(x.constData(), y.constData(), size_t(std::min(x.size(), y.size())));
+    if (c != 0)
+        return c;
+    return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
+}
+
+} // namespace
+
+LiveQuery::LiveQuery(DataStore *store, QString model, Predicate predicate, QList<SortBy> sort,
+                     QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_model(std::move(model))
+    , m_predicate(std::move(predicate))
+    , m_sort(std::move(sort))
+    , m_schema(store->schema().model(m_model))
+{
+    connect(store, &DataStore::changed, this, [this](const ChangeEvent &e) {
+        if (e.model != m_model)
+            return;
+        if (!m_loaded) {
+            m_pending.append(e);
+            return;
+        }
+        apply(e);
+        Q_EMIT itemsChanged();
+    });
+    connect(store, &DataStore::cleared, this, [this] {
+        m_items.clear();
+        m_keys.clear();
+        Q_EMIT itemsChanged();
+    });
+    store->query(m_model, m_predicate, m_sort)
+        .then(this, [this](const Result<QList<QVariantMap>> &r) {
+            if (!r) {
+                m_error = r.error();
+                Q_EMIT errorOccurred(m_error);
+                return;
+            }
+            m_items = *r;
+            m_keys.clear();
+            m_keys.reserve(m_items.size());
+            for (const QVariantMap &item : std::as_const(m_items))
+                m_keys.append(Storage::keyOf(*m_schema, item));
+            m_loaded = true;
+            // Changes committed while the query ran: applying them again is
+            // harmless (upserts and deletes by key).
+            for (const ChangeEvent &e : std::exchange(m_pending, {}))
+                apply(e);
+            Q_EMIT loaded();
+            Q_EMIT itemsChanged();
+        });
+}
+
+LiveQuery::~LiveQuery() = default;
+
+int LiveQuery::find(const QString &key) const
+{
+    return int(m_keys.indexOf(key));
+}
+
+bool LiveQuery::lessThan(const QVariantMap &a, const QVariantMap &b) const
+{
+    for (const SortBy &s : m_sort) {
+        const int c = compareValues(a.value(s.field), b.value(s.field));
+        if (c != 0)
+            return s.order == SortBy::Order::Descending ? c > 0 : c < 0;
+    }
+    for (const QString &field : m_schema->primaryKey) {
+        const int c = compareValues(a.value(field), b.value(field));
+        if (c != 0)
+            return c < 0;
+    }
+    return false;
+}
+
+int LiveQuery::insertionRow(const QVariantMap &element) const
+{
+    const auto it = std::upper_bound(m_items.cbegin(), m_items.cend(), element,
+                                     [this](const QVariantMap &e, const QVariantMap &item) {
+                                         return lessThan(e, item);
+                                     });
+    return int(it - m_items.cbegin());
+}
+
+void LiveQuery::apply(const ChangeEvent &e)
+{
+    if (!m_schema)
+        return;
+    const int row = find(e.key);
+    const bool matches = e.type != ChangeEvent::Type::Deleted
+        && predicate::evaluate(m_predicate, e.element, *m_schema);
+    if (!matches) {
+        if (row >= 0) {
+            m_items.removeAt(row);
+            m_keys.removeAt(row);
+            Q_EMIT removed(row);
+        }
+        return;
+    }
+    if (row < 0) {
+        const int at = insertionRow(e.element);
+        m_items.insert(at, e.element);
+        m_keys.insert(at, e.key);
+        Q_EMIT inserted(at);
+        return;
+    }
+    // Changed in place, or moved if its sort position changed.
+    m_items.removeAt(row);
+    m_keys.removeAt(row);
+    const int at = insertionRow(e.element);
+    m_items.insert(at, e.element);
+    m_keys.insert(at, e.key);
+    if (at == row)
+        Q_EMIT updated(row);
+    else
+        Q_EMIT moved(row, at);
+}
+
+} // namespace ds

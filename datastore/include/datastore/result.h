@@ -13,6 +13,8 @@ template<typename T>
 class Result
 {
 public:
+    // An empty result is an error (QFuture needs default-constructible values).
+    Result() : m_error(Error::Domain::Storage, QStringLiteral("NoResult"), QStringLiteral("no result")) {}
     Result(T value) : m_value(std::move(value)) {}
     Result(Error error) : m_error(std::move(error)) { Q_ASSERT(!m_error.isNull()); }
 

@@ -1,0 +1,110 @@
+// The DataStore's worker: owns the Storage and runs queued operations on the
+// store's own thread, committing the operations queued together in one
+// transaction (group commit).
+//
+// Threading: enqueue() may be called from any thread; everything else runs
+// on the worker thread.
+#pragma once
+
+#include <datastore/datastore.h>
+
+#include "storage/storage.h"
+
+#include <QMutex>
+#include <QObject>
+#include <QPromise>
+
+#include <deque>
+#include <functional>
+#include <memory>
+
+namespace ds {
+
+class Operation
+{
+public:
+    virtual ~Operation() = default;
+    // Exclusive operations (open, close, clear) run alone, outside any batch.
+    virtual bool isExclusive() const { return false; }
+    virtual bool isWrite() const { return false; }
+    // Runs inside the batch's transaction (or alone, if exclusive).
+    virtual void run(Storage *storage) = 0;
+    // The batch could not commit: the operation failed after all.
+    virtual void fail(const Error &error) = 0;
+    // After the commit: resolve the future; hand over the change events.
+    virtual void finish(QList<ChangeEvent> &events) = 0;
+};
+
+template<typename T>
+class TypedOperation final : public Operation
+{
+public:
+    using Body = std::function<Result<T>(Storage *storage, QList<ChangeEvent> &events)>;
+
+    TypedOperation(Body body, bool write, bool exclusive)
+        : m_body(std::move(body)), m_write(write), m_exclusive(exclusive)
+    {
+        m_promise.start();
+    }
+
+    QFuture<Result<T>> future() { return m_promise.future(); }
+
+    bool isExclusive() const override { return m_exclusive; }
+    bool isWrite() const override { return m_write; }
+    void run(Storage *storage) override { m_result.emplace(m_body(storage, m_events)); }
+    void fail(const Error &error) override
+    {
+        m_result.emplace(error);
+        m_events.clear();
+    }
+    void finish(QList<ChangeEvent> &events) override
+    {
+        events.append(m_events);
+        m_promise.addResult(m_result ? std::move(*m_result) : Result<T>(Error(
+            Error::Domain::Storage, QStringLiteral("NotRun"), QStringLiteral("the operation did not run"))));
+        m_promise.finish();
+    }
+
+private:
+    Body m_body;
+    bool m_write;
+    bool m_exclusive;
+    QPromise<Result<T>> m_promise;
+    std::optional<Result<T>> m_result;
+    QList<ChangeEvent> m_events;
+};
+
+class Worker : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Worker(const Schema &schema);
+    ~Worker() override;
+
+    // Any thread.
+    void enqueue(std::unique_ptr<Operation> op);
+
+    // Worker thread.
+    Storage *storage() { return m_storage.get(); }
+    void openStorage(std::unique_ptr<Storage> storage) { m_storage = std::move(storage); }
+    void closeStorage();
+    // Runs everything queued so far (the destructor path uses it to drain).
+    void drain();
+
+Q_SIGNALS:
+    // Emitted on the worker thread after each batch; connected queued to the facade.
+    void batchCommitted(const QList<ds::ChangeEvent> &events, qint64 pendingMutations,
+                        bool pendingKnown);
+
+private:
+    void runBatch(std::vector<std::unique_ptr<Operation>> &batch);
+
+    const Schema &m_schema;
+    std::unique_ptr<Storage> m_storage;
+    QMutex m_mutex;
+    std::deque<std::unique_ptr<Operation>> m_queue;
+    bool m_scheduled = false;
+};
+
+} // namespace ds

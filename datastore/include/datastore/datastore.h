@@ -1,0 +1,285 @@
+// ds::DataStore: the public facade of Qt DataStore.
+//
+// Apps save, query, delete and observe models locally (SQLite), fully
+// offline; later the same object syncs with an AppSync-compatible cloud.
+//
+// Threading: a DataStore lives on the thread that created it (usually the
+// GUI thread) and every public method may be called from any thread. No
+// method waits on SQLite: operations are queued to the store's worker thread
+// and return a QFuture that resolves once the change is committed to disk
+// (durable against a crash of the process). Change notifications are
+// delivered as queued signals on the DataStore's thread. Writes queued
+// together are committed together, in one SQLite transaction (group commit),
+// each with its own savepoint so one failed write never undoes another.
+//
+//   ds::DataStore store(app::ModelProvider::schema());
+//   store.open(path);
+//   store.save(app::Post().withTitle(u"Hello"_s).withRating(7));
+//   auto posts = store.query<app::Post>(app::Post::RATING.gt(5));
+#pragma once
+
+#include <datastore/error.h>
+#include <datastore/global.h>
+#include <datastore/modelschema.h>
+#include <datastore/predicate.h>
+#include <datastore/result.h>
+
+#include <QFuture>
+#include <QObject>
+#include <QVariantMap>
+
+#include <memory>
+
+namespace ds {
+
+class DataStorePrivate;
+class Observation;
+class LiveQuery;
+
+// One committed change, as observers see it.
+struct DATASTORE_EXPORT ChangeEvent
+{
+    Q_GADGET
+    Q_PROPERTY(QString model MEMBER model)
+    Q_PROPERTY(Type type MEMBER type)
+    Q_PROPERTY(QVariantMap element MEMBER element)
+
+public:
+    enum class Type { Created, Updated, Deleted };
+    Q_ENUM(Type)
+
+    QString model;
+    Type type = Type::Created;
+    QVariantMap element;   // the record after the change; for Deleted, as it was
+    QString key;           // the serialized primary key ("id", or "a#b" for composite keys)
+
+    friend bool operator==(const ChangeEvent &, const ChangeEvent &) = default;
+};
+
+struct SortBy
+{
+    enum class Order { Ascending, Descending };
+    QString field;
+    Order order = Order::Ascending;
+
+    static SortBy asc(QString field) { return {std::move(field), Order::Ascending}; }
+    static SortBy desc(QString field) { return {std::move(field), Order::Descending}; }
+};
+
+struct Paging
+{
+    int page = 0;     // 0-based
+    int limit = -1;   // -1: everything
+};
+
+class DATASTORE_EXPORT DataStore : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool isOpen READ isOpen NOTIFY openChanged)
+    Q_PROPERTY(QString databasePath READ databasePath NOTIFY openChanged)
+    Q_PROPERTY(qint64 pendingMutations READ pendingMutations NOTIFY pendingMutationsChanged)
+    Q_PROPERTY(ds::Error lastError READ lastError NOTIFY errorOccurred)
+
+public:
+    explicit DataStore(Schema schema, QObject *parent = nullptr);
+    ~DataStore() override;
+
+    const Schema &schema() const;
+
+    // Opens (creating or migrating) the local database; ":memory:" for a
+    // throwaway store. Operations queued before open() resolves wait for it.
+    QFuture<Result<void>> open(const QString &databasePath);
+    // Closes the database after the queued operations have run.
+    QFuture<Result<void>> close();
+    bool isOpen() const;
+    QString databasePath() const;
+
+    // ---- dynamic layer (QML, CLI): records as QVariantMaps in wire form ----
+
+    // Creates or updates the record. With a condition, the write happens only
+    // if the current local record satisfies it (a failed check is an error
+    // with code "ConditionalCheckFailed" and nothing changes). Resolves to
+    // the record as stored.
+    QFuture<Result<QVariantMap>> save(const QString &model, const QVariantMap &record,
+                                      const Predicate &condition = Predicate::all());
+    // Deletes the record with the primary key of `record` (the id, or the
+    // key fields); resolves to the deleted record.
+    QFuture<Result<QVariantMap>> remove(const QString &model, const QVariantMap &record,
+                                        const Predicate &condition = Predicate::all());
+    QFuture<Result<QVariantMap>> remove(const QString &model, const QString &id,
+                                        const Predicate &condition = Predicate::all());
+    // Deletes every record that matches; resolves to the deleted records.
+    QFuture<Result<QList<QVariantMap>>> removeWhere(const QString &model, const Predicate &predicate);
+    QFuture<Result<QList<QVariantMap>>> query(const QString &model,
+                                              const Predicate &predicate = Predicate::all(),
+                                              const QList<SortBy> &sort = {}, Paging paging = {});
+    QFuture<Result<std::optional<QVariantMap>>> get(const QString &model, const QString &id);
+    QFuture<Result<qint64>> count(const QString &model,
+                                  const Predicate &predicate = Predicate::all());
+    // Deletes every record, the outbox and the sync state.
+    QFuture<Result<void>> clear();
+
+    // ---- typed layer over the generated model classes ----------------------
+
+    template<typename M>
+    QFuture<Result<M>> save(const M &model, const Predicate &condition = Predicate::all())
+    {
+        return save(M::schema().name, model.toVariantMap(), condition)
+            .then([](const Result<QVariantMap> &r) { return fromMap<M>(r); });
+    }
+    template<typename M>
+    QFuture<Result<M>> remove(const M &model, const Predicate &condition = Predicate::all())
+    {
+        return remove(M::schema().name, model.toVariantMap(), condition)
+            .then([](const Result<QVariantMap> &r) { return fromMap<M>(r); });
+    }
+    template<typename M>
+    QFuture<Result<QList<M>>> query(const Predicate &predicate = Predicate::all(),
+                                    const QList<SortBy> &sort = {}, Paging paging = {})
+    {
+        return query(M::schema().name, predicate, sort, paging)
+            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
+                if (!r)
+                    return r.error();
+                QList<M> out;
+                out.reserve(r->size());
+                for (const QVariantMap &map : *r) {
+                    auto m = fromMap<M>(map);
+                    if (!m)
+                        return m.error();
+                    out.append(std::move(*m));
+                }
+                return out;
+            });
+    }
+    template<typename M>
+    QFuture<Result<std::optional<M>>> get(const QString &id)
+    {
+        return get(M::schema().name, id)
+            .then([](const Result<std::optional<QVariantMap>> &r) -> Result<std::optional<M>> {
+                if (!r)
+                    return r.error();
+                if (!r->has_value())
+                    return std::optional<M>();
+                auto m = fromMap<M>(**r);
+                if (!m)
+                    return m.error();
+                return std::optional<M>(std::move(*m));
+            });
+    }
+    template<typename M>
+    QFuture<Result<qint64>> count(const Predicate &predicate = Predicate::all())
+    {
+        return count(M::schema().name, predicate);
+    }
+
+    // ---- observation -------------------------------------------------------
+
+    // A stream of change events for one model (all models if empty), or one
+    // record of it. The Observation belongs to `parent` (or the caller).
+    Observation *observe(const QString &model = {}, const QString &id = {},
+                         QObject *parent = nullptr);
+    // A live result: an initial snapshot, then updates as the store changes.
+    LiveQuery *observeQuery(const QString &model, const Predicate &predicate = Predicate::all(),
+                            const QList<SortBy> &sort = {}, QObject *parent = nullptr);
+
+    qint64 pendingMutations() const;
+    Error lastError() const;
+
+Q_SIGNALS:
+    void openChanged();
+    // Every committed local change, in commit order.
+    void changed(const ds::ChangeEvent &event);
+    void pendingMutationsChanged();
+    void errorOccurred(const ds::Error &error);
+    void cleared();
+
+private:
+    template<typename M>
+    static Result<M> fromMap(const Result<QVariantMap> &r)
+    {
+        if (!r)
+            return r.error();
+        QString error;
+        if (auto m = M::fromVariantMap(*r, &error))
+            return std::move(*m);
+        return Error(Error::Domain::Validation, QStringLiteral("InvalidRecord"), error);
+    }
+
+    friend class DataStorePrivate;
+    std::unique_ptr<DataStorePrivate> d;
+};
+
+// observe(): change events of one model or record.
+class DATASTORE_EXPORT Observation : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString model READ model CONSTANT)
+    Q_PROPERTY(QString id READ id CONSTANT)
+
+public:
+    Observation(DataStore *store, QString model, QString id, QObject *parent = nullptr);
+    QString model() const { return m_model; }
+    QString id() const { return m_id; }
+
+Q_SIGNALS:
+    void changed(const ds::ChangeEvent &event);
+
+private:
+    QString m_model;
+    QString m_id;
+};
+
+// observeQuery(): the records of a model that match a predicate, in sort
+// order, kept up to date incrementally as committed changes arrive.
+class DATASTORE_EXPORT LiveQuery : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(bool isLoaded READ isLoaded NOTIFY loaded)
+    Q_PROPERTY(bool isSynced READ isSynced NOTIFY syncedChanged)
+    Q_PROPERTY(int count READ count NOTIFY itemsChanged)
+
+public:
+    LiveQuery(DataStore *store, QString model, Predicate predicate, QList<SortBy> sort,
+              QObject *parent = nullptr);
+    ~LiveQuery() override;
+
+    bool isLoaded() const { return m_loaded; }
+    // True once the model has been synced with the cloud (always false while
+    // the store is local-only).
+    bool isSynced() const { return false; }
+    int count() const { return int(m_items.size()); }
+    const QList<QVariantMap> &items() const { return m_items; }
+    Error error() const { return m_error; }
+
+Q_SIGNALS:
+    void loaded();                    // the initial snapshot is in items()
+    void itemsChanged();              // after the snapshot and after every update
+    void syncedChanged();
+    // Fine-grained updates, for list models: a row inserted at, removed from,
+    // changed in place at, or moved between positions.
+    void inserted(int row);
+    void removed(int row);
+    void updated(int row);
+    void moved(int from, int to);
+    void errorOccurred(const ds::Error &error);
+
+private:
+    void apply(const ds::ChangeEvent &event);
+    int find(const QString &key) const;
+    int insertionRow(const QVariantMap &element) const;
+    bool lessThan(const QVariantMap &a, const QVariantMap &b) const;
+
+    DataStore *m_store;
+    QString m_model;
+    Predicate m_predicate;
+    QList<SortBy> m_sort;
+    const ModelSchema *m_schema = nullptr;
+    QList<QVariantMap> m_items;
+    QList<QString> m_keys;            // m_keys[i] is the primary key of m_items[i]
+    QList<ds::ChangeEvent> m_pending; // changes that arrived before the snapshot
+    bool m_loaded = false;
+    Error m_error;
+};
+
+} // namespace ds
