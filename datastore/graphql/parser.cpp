@@ -60,7 +60,7 @@ class Parser
 {
 public:
     Parser(QByteArrayView utf8, DocumentKind kind, const ParseLimits &limits)
-        : m_lex(utf8, limits), m_kind(kind), m_limits(limits),
+        : m_lex(utf8, limits), m_kind(kind),
           m_maxDepth(qBound(0, limits.maxDepth, HardMaxDepth))
     {
     }
@@ -171,7 +171,6 @@ private:
 
     Lexer m_lex;
     DocumentKind m_kind;
-    const ParseLimits &m_limits;
     int m_maxDepth;
     int m_depth = 0;
 };
