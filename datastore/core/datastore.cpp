@@ -3,7 +3,11 @@
 #include "common/logging_p.h"
 #include "core/tuning_p.h"
 #include "core/worker_p.h"
+#include "predicate/appsync.h"
 #include "predicate/evaluate.h"
+#include "predicate/text.h"
+
+#include <QJsonDocument>
 
 #include <QThread>
 
@@ -399,6 +403,74 @@ QFuture<Result<void>> DataStore::clear()
         Q_EMIT cleared();
         return {};
     });
+}
+
+QFuture<Result<QList<PendingMutation>>> DataStore::pendingMutationList()
+{
+    return d->submit<QList<PendingMutation>>(
+        [](Storage *storage, QList<ChangeEvent> &) -> Result<QList<PendingMutation>> {
+            if (!storage)
+                return notOpen();
+            Result<QList<OutboxEntry>> entries = storage->outbox();
+            if (!entries)
+                return entries.error();
+            QList<PendingMutation> out;
+            for (const OutboxEntry &e : *entries) {
+                PendingMutation m;
+                m.id = e.id;
+                m.model = e.model;
+                m.recordId = e.recordId;
+                m.type = e.type == MutationType::Create ? u"create"_s
+                    : e.type == MutationType::Update   ? u"update"_s
+                                                       : u"delete"_s;
+                m.data = e.data;
+                if (!e.condition.isEmpty())
+                    m.condition = QString::fromUtf8(QJsonDocument(e.condition).toJson(QJsonDocument::Compact));
+                m.createdAt = e.createdAt;
+                m.attempts = e.attempts;
+                m.lastError = e.lastError;
+                out.append(m);
+            }
+            return out;
+        }, false);
+}
+
+QFuture<Result<QueryPlan>> DataStore::explain(const QString &model, const Predicate &predicate)
+{
+    return d->withModel<QueryPlan>(model, false,
+        [predicate](Storage &storage, const ModelSchema &m, QList<ChangeEvent> &) -> Result<QueryPlan> {
+            Result<StoragePlan> explained = storage.explain(m, predicate);
+            if (!explained)
+                return explained.error();
+            QueryPlan plan;
+            plan.predicate = predicate::print(predicate);
+            plan.filterJson = QString::fromUtf8(QJsonDocument(
+                predicate::toJson(predicate, m, predicate::JsonKind::Filter)).toJson(QJsonDocument::Compact));
+            plan.sql = explained->sql;
+            plan.bindings = explained->bindings;
+            plan.plan = explained->plan;
+            plan.usesIndex = explained->usesIndex;
+            return plan;
+        });
+}
+
+Result<Predicate> DataStore::parsePredicate(const QString &model, const QString &text) const
+{
+    const ModelSchema *m = d->schema.model(model);
+    if (!m)
+        return unknownModel(model);
+    return predicate::parse(text, *m, d->schema);
+}
+
+QString DataStore::printPredicate(const Predicate &p)
+{
+    return predicate::print(p);
+}
+
+bool DataStore::matches(const QString &model, const Predicate &p, const QVariantMap &record) const
+{
+    const ModelSchema *m = d->schema.model(model);
+    return m && predicate::evaluate(p, record, *m);
 }
 
 Observation *DataStore::observe(const QString &model, const QString &id, QObject *parent)

@@ -97,6 +97,15 @@ struct SyncMetadata
     std::optional<qint64> resumeStartedAt;
 };
 
+// explain(): the SQL a query runs and SQLite's plan for it.
+struct StoragePlan
+{
+    QString sql;
+    QVariantList bindings;
+    QStringList plan;          // EXPLAIN QUERY PLAN detail lines
+    bool usesIndex = false;    // a SEARCH ... USING INDEX rather than a SCAN
+};
+
 class Storage
 {
 public:
@@ -131,6 +140,8 @@ public:
     Result<QList<QVariantMap>> query(const ModelSchema &model, const QueryOptions &options) const;
     Result<qint64> count(const ModelSchema &model, const Predicate &predicate) const;
     Result<std::optional<Record>> get(const ModelSchema &model, const QVariantMap &key) const;
+    // The query the predicate becomes, and SQLite's plan for it.
+    Result<StoragePlan> explain(const ModelSchema &model, const Predicate &predicate) const;
 
     // Deletes every row, the outbox and the sync metadata.
     Result<void> clear();

@@ -66,6 +66,31 @@ struct SortBy
     static SortBy desc(QString field) { return {std::move(field), Order::Descending}; }
 };
 
+// What the store would do for a query: explain().
+struct QueryPlan
+{
+    QString predicate;        // the predicate in the text syntax
+    QString filterJson;       // as AppSync filter JSON (what a sync query would send)
+    QString sql;              // the SQL the local store runs
+    QVariantList bindings;    // its bound parameters
+    QStringList plan;         // SQLite's EXPLAIN QUERY PLAN lines
+    bool usesIndex = false;   // whether SQLite searches an index rather than scanning
+};
+
+// A pending (not yet synced) local mutation, for tools and status views.
+struct PendingMutation
+{
+    qint64 id = 0;
+    QString model;
+    QString recordId;
+    QString type;             // "create", "update" or "delete"
+    QVariantMap data;
+    QString condition;        // AppSync condition JSON, empty for none
+    qint64 createdAt = 0;
+    int attempts = 0;
+    QString lastError;
+};
+
 struct Paging
 {
     int page = 0;     // 0-based
@@ -118,6 +143,20 @@ public:
                                   const Predicate &predicate = Predicate::all());
     // Deletes every record, the outbox and the sync state.
     QFuture<Result<void>> clear();
+
+    // The outbox: local changes not yet sent to the cloud, oldest first.
+    QFuture<Result<QList<PendingMutation>>> pendingMutationList();
+    QFuture<Result<QueryPlan>> explain(const QString &model, const Predicate &predicate);
+
+    // ---- predicates in the text syntax (docs/predicates.md) ---------------
+
+    // Parses and type-checks `rating > 5 and title beginsWith "A"` for model;
+    // errors carry the column. Thread-safe.
+    Result<Predicate> parsePredicate(const QString &model, const QString &text) const;
+    static QString printPredicate(const Predicate &predicate);
+    // Evaluates a predicate on a record in memory, with the same semantics
+    // as queries. Thread-safe.
+    bool matches(const QString &model, const Predicate &predicate, const QVariantMap &record) const;
 
     // ---- typed layer over the generated model classes ----------------------
 
