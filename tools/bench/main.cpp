@@ -1,11 +1,14 @@
 // datastore-bench: the project's performance figures, as JSON on stdout.
 //
-//   datastore-bench [--filter REGEX] [--repeat N] [--size-mb N]
+//   datastore-bench [--filter REGEX] [--repeat N] [--size-mb N]   micro benchmarks
+//   datastore-bench local --records N                              the offline store
 //
 // Each benchmark runs its body N times (after one warm-up run) and reports
 // min / median / max wall time in milliseconds plus throughput where it has
 // one. Performance targets are read off this output, never asserted in unit
 // tests. Later issues add storage, sync and server benchmarks here.
+
+#include "local.h"
 
 #include "graphql/parser.h"
 #include "graphql/printer.h"
@@ -119,13 +122,38 @@ int main(int argc, char *argv[])
                                     u"n"_s, u"1"_s);
     const QCommandLineOption schemaFile(u"schema"_s, u"Schema for the schema benchmarks."_s,
                                         u"file"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"));
-    cli.addOptions({filter, repeat, sizeMb, schemaFile});
+    const QCommandLineOption recordsOption(u"records"_s, u"local: number of records (default 100000)."_s,
+                                           u"n"_s, u"100000"_s);
+    cli.addOptions({filter, repeat, sizeMb, schemaFile, recordsOption});
+    cli.addPositionalArgument(u"suite"_s, u"\"local\" for the offline store; none for the micro benchmarks."_s);
     cli.process(app);
 
     const int runs = std::max(1, cli.value(repeat).toInt());
     const QRegularExpression only(cli.isSet(filter) ? cli.value(filter) : u".*"_s);
     if (!only.isValid()) {
         std::fprintf(stderr, "datastore-bench: bad --filter: %s\n", qPrintable(only.errorString()));
+        return 2;
+    }
+
+    const QStringList suites = cli.positionalArguments();
+    if (!suites.isEmpty() && suites.first() == u"local") {
+        ds::SourceError error;
+        QFile file(cli.value(schemaFile));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "datastore-bench: cannot read %s\n", qPrintable(file.fileName()));
+            return 1;
+        }
+        const auto schema = ds::Schema::fromGraphQL(file.readAll(), file.fileName(), &error);
+        if (!schema) {
+            std::fprintf(stderr, "datastore-bench: %s\n", qPrintable(error.toString()));
+            return 1;
+        }
+        const QJsonObject result = runLocalBenchmark(*schema, std::max(10, cli.value(recordsOption).toInt()));
+        std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
+        return result.contains(u"error"_s) ? 1 : 0;
+    }
+    if (!suites.isEmpty()) {
+        std::fprintf(stderr, "datastore-bench: unknown suite %s\n", qPrintable(suites.first()));
         return 2;
     }
 

@@ -1,2 +1,0 @@
-// placeholder until the predicate engine lands
-#include "predicate/sql.h"
