@@ -462,6 +462,50 @@ Result<Predicate> DataStore::parsePredicate(const QString &model, const QString 
     return predicate::parse(text, *m, d->schema);
 }
 
+Result<QList<SortBy>> DataStore::parseSort(const QString &model, const QString &text) const
+{
+    const ModelSchema *m = d->schema.model(model);
+    if (!m)
+        return unknownModel(model);
+    QList<SortBy> out;
+    qsizetype start = 0;
+    while (start <= text.size()) {
+        qsizetype end = text.indexOf(u',', start);
+        if (end < 0)
+            end = text.size();
+        const QStringView part = QStringView(text).sliced(start, end - start);
+        qsizetype lead = 0;
+        while (lead < part.size() && part[lead].isSpace())
+            ++lead;
+        const SourceLocation at{1, int(start + lead) + 1};
+        const QList<QStringView> words = part.trimmed().split(u' ', Qt::SkipEmptyParts);
+        if (words.isEmpty()) {
+            if (text.trimmed().isEmpty())
+                break;
+            return Error::validation(u"SortSyntax"_s, u"expected a field name"_s, at);
+        }
+        const FieldSchema *field = m->field(words.front());
+        if (!field || !field->isStored())
+            return Error::validation(u"SortField"_s, m->name + u" has no field '"_s
+                                         + words.front().toString() + u"' to sort by"_s, at);
+        SortBy sort{field->name, SortBy::Order::Ascending};
+        if (words.size() >= 2) {
+            const QString dir = words.at(1).toString().toLower();
+            if (dir == u"desc"_s || dir == u"descending"_s)
+                sort.order = SortBy::Order::Descending;
+            else if (dir != u"asc"_s && dir != u"ascending"_s)
+                return Error::validation(u"SortSyntax"_s, u"expected 'asc' or 'desc' after '"_s
+                                             + field->name + u"', found '"_s + words.at(1).toString() + u"'"_s, at);
+        }
+        if (words.size() > 2)
+            return Error::validation(u"SortSyntax"_s, u"expected ',' after the sort order of '"_s
+                                         + field->name + u"'"_s, at);
+        out.append(sort);
+        start = end + 1;
+    }
+    return out;
+}
+
 QString DataStore::printPredicate(const Predicate &p)
 {
     return predicate::print(p);

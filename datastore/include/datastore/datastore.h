@@ -154,6 +154,9 @@ public:
     // errors carry the column. Thread-safe.
     Result<Predicate> parsePredicate(const QString &model, const QString &text) const;
     static QString printPredicate(const Predicate &predicate);
+    // Parses a sort specification, "rating desc, title" (asc is the default),
+    // against the model's fields; errors carry the column.
+    Result<QList<SortBy>> parseSort(const QString &model, const QString &text) const;
     // Evaluates a predicate on a record in memory, with the same semantics
     // as queries. Thread-safe.
     bool matches(const QString &model, const Predicate &predicate, const QVariantMap &record) const;
