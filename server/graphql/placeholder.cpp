@@ -1,0 +1,2 @@
+// placeholder: the GraphQL executor lands here
+#include <QtGlobal>

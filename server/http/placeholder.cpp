@@ -1,0 +1,2 @@
+// placeholder: the HTTP layer lands here
+#include <QtGlobal>
