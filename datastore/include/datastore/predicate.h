@@ -9,6 +9,14 @@
 // Values are held in their wire form (see modelcodec.h): enums as their
 // GraphQL names, AWSDate/AWSDateTime as ISO text, numbers as int/qint64/double.
 // Cheap to copy (shared, immutable nodes); safe to share between threads.
+//
+// Canonical form (kept by the factories, so structural == is meaningful and
+// print()/parse() round-trip): andOf() and orOf() flatten nested groups of
+// their own kind and return their only child unwrapped; all() is dropped from
+// an And and absorbs an Or; none() (the empty Or) absorbs an And and vanishes
+// from an Or; andOf({}) is all(). notOf() builds a Not node as asked, while
+// operator! simplifies: !all() is none(), !none() is all(), !!p is p.
+// Null and missing values: docs/predicates.md ("Null semantics").
 #pragma once
 
 #include <datastore/global.h>
@@ -18,6 +26,7 @@
 #include <QVariant>
 
 #include <memory>
+#include <optional>
 
 namespace ds {
 
@@ -27,8 +36,8 @@ public:
     enum class Kind {
         All,          // matches every record
         Comparison,   // field op value
-        And,          // all children (an empty And matches everything)
-        Or,           // any child (an empty Or matches nothing)
+        And,          // all children (at least two; andOf({}) is all())
+        Or,           // any child (at least two, or none: the empty Or matches nothing)
         Not,          // negates its one child
     };
 
@@ -46,9 +55,12 @@ public:
     static Predicate andOf(QList<Predicate> children);
     static Predicate orOf(QList<Predicate> children);
     static Predicate notOf(Predicate child);
+    // Matches nothing: the empty Or. Text "none".
+    static Predicate none();
 
     Kind kind() const;
     bool isAll() const { return kind() == Kind::All; }
+    bool isNone() const;
 
     // Comparison only.
     const QString &field() const;

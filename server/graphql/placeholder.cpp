@@ -1,2 +1,0 @@
-// placeholder: the GraphQL executor lands here
-#include <QtGlobal>

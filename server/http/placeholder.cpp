@@ -1,2 +1,0 @@
-// placeholder: the HTTP layer lands here
-#include <QtGlobal>
