@@ -120,6 +120,16 @@ public:
     Result<void> open(const QString &path);
     void close();
     bool isOpen() const;
+    QString path() const;
+
+    // How long a statement waits for another connection's lock before the
+    // call fails with DatabaseLocked (default: tuning_p.h). Before open().
+    void setBusyTimeout(int milliseconds);
+
+    // What the last open() changed in the local schema, one line per step
+    // ("Post: created table", "Post: added column \"rating\"", "Comment:
+    // rebuilt: field 'postID' changed type ID! -> String!"). Also logged.
+    QStringList migrationNotes() const;
 
     // Runs body inside one transaction; writes inside it don't open their own.
     // A body that returns an error rolls everything back. Nested calls use

@@ -1,2 +1,0 @@
-// placeholder until storage lands
-#include <QtSql/QSqlDatabase>

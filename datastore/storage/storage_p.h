@@ -1,0 +1,136 @@
+// Internals of ds::Storage shared by its source files (storage.cpp,
+// localschema.cpp, outbox.cpp). Same threading rule as Storage: one thread.
+#pragma once
+
+#include "storage/storage.h"
+#include "storage/values_p.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+namespace ds {
+
+namespace storage {
+
+// One model's table: its columns and its prepared statements.
+struct ModelTable
+{
+    enum Statement { Insert, Select, Update, Delete, StatementCount };
+
+    const ModelSchema *model = nullptr;
+    QString table;                       // quoted table name
+    QList<const FieldSchema *> fields;   // stored fields, in column order
+    QList<int> keyColumns;               // positions of the primary-key fields in `fields`
+    QString selectColumns;               // the fields, then _version, _lastChangedAt, _deleted
+    std::unique_ptr<RecordValidator> validator;
+    std::array<std::unique_ptr<QSqlQuery>, StatementCount> statements;
+};
+
+// "name" -> "\"name\"" (doubling embedded quotes).
+QString quoted(const QString &identifier);
+
+} // namespace storage
+
+class Storage::Private
+{
+public:
+    enum Statement {
+        Begin, Commit, Rollback,
+        OutboxForRecord, OutboxInsert, OutboxDelete, OutboxSetData, OutboxUpdate,
+        OutboxAll, OutboxHead, OutboxCount,
+        MetadataSelect, MetadataUpsert,
+        StatementCount
+    };
+
+    Private(const Schema &schema, QString connection) : schema(schema), connection(std::move(connection)) {}
+
+    const Schema &schema;
+    QString connection;
+    QString path;
+    bool open = false;
+    int busyTimeoutMs = 0;
+    int depth = 0;                       // 0: no transaction; 1: BEGIN; >1: savepoints
+    QStringList migrationNotes;
+
+    std::vector<std::unique_ptr<storage::ModelTable>> tables;
+    QHash<const ModelSchema *, storage::ModelTable *> tableByModel;
+    QHash<QString, storage::ModelTable *> tableByName;
+    std::array<std::unique_ptr<QSqlQuery>, StatementCount> statements;
+    // depth -> SAVEPOINT / RELEASE / ROLLBACK TO statements
+    std::vector<std::array<std::unique_ptr<QSqlQuery>, 3>> savepoints;
+    QHash<QString, std::shared_ptr<QSqlQuery>> queryCache;
+
+    QSqlDatabase db() const { return QSqlDatabase::database(connection, false); }
+
+    // ---- errors -----------------------------------------------------------
+    Error sqlError(const QSqlError &error, const QString &what) const;
+    static Error notOpen();
+
+    // ---- statements -------------------------------------------------------
+    // Prepares once into `slot`; returns nullptr and fills `error` on failure.
+    QSqlQuery *prepared(std::unique_ptr<QSqlQuery> &slot, const QString &sql, Error &error);
+    QSqlQuery *statement(Statement which, Error &error);
+    QSqlQuery *tableStatement(storage::ModelTable &t, storage::ModelTable::Statement which,
+                              Error &error);
+    std::shared_ptr<QSqlQuery> cachedQuery(const QString &sql, Error &error);
+    bool exec(QSqlQuery &query, const QString &what, Error &error);
+    Result<void> execSql(const QString &sql, const QString &what);   // one-off statements
+    void resetStatements();
+
+    // ---- transactions -----------------------------------------------------
+    Error begin();
+    Error commit();
+    void rollback();
+    template<typename T, typename F>
+    Result<T> write(F &&body)
+    {
+        if (const Error e = begin(); !e.isNull())
+            return e;
+        Result<T> result = body();
+        if (!result) {
+            rollback();
+            return result;
+        }
+        if (const Error e = commit(); !e.isNull()) {
+            rollback();
+            return e;
+        }
+        return result;
+    }
+
+    // ---- tables -----------------------------------------------------------
+    storage::ModelTable *table(const ModelSchema &model, Error &error);
+    void buildTables();
+    Result<void> migrateBookkeeping();            // localschema.cpp
+    Result<void> migrateTo1();
+    Result<void> migrateTo2();
+    Result<void> migrateModelTables();            // localschema.cpp
+
+    // ---- rows -------------------------------------------------------------
+    Result<std::optional<Record>> selectRow(storage::ModelTable &t, const QVariantMap &key);
+    Record decodeRow(const storage::ModelTable &t, const QSqlQuery &query) const;
+    QVariantMap element(const storage::ModelTable &t, const QVariantMap &fields,
+                        const std::optional<int> &version, const std::optional<qint64> &lastChangedAt,
+                        bool deleted) const;
+    Error insertRow(storage::ModelTable &t, const QVariantMap &fields);
+    Error updateRow(storage::ModelTable &t, const QVariantMap &fields);
+    Error deleteRow(storage::ModelTable &t, const QVariantMap &key);
+    Result<Change> removeRow(storage::ModelTable &t, const Record &current,
+                             const QJsonObject &condition);
+
+    // ---- outbox (outbox.cpp) -----------------------------------------------
+    // Queues a local change, merging with the queued entries of the same
+    // record (PROTOCOL.md 6.5).
+    Error enqueue(const ModelSchema &model, const QString &recordId, MutationType type,
+                  const QVariantMap &data, const QJsonObject &condition,
+                  std::optional<int> version);
+    Result<QList<OutboxEntry>> readOutbox(QSqlQuery &query);
+};
+
+} // namespace ds
