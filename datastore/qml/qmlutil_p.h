@@ -1,0 +1,43 @@
+// Helpers of the QML module: record ordering as SQLite's ORDER BY sorts,
+// record keys, sort validation, and conversion of
+// values coming from JavaScript into the wire form the store expects.
+//
+// Pure functions; safe on any thread.
+#pragma once
+
+#include <datastore/datastore.h>
+
+#include <QVariantMap>
+
+namespace ds::qml {
+
+// Orders two values as SQLite's ORDER BY does: NULL first, numbers (and
+// booleans) numerically and before text, text by its UTF-8 bytes.
+int compareValues(const QVariant &a, const QVariant &b);
+
+// The record's primary key fields joined with '#' (its id for most models).
+QString recordKey(const ModelSchema &model, const QVariantMap &record);
+
+// `sort` (primary key fields appended as the last tie-break, as the list
+// model always queries) orders a before b.
+bool recordLessThan(const QList<SortBy> &sort, const QVariantMap &a, const QVariantMap &b);
+
+// The sort list with the primary key fields that are not in it appended in
+// ascending order, so the order of equal rows is defined the same way in
+// SQLite and in memory.
+QList<SortBy> withKeyTieBreak(const ModelSchema &model, QList<SortBy> sort);
+
+// DataStore::parseSort() ("rating desc, title"), refusing list and
+// structured fields, whose stored form (JSON text) has no useful order.
+Result<QList<SortBy>> parseSort(const DataStore &store, const QString &model, const QString &text);
+
+// Converts a record from JavaScript to the wire form: integral numbers of
+// Int/AWSTimestamp fields become integers (JS numbers arrive as doubles),
+// Date values of AWSDate/AWSDateTime/AWSTime fields become ISO text. Unknown
+// fields are left alone (the store rejects them with a clear error).
+QVariantMap normalizeRecord(const ModelSchema &model, const QVariantMap &record);
+
+// {domain, code, message, line, column, transient} for JavaScript.
+QVariantMap errorToMap(const Error &error);
+
+} // namespace ds::qml
