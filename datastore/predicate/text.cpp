@@ -201,7 +201,7 @@ private:
     {
         t->type = Token::Type::String;
         advance();   // opening quote
-        QString out;
+        QString out = u""_s;   // "" is an empty string, not a null one
         for (;;) {
             if (m_pos >= m_text.size() || m_text[m_pos] == u'\n') {
                 *error = Error::validation(kSyntax, u"unterminated string"_s, t->location);
