@@ -134,7 +134,9 @@ std::optional<Predicate> forSubscription(const Predicate &p, bool negated, const
         return std::nullopt;   // ModelSubscriptionIntInput & co. have no contains
     if (!negated)
         return p;
-    const bool neverNull = field->type.isRequired && !field->type.isList;
+    // Required fields the server fills (createdAt, updatedAt) may be null locally.
+    const bool neverNull = field->type.isRequired && !field->type.isList && !field->isImplicit
+                           && !field->isReadOnly;
     auto flip = [&](Op op) { return Predicate::compare(p.field(), op, p.value()); };
     switch (p.op()) {
     case Op::Eq: return flip(Op::Ne);
