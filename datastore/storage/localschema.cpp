@@ -250,9 +250,9 @@ Result<void> Storage::Private::migrateModelTables()
     auto note = [this](const QString &line, bool warn) {
         migrationNotes.append(line);
         if (warn)
-            qCWarning(lcStorage).noquote() << path << ":" << line;
+            qCWarning(lcStorage).noquote() << QString(path + u": "_s + line);
         else
-            qCInfo(lcStorage).noquote() << path << ":" << line;
+            qCInfo(lcStorage).noquote() << QString(path + u": "_s + line);
     };
     auto record = [this](const QString &model, const TableInfo &info) -> Result<void> {
         QSqlQuery q(db());

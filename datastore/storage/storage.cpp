@@ -538,7 +538,7 @@ void Storage::close()
     if (!QSqlDatabase::contains(m_connection))
         return;
     if (d->depth > 0) {
-        qCWarning(lcStorage).noquote() << d->path << ": closed inside a transaction; rolling back";
+        qCWarning(lcStorage).noquote() << QString(d->path + u": closed inside a transaction; rolling back"_s);
         while (d->depth > 0)
             d->rollback();
     }
@@ -608,7 +608,7 @@ Result<void> Storage::open(const QString &path)
             return fail(d->sqlError(q.lastError(), u"cannot open the local store"_s));
         const QString mode = q.next() ? q.value(0).toString() : QString();
         if (!memory && mode.compare(u"wal"_s, Qt::CaseInsensitive) != 0)
-            qCWarning(lcStorage).noquote() << path << ": journal mode is" << mode << "instead of WAL";
+            qCWarning(lcStorage).noquote() << QString(path + u": journal mode is "_s + mode + u" instead of WAL"_s);
     }
     const QString pragmas[] = {
         u"PRAGMA synchronous = NORMAL"_s,
@@ -941,7 +941,7 @@ Result<void> Storage::clear()
                                         u"cannot clear the sync metadata"_s);
             !r)
             return r;
-        qCInfo(lcStorage).noquote() << d->path << ": cleared every model, the outbox and the sync metadata";
+        qCInfo(lcStorage).noquote() << QString(d->path + u": cleared every model, the outbox and the sync metadata"_s);
         return {};
     });
 }
