@@ -110,7 +110,7 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
         return error;
     find->bindValue(0, model.name);
     find->bindValue(1, recordId);
-    if (!exec(*find, u"cannot read the outbox"_s, error))
+    if (!exec(*find, u"cannot read the outbox", error))
         return error;
     const Result<QList<OutboxEntry>> found = readOutbox(*find);
     const QList<OutboxEntry> &existing = *found;
@@ -124,11 +124,11 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
         insert->bindValue(0, model.name);
         insert->bindValue(1, recordId);
         insert->bindValue(2, typeName(t));
-        insert->bindValue(3, QString::fromUtf8(storage::toJsonText(d)));
+        insert->bindValue(3, storage::toJsonText(d));
         insert->bindValue(4, conditionColumn(c));
         insert->bindValue(5, v ? QVariant(*v) : QVariant(QMetaType::fromType<int>()));
         insert->bindValue(6, QDateTime::currentMSecsSinceEpoch());
-        exec(*insert, u"cannot write to the outbox"_s, e);
+        exec(*insert, u"cannot write to the outbox", e);
         return e;
     };
     auto removeEntries = [&](const QList<OutboxEntry> &entries) -> Error {
@@ -138,12 +138,14 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
             return e;
         for (const OutboxEntry &entry : entries) {
             del->bindValue(0, entry.id);
-            if (!exec(*del, u"cannot delete from the outbox"_s, e))
+            if (!exec(*del, u"cannot delete from the outbox", e))
                 return e;
         }
         return e;
     };
 
+    if (type == MutationType::Delete)
+        maybeQueued.insert(queueKey(model.name, recordId));
     if (existing.isEmpty())
         return append(type, data, condition, version);
 
@@ -161,9 +163,9 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
         QSqlQuery *update = statement(OutboxSetData, error);
         if (!update)
             return error;
-        update->bindValue(0, QString::fromUtf8(storage::toJsonText(merged)));
+        update->bindValue(0, storage::toJsonText(merged));
         update->bindValue(1, first.id);
-        exec(*update, u"cannot update the outbox"_s, error);
+        exec(*update, u"cannot update the outbox", error);
         return error;
     }
 
@@ -196,7 +198,7 @@ Result<QList<OutboxEntry>> Storage::outbox() const
     if (!d->open)
         return Private::notOpen();
     QSqlQuery *q = d->statement(Private::OutboxAll, error);
-    if (!q || !d->exec(*q, u"cannot read the outbox"_s, error))
+    if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;
     return d->readOutbox(*q);
 }
@@ -207,7 +209,7 @@ Result<qint64> Storage::pendingMutationCount() const
     if (!d->open)
         return Private::notOpen();
     QSqlQuery *q = d->statement(Private::OutboxCount, error);
-    if (!q || !d->exec(*q, u"cannot read the outbox"_s, error))
+    if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;
     const qint64 n = q->next() ? q->value(0).toLongLong() : 0;
     q->finish();
@@ -220,7 +222,7 @@ Result<std::optional<OutboxEntry>> Storage::peekOutbox() const
     if (!d->open)
         return Private::notOpen();
     QSqlQuery *q = d->statement(Private::OutboxHead, error);
-    if (!q || !d->exec(*q, u"cannot read the outbox"_s, error))
+    if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;
     const Result<QList<OutboxEntry>> entries = d->readOutbox(*q);
     if (!entries)
@@ -238,7 +240,7 @@ Result<void> Storage::removeOutboxEntry(qint64 id)
         if (!q)
             return error;
         q->bindValue(0, id);
-        if (!d->exec(*q, u"cannot delete from the outbox"_s, error))
+        if (!d->exec(*q, u"cannot delete from the outbox", error))
             return error;
         if (q->numRowsAffected() == 0)
             qCDebug(lcOutbox) << "outbox entry" << id << "was already gone";
@@ -254,7 +256,7 @@ Result<void> Storage::updateOutboxEntry(const OutboxEntry &entry)
         if (!q)
             return error;
         q->bindValue(0, typeName(entry.type));
-        q->bindValue(1, QString::fromUtf8(storage::toJsonText(entry.data)));
+        q->bindValue(1, storage::toJsonText(entry.data));
         q->bindValue(2, conditionColumn(entry.condition));
         q->bindValue(3, entry.version ? QVariant(*entry.version) : QVariant(QMetaType::fromType<int>()));
         q->bindValue(4, stateName(entry.state));
@@ -262,7 +264,7 @@ Result<void> Storage::updateOutboxEntry(const OutboxEntry &entry)
         q->bindValue(6, entry.lastError.isNull() ? QVariant(QMetaType::fromType<QString>())
                                                  : QVariant(entry.lastError));
         q->bindValue(7, entry.id);
-        if (!d->exec(*q, u"cannot update the outbox"_s, error))
+        if (!d->exec(*q, u"cannot update the outbox", error))
             return error;
         if (q->numRowsAffected() == 0)
             return Error(Error::Domain::Storage, u"NotFound"_s,
@@ -281,7 +283,7 @@ Result<SyncMetadata> Storage::syncMetadata(const QString &model) const
     if (!q)
         return error;
     q->bindValue(0, model);
-    if (!d->exec(*q, u"cannot read the sync metadata"_s, error))
+    if (!d->exec(*q, u"cannot read the sync metadata", error))
         return error;
     SyncMetadata m;
     m.model = model;
@@ -312,7 +314,7 @@ Result<void> Storage::setSyncMetadata(const SyncMetadata &metadata)
         q->bindValue(3, metadata.syncPredicate);
         q->bindValue(4, metadata.resumeToken);
         q->bindValue(5, optionalColumn(metadata.resumeStartedAt));
-        if (!d->exec(*q, u"cannot write the sync metadata"_s, error))
+        if (!d->exec(*q, u"cannot write the sync metadata", error))
             return error;
         return {};
     });

@@ -7,6 +7,7 @@
 #include "predicate/sql.h"
 
 #include <QAtomicInteger>
+#include <QDateTime>
 #include <QFileInfo>
 #include <QSqlRecord>
 
@@ -160,11 +161,11 @@ std::shared_ptr<QSqlQuery> Storage::Private::cachedQuery(const QString &sql, Err
     return query;
 }
 
-bool Storage::Private::exec(QSqlQuery &query, const QString &what, Error &error)
+bool Storage::Private::exec(QSqlQuery &query, QStringView what, Error &error, QStringView subject)
 {
     if (query.exec())
         return true;
-    error = sqlError(query.lastError(), what);
+    error = sqlError(query.lastError(), what.toString() + subject);
     query.finish();
     return false;
 }
@@ -187,6 +188,8 @@ QSqlQuery *Storage::Private::statement(Statement which, Error &error)
         "lastError FROM _outbox WHERE model = ? AND recordId = ? AND state <> 'InFlight' ORDER BY id"_s,
         u"INSERT INTO _outbox (model, recordId, type, data, condition, version, createdAt, state, "
         "attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'Pending', 0)"_s,
+        u"INSERT INTO _outbox (model, recordId, type, data, createdAt, state, attempts) VALUES "
+        "(?, ?, 'Create', ?, ?, 'Pending', 0)"_s,
         u"DELETE FROM _outbox WHERE id = ?"_s,
         u"UPDATE _outbox SET data = ? WHERE id = ?"_s,
         u"UPDATE _outbox SET type = ?, data = ?, condition = ?, version = ?, state = ?, attempts = ?, "
@@ -226,6 +229,17 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
         }
         sql = u"INSERT INTO "_s + t.table + u" ("_s + columns.join(u", "_s)
             + u") VALUES ("_s + marks.join(u", "_s) + u')';
+        break;
+    }
+    case ModelTable::InsertIfAbsent: {
+        QStringList columns;
+        QStringList marks;
+        for (const FieldSchema *f : std::as_const(t.fields)) {
+            columns.append(storage::quoted(f->name));
+            marks.append(u"?"_s);
+        }
+        sql = u"INSERT INTO "_s + t.table + u" ("_s + columns.join(u", "_s)
+            + u") VALUES ("_s + marks.join(u", "_s) + u") ON CONFLICT DO NOTHING"_s;
         break;
     }
     case ModelTable::Select:
@@ -271,16 +285,16 @@ Error Storage::Private::begin()
     Error error;
     if (depth == 0) {
         QSqlQuery *q = statement(Begin, error);
-        if (!q || !exec(*q, u"cannot begin a transaction"_s, error))
+        if (!q || !exec(*q, u"cannot begin a transaction", error))
             return error;
     } else {
         const size_t level = size_t(depth);
         if (savepoints.size() < level)
             savepoints.resize(level);
         auto &sp = savepoints[level - 1];
-        const QString name = u"ds_sp"_s + QString::number(depth);
-        QSqlQuery *q = prepared(sp[0], u"SAVEPOINT "_s + name, error);
-        if (!q || !exec(*q, u"cannot open a savepoint"_s, error))
+        QSqlQuery *q = sp[0] ? sp[0].get()
+                             : prepared(sp[0], u"SAVEPOINT ds_sp"_s + QString::number(depth), error);
+        if (!q || !exec(*q, u"cannot open a savepoint", error))
             return error;
     }
     ++depth;
@@ -293,13 +307,13 @@ Error Storage::Private::commit()
     Error error;
     if (depth == 1) {
         QSqlQuery *q = statement(Commit, error);
-        if (!q || !exec(*q, u"cannot commit"_s, error))
+        if (!q || !exec(*q, u"cannot commit", error))
             return error;
     } else {
         auto &sp = savepoints[size_t(depth - 1) - 1];
-        const QString name = u"ds_sp"_s + QString::number(depth - 1);
-        QSqlQuery *q = prepared(sp[1], u"RELEASE "_s + name, error);
-        if (!q || !exec(*q, u"cannot release a savepoint"_s, error))
+        QSqlQuery *q = sp[1] ? sp[1].get()
+                             : prepared(sp[1], u"RELEASE ds_sp"_s + QString::number(depth - 1), error);
+        if (!q || !exec(*q, u"cannot release a savepoint", error))
             return error;
     }
     --depth;
@@ -312,16 +326,16 @@ void Storage::Private::rollback()
     Error error;
     if (depth == 1) {
         QSqlQuery *q = statement(Rollback, error);
-        if (!q || !exec(*q, u"cannot roll back"_s, error))
+        if (!q || !exec(*q, u"cannot roll back", error))
             qCWarning(lcStorage).noquote() << error.message();
     } else {
         auto &sp = savepoints[size_t(depth - 1) - 1];
         const QString name = u"ds_sp"_s + QString::number(depth - 1);
         QSqlQuery *q = prepared(sp[2], u"ROLLBACK TO "_s + name, error);
-        if (!q || !exec(*q, u"cannot roll back to a savepoint"_s, error))
+        if (!q || !exec(*q, u"cannot roll back to a savepoint", error))
             qCWarning(lcStorage).noquote() << error.message();
         q = prepared(sp[1], u"RELEASE "_s + name, error);
-        if (!q || !exec(*q, u"cannot release a savepoint"_s, error))
+        if (!q || !exec(*q, u"cannot release a savepoint", error))
             qCWarning(lcStorage).noquote() << error.message();
     }
     --depth;
@@ -424,7 +438,7 @@ Result<std::optional<Record>> Storage::Private::selectRow(ModelTable &t, const Q
         const FieldSchema *f = t.fields.at(k);
         q->bindValue(i++, storage::toColumn(*f, key.value(f->name)));
     }
-    if (!exec(*q, u"cannot read "_s + t.model->name, error))
+    if (!exec(*q, u"cannot read ", error, t.model->name))
         return error;
     std::optional<Record> record;
     if (q->next())
@@ -442,7 +456,7 @@ Error Storage::Private::insertRow(ModelTable &t, const QVariantMap &fields)
     int i = 0;
     for (const FieldSchema *f : std::as_const(t.fields))
         q->bindValue(i++, storage::toColumn(*f, fields.value(f->name)));
-    exec(*q, u"cannot insert into "_s + t.model->name, error);
+    exec(*q, u"cannot insert into ", error, t.model->name);
     return error;
 }
 
@@ -461,7 +475,7 @@ Error Storage::Private::updateRow(ModelTable &t, const QVariantMap &fields)
         const FieldSchema *f = t.fields.at(k);
         q->bindValue(i++, storage::toColumn(*f, fields.value(f->name)));
     }
-    exec(*q, u"cannot update "_s + t.model->name, error);
+    exec(*q, u"cannot update ", error, t.model->name);
     return error;
 }
 
@@ -476,8 +490,67 @@ Error Storage::Private::deleteRow(ModelTable &t, const QVariantMap &key)
         const FieldSchema *f = t.fields.at(k);
         q->bindValue(i++, storage::toColumn(*f, key.value(f->name)));
     }
-    exec(*q, u"cannot delete from "_s + t.model->name, error);
+    exec(*q, u"cannot delete from ", error, t.model->name);
     return error;
+}
+
+Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const QVariantMap &fields)
+{
+    QVariantMap created = fields;
+    for (const FieldSchema *f : std::as_const(t.fields)) {
+        if (f->defaultValue && created.value(f->name).isNull()) {
+            if (Result<QVariant> v = t.validator->validateValue(*f, *f->defaultValue); v)
+                created.insert(f->name, *v);
+        }
+    }
+    Error error;
+    QSqlQuery *q = tableStatement(t, ModelTable::InsertIfAbsent, error);
+    if (!q)
+        return error;
+    int i = 0;
+    for (const FieldSchema *f : std::as_const(t.fields))
+        q->bindValue(i++, storage::toColumn(*f, created.value(f->name)));
+    if (!exec(*q, u"cannot insert into ", error, t.model->name))
+        return error;
+    if (q->numRowsAffected() != 1)
+        return std::optional<Change>();   // the row exists
+
+    QVariantMap data;
+    bool readOnly = false;
+    for (auto it = created.cbegin(); it != created.cend() && !readOnly; ++it) {
+        const FieldSchema *f = t.validator->storedField(it.key());
+        readOnly = !f || f->isReadOnly;
+    }
+    if (readOnly) {
+        for (auto it = created.cbegin(); it != created.cend(); ++it) {
+            const FieldSchema *f = t.validator->storedField(it.key());
+            if (f && !f->isReadOnly)
+                data.insert(it.key(), *it);
+        }
+    } else {
+        data = created;
+    }
+    const QString recordId = Storage::keyOf(*t.model, created);
+    if (maybeQueued.contains(queueKey(t.model->name, recordId))) {
+        error = enqueue(*t.model, recordId, MutationType::Create, data, {}, std::nullopt);
+    } else if (QSqlQuery *insert = statement(OutboxInsertCreate, error)) {
+        insert->bindValue(0, t.model->name);
+        insert->bindValue(1, recordId);
+        insert->bindValue(2, storage::toJsonText(data));
+        insert->bindValue(3, QDateTime::currentMSecsSinceEpoch());
+        exec(*insert, u"cannot write to the outbox", error);
+    }
+    if (!error.isNull()) {
+        // Undo the row: a row never exists without its outbox entry.
+        if (const Error undo = deleteRow(t, keyValues(t, created)); !undo.isNull())
+            qCWarning(lcStorage).noquote() << undo.message();
+        return error;
+    }
+    Change change;
+    change.model = t.model->name;
+    change.type = Change::Type::Created;
+    change.element = element(t, created, std::nullopt, std::nullopt, false);
+    return std::optional<Change>(std::move(change));
 }
 
 Result<Change> Storage::Private::removeRow(ModelTable &t, const Record &current,
@@ -631,6 +704,14 @@ Result<void> Storage::open(const QString &path)
     });
     if (!migrated)
         return fail(migrated.error());
+    {
+        QSqlQuery q(d->db());
+        if (!q.exec(u"SELECT model, recordId FROM _outbox WHERE type = 'Delete'"_s))
+            return fail(d->sqlError(q.lastError(), u"cannot read the outbox"_s));
+        d->maybeQueued.clear();
+        while (q.next())
+            d->maybeQueued.insert(Private::queueKey(q.value(0).toString(), q.value(1).toString()));
+    }
     qCDebug(lcStorage).noquote() << "opened" << path;
     return {};
 }
@@ -653,7 +734,7 @@ Result<Change> Storage::save(const ModelSchema &model, const QVariantMap &record
     if (Error e = checkPredicateFields(condition, model); !e.isNull())
         return e;
 
-    return d->write<Change>([&]() -> Result<Change> {
+    auto general = [&]() -> Result<Change> {
         const QVariantMap &fields = *normalized;
         const QString recordId = keyOf(model, fields);
         Result<std::optional<Record>> current = d->selectRow(*t, keyValues(*t, fields));
@@ -728,7 +809,32 @@ Result<Change> Storage::save(const ModelSchema &model, const QVariantMap &record
         change.type = Change::Type::Created;
         change.element = d->element(*t, created, std::nullopt, std::nullopt, false);
         return change;
-    });
+    };
+
+    if (!condition.isAll())
+        return d->write<Change>(general);
+    // Unconditional: try the insert first; most saves in a batch are new records.
+    const bool own = d->depth == 0;
+    if (own) {
+        if (const Error e = d->begin(); !e.isNull())
+            return e;
+    }
+    Result<std::optional<Change>> created = d->tryCreate(*t, *normalized);
+    Result<Change> result = !created                ? Result<Change>(created.error())
+                          : created->has_value()    ? Result<Change>(std::move(**created))
+                          : own                     ? general()
+                                                    : d->write<Change>(general);
+    if (own) {
+        if (!result) {
+            d->rollback();
+            return result;
+        }
+        if (const Error e = d->commit(); !e.isNull()) {
+            d->rollback();
+            return e;
+        }
+    }
+    return result;
 }
 
 Result<Change> Storage::remove(const ModelSchema &model, const QVariantMap &key,
@@ -788,7 +894,7 @@ Result<QList<Change>> Storage::removeWhere(const ModelSchema &model, const Predi
             return e;
         for (qsizetype i = 0; i < where.bindings.size(); ++i)
             q->bindValue(int(i), where.bindings.at(i));
-        if (!d->exec(*q, u"cannot query "_s + model.name, e))
+        if (!d->exec(*q, u"cannot query ", e, model.name))
             return e;
         QList<Record> rows;
         while (q->next())
@@ -851,7 +957,7 @@ Result<QList<QVariantMap>> Storage::query(const ModelSchema &model, const QueryO
         q->bindValue(int(i), where.bindings.at(i));
     q->bindValue(int(i++), options.limit);
     q->bindValue(int(i), options.offset);
-    if (!d->exec(*q, u"cannot query "_s + model.name, error))
+    if (!d->exec(*q, u"cannot query ", error, model.name))
         return error;
     QList<QVariantMap> rows;
     while (q->next()) {
@@ -878,7 +984,7 @@ Result<qint64> Storage::count(const ModelSchema &model, const Predicate &predica
         return error;
     for (qsizetype i = 0; i < where.bindings.size(); ++i)
         q->bindValue(int(i), where.bindings.at(i));
-    if (!d->exec(*q, u"cannot count "_s + model.name, error))
+    if (!d->exec(*q, u"cannot count ", error, model.name))
         return error;
     const qint64 n = q->next() ? q->value(0).toLongLong() : 0;
     q->finish();
@@ -937,6 +1043,7 @@ Result<void> Storage::clear()
         }
         if (Result<void> r = d->execSql(u"DELETE FROM _outbox"_s, u"cannot clear the outbox"_s); !r)
             return r;
+        d->maybeQueued.clear();
         if (Result<void> r = d->execSql(u"DELETE FROM _syncMetadata"_s,
                                         u"cannot clear the sync metadata"_s);
             !r)

@@ -6,6 +6,7 @@
 #include "storage/values_p.h"
 
 #include <QHash>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -21,7 +22,7 @@ namespace storage {
 // One model's table: its columns and its prepared statements.
 struct ModelTable
 {
-    enum Statement { Insert, Select, Update, Delete, StatementCount };
+    enum Statement { Insert, InsertIfAbsent, Select, Update, Delete, StatementCount };
 
     const ModelSchema *model = nullptr;
     QString table;                       // quoted table name
@@ -42,7 +43,7 @@ class Storage::Private
 public:
     enum Statement {
         Begin, Commit, Rollback,
-        OutboxForRecord, OutboxInsert, OutboxDelete, OutboxSetData, OutboxUpdate,
+        OutboxForRecord, OutboxInsert, OutboxInsertCreate, OutboxDelete, OutboxSetData, OutboxUpdate,
         OutboxAll, OutboxHead, OutboxCount,
         MetadataSelect, MetadataUpsert,
         StatementCount
@@ -65,6 +66,14 @@ public:
     // depth -> SAVEPOINT / RELEASE / ROLLBACK TO statements
     std::vector<std::array<std::unique_ptr<QSqlQuery>, 3>> savepoints;
     QHash<QString, std::shared_ptr<QSqlQuery>> queryCache;
+    // Keys ("Model/recordId") that may have outbox entries although their
+    // row is gone: those with a queued Delete. A record without a row has
+    // queued entries only if one of them is a Delete (creates and updates
+    // always leave a row; remove, removeWhere queue a Delete; clear() and
+    // rebuilds drop the entries too), so a new record whose key is not here
+    // needs no outbox look-up. False positives only cost the look-up.
+    // Assumes one writing Storage per file (the DataStore's worker).
+    QSet<QString> maybeQueued;
 
     QSqlDatabase db() const { return QSqlDatabase::database(connection, false); }
 
@@ -79,7 +88,8 @@ public:
     QSqlQuery *tableStatement(storage::ModelTable &t, storage::ModelTable::Statement which,
                               Error &error);
     std::shared_ptr<QSqlQuery> cachedQuery(const QString &sql, Error &error);
-    bool exec(QSqlQuery &query, const QString &what, Error &error);
+    // Runs a prepared statement; on failure fills `error` with "<what><subject>: cause".
+    bool exec(QSqlQuery &query, QStringView what, Error &error, QStringView subject = {});
     Result<void> execSql(const QString &sql, const QString &what);   // one-off statements
     void resetStatements();
 
@@ -121,6 +131,15 @@ public:
     Error insertRow(storage::ModelTable &t, const QVariantMap &fields);
     Error updateRow(storage::ModelTable &t, const QVariantMap &fields);
     Error deleteRow(storage::ModelTable &t, const QVariantMap &key);
+    // The fast path of save() for a record without a local row: INSERT ...
+    // ON CONFLICT DO NOTHING, then the Create entry. nullopt when the row
+    // exists (the caller takes the update path). Needs no savepoint: a
+    // failed outbox write is undone by deleting the row again.
+    Result<std::optional<Change>> tryCreate(storage::ModelTable &t, const QVariantMap &fields);
+    static QString queueKey(const QString &model, const QString &recordId)
+    {
+        return model + u'/' + recordId;
+    }
     Result<Change> removeRow(storage::ModelTable &t, const Record &current,
                              const QJsonObject &condition);
 

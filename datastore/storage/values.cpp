@@ -5,6 +5,7 @@
 #include <QDate>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QLocale>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
@@ -146,30 +147,96 @@ bool validTime(const QString &text)
     return re.match(text).hasMatch();
 }
 
-QJsonValue jsonOf(const QVariant &wire)
+QVariant fromJson(const Schema &schema, const FieldType &type, const QJsonValue &json, bool listItem);
+
+// Compact JSON of a wire value, written directly (the hot path of every save:
+// list columns and outbox data); the same text QJsonDocument would give.
+void writeJson(QString &out, const QVariant &v)
 {
-    if (!wire.isValid() || wire.isNull())
-        return QJsonValue(QJsonValue::Null);
-    switch (wire.typeId()) {
+    if (!v.isValid() || v.isNull()) {
+        out += u"null";
+        return;
+    }
+    switch (v.typeId()) {
+    case QMetaType::QString: {
+        const QString s = v.toString();
+        out += u'"';
+        for (QChar c : s) {
+            switch (c.unicode()) {
+            case '"': out += u"\\\""; break;
+            case '\\': out += u"\\\\"; break;
+            case '\n': out += u"\\n"; break;
+            case '\r': out += u"\\r"; break;
+            case '\t': out += u"\\t"; break;
+            case '\b': out += u"\\b"; break;
+            case '\f': out += u"\\f"; break;
+            default:
+                if (c.unicode() < 0x20)
+                    out += u"\\u00" + QString::number(c.unicode(), 16).rightJustified(2, u'0');
+                else
+                    out += c;
+            }
+        }
+        out += u'"';
+        return;
+    }
+    case QMetaType::Bool:
+        out += v.toBool() ? u"true" : u"false";
+        return;
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::Short:
+    case QMetaType::UShort:
+        out += QString::number(v.toLongLong());
+        return;
+    case QMetaType::Double:
+    case QMetaType::Float: {
+        const double d = v.toDouble();
+        if (!qIsFinite(d)) {
+            out += u"null";
+            return;
+        }
+        out += QString::number(d, 'g', QLocale::FloatingPointShortest);
+        return;
+    }
+    case QMetaType::QStringList:
     case QMetaType::QVariantList: {
-        QJsonArray array;
-        for (const QVariant &item : wire.toList())
-            array.append(jsonOf(item));
-        return array;
+        out += u'[';
+        bool first = true;
+        const QVariantList list = v.toList();
+        for (const QVariant &item : list) {
+            if (!first)
+                out += u',';
+            first = false;
+            writeJson(out, item);
+        }
+        out += u']';
+        return;
     }
     case QMetaType::QVariantMap: {
-        QJsonObject object;
-        const QVariantMap map = wire.toMap();
-        for (auto it = map.cbegin(); it != map.cend(); ++it)
-            object.insert(it.key(), jsonOf(it.value()));
-        return object;
+        out += u'{';
+        bool first = true;
+        const QVariantMap map = v.toMap();
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            if (!first)
+                out += u',';
+            first = false;
+            writeJson(out, it.key());
+            out += u':';
+            writeJson(out, it.value());
+        }
+        out += u'}';
+        return;
     }
-    default:
-        return QJsonValue::fromVariant(wire);
+    default: {
+        const QJsonValue json = QJsonValue::fromVariant(v);
+        const QByteArray text = QJsonDocument(QJsonArray{json}).toJson(QJsonDocument::Compact);
+        out += QString::fromUtf8(text.mid(1, text.size() - 2));
+        return;
+    }
     }
 }
-
-QVariant fromJson(const Schema &schema, const FieldType &type, const QJsonValue &json, bool listItem);
 
 QVariant fromJsonSingle(const Schema &schema, const FieldType &type, const QJsonValue &json)
 {
@@ -254,7 +321,8 @@ bool isJsonColumn(const FieldSchema &field)
 RecordValidator::RecordValidator(const Schema &schema, const ModelSchema &model)
     : m_schema(schema), m_model(model)
 {
-    for (const FieldSchema *f : model.storedFields())
+    m_stored = model.storedFields();
+    for (const FieldSchema *f : std::as_const(m_stored))
         m_fields.insert(f->name, f);
 }
 
@@ -595,7 +663,7 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
         }
         result.insert(name, normalized);
     }
-    for (const FieldSchema *f : m_model.storedFields()) {
+    for (const FieldSchema *f : m_stored) {
         if (f->isPrimaryKey) {
             if (!result.contains(f->name) || result.value(f->name).isNull())
                 return Error::validation(u"MissingField"_s,
@@ -634,12 +702,9 @@ QVariant toColumn(const FieldSchema &field, const QVariant &wire)
     if (!wire.isValid() || wire.isNull())
         return QVariant();
     if (isJsonColumn(field)) {
-        const QJsonValue json = jsonOf(wire);
-        if (json.isArray())
-            return QString::fromUtf8(QJsonDocument(json.toArray()).toJson(QJsonDocument::Compact));
-        if (json.isObject())
-            return QString::fromUtf8(QJsonDocument(json.toObject()).toJson(QJsonDocument::Compact));
-        return QVariant();
+        QString text;
+        writeJson(text, wire);
+        return text;
     }
     if (field.type.kind == FieldType::Kind::Scalar && field.type.scalar == ScalarType::Boolean)
         return wire.toBool() ? 1 : 0;
@@ -675,9 +740,12 @@ QVariant fromColumn(const Schema &schema, const FieldSchema &field, const QVaria
     return column.toString();
 }
 
-QByteArray toJsonText(const QVariantMap &map)
+QString toJsonText(const QVariantMap &map)
 {
-    return QJsonDocument(jsonOf(map).toObject()).toJson(QJsonDocument::Compact);
+    QString text;
+    text.reserve(256);
+    writeJson(text, map);
+    return text;
 }
 
 namespace {

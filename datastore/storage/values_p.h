@@ -65,6 +65,7 @@ private:
     const Schema &m_schema;
     const ModelSchema &m_model;
     QHash<QString, const FieldSchema *> m_fields;   // stored fields by name
+    QList<const FieldSchema *> m_stored;            // stored fields in order
 };
 
 // Wire value -> column value (JSON text for lists and non-model values).
@@ -74,7 +75,7 @@ QVariant toColumn(const FieldSchema &field, const QVariant &wire);
 QVariant fromColumn(const Schema &schema, const FieldSchema &field, const QVariant &column);
 
 // Compact JSON text of a map in wire form (outbox data).
-QByteArray toJsonText(const QVariantMap &map);
+QString toJsonText(const QVariantMap &map);
 QVariantMap fromJsonText(const QByteArray &text);
 
 } // namespace ds::storage
