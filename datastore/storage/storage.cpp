@@ -411,12 +411,19 @@ QVariantMap Storage::Private::element(const ModelTable &t, const QVariantMap &fi
                                       const std::optional<int> &version,
                                       const std::optional<qint64> &lastChangedAt, bool deleted) const
 {
-    QVariantMap out;
+    // Every stored field (null when unset), except unset read-only ones and
+    // timestamps, as decodeRow() gives them. Starts from `fields` so that the
+    // usual case shares its data.
+    QVariantMap out = fields;
     for (const FieldSchema *f : t.fields) {
-        const QVariant v = fields.value(f->name);
-        if (v.isNull() && (f->isReadOnly || isTimestampField(*t.model, *f)))
-            continue;
-        out.insert(f->name, v);
+        const auto it = out.constFind(f->name);
+        const bool omitWhenNull = f->isReadOnly || isTimestampField(*t.model, *f);
+        if (it == out.cend()) {
+            if (!omitWhenNull)
+                out.insert(f->name, QVariant());
+        } else if (omitWhenNull && it->isNull()) {
+            out.remove(f->name);
+        }
     }
     if (version)
         out.insert(u"_version"_s, *version);
@@ -1055,6 +1062,11 @@ Result<void> Storage::clear()
 
 QString Storage::keyOf(const ModelSchema &model, const QVariantMap &record)
 {
+    if (model.primaryKey.size() == 1) {
+        const QVariant v = record.value(model.primaryKey.first());
+        if (v.typeId() == QMetaType::QString)
+            return v.toString();
+    }
     QStringList parts;
     parts.reserve(model.primaryKey.size());
     for (const QString &k : model.primaryKey) {

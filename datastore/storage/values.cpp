@@ -640,16 +640,22 @@ Result<QVariant> RecordValidator::validateValue(const FieldSchema &field, const 
 
 Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) const
 {
-    QVariantMap result;
+    // Starts from the record itself: values already in wire form are shared,
+    // only the ones normalization changes are written.
+    QVariantMap result = record;
     Error error;
     for (auto it = record.cbegin(); it != record.cend(); ++it) {
         const QString &name = it.key();
         const FieldSchema *f = m_fields.value(name);
         if (!f) {
-            if (codec::isMetadataKey(name))
+            if (codec::isMetadataKey(name)) {
+                result.remove(name);
                 continue;
-            if (const FieldSchema *declared = m_model.field(name); declared && !declared->isStored())
-                continue;   // relation objects: their keys live in ordinary fields
+            }
+            if (const FieldSchema *declared = m_model.field(name); declared && !declared->isStored()) {
+                result.remove(name);   // relation objects: their keys live in ordinary fields
+                continue;
+            }
             return Error::validation(u"UnknownField"_s,
                 m_model.name + u'.' + name + u": unknown field ("_s + m_model.name
                     + u" has no field '"_s + name + u"')"_s);
@@ -661,7 +667,11 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
         } else if (!value(f->type, it.value(), f->name, normalized, error)) {
             return error;
         }
-        result.insert(name, normalized);
+        const bool same = normalized.typeId() == it->typeId() && !f->type.isList
+            && f->type.kind != FieldType::Kind::NonModel && !it->isNull()
+            && (f->type.kind != FieldType::Kind::Scalar || f->type.scalar != ScalarType::AWSJSON);
+        if (!same)
+            result.insert(name, normalized);
     }
     for (const FieldSchema *f : m_stored) {
         if (f->isPrimaryKey) {
