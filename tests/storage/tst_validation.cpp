@@ -157,7 +157,7 @@ void tst_StorageValidation::accepted_data()
     QTest::newRow("AWSJSON array") << base({{u"json"_s, u"[1, 2]"_s}});
     QTest::newRow("AWSJSON null text") << base({{u"json"_s, u"null"_s}});
     QTest::newRow("Int from whole double") << base({{u"count"_s, 3.0}});
-    QTest::newRow("relation object ignored") << base({});
+    QTest::newRow("required fields only") << base({});
     QTest::newRow("typename ignored") << base({{u"__typename"_s, u"Everything"_s}});
 }
 
