@@ -26,6 +26,9 @@ public:
     T &&value() && { Q_ASSERT(ok()); return std::move(*m_value); }
     const T &operator*() const & { return value(); }
     T &operator*() & { return value(); }
+    // On a temporary, by value: `for (auto &x : *store.outbox())` must not
+    // iterate a destroyed Result.
+    T operator*() && { return std::move(value()); }
     const T *operator->() const { return &value(); }
     T *operator->() { return &value(); }
 
