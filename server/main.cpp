@@ -1,0 +1,292 @@
+// datastore-server: an AppSync-compatible GraphQL + realtime sync server.
+//
+// For now: GET /healthz, POST /graphql answering NotImplemented until the
+// executor lands, and /graphql/realtime accepting graphql-ws WebSockets with
+// connection_init -> connection_ack and periodic ka.
+#include "http/httpserver.h"
+#include "http/logging_p.h"
+#include "http/terminationnotifier.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QSslConfiguration>
+#include <QTimer>
+#include <QWebSocket>
+
+#include <chrono>
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Options
+{
+    QString schemaFile;
+    QString database;
+    QHostAddress host = QHostAddress(QHostAddress::LocalHost);
+    quint16 port = 8080;
+    QStringList apiKeys;
+    QString tlsCertificate;
+    QString tlsKey;
+    std::chrono::milliseconds keepAliveInterval = 60s;
+    qint64 maxBodyBytes = ds::server::tuning::kMaxBodyBytes;
+    // Accepted and stored for the resolvers that come later.
+    std::chrono::milliseconds deltaTtl = 30min;
+    QString conflictHandler = u"AUTOMERGE"_s;
+};
+
+// "60s", "500ms", "2m", "1h", "1.5s"; a bare number is seconds.
+bool parseDuration(const QString &text, std::chrono::milliseconds *out)
+{
+    static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
+    const QRegularExpressionMatch m = re.match(text);
+    if (!m.hasMatch())
+        return false;
+    const double value = m.captured(1).toDouble();
+    const QString unit = m.captured(2);
+    const double factor = unit == u"ms" ? 1.0 : unit == u"m" ? 60000.0 : unit == u"h" ? 3600000.0 : 1000.0;
+    const double ms = value * factor;
+    if (ms < 1 || ms > 24.0 * 3600000.0 * 365)
+        return false;
+    *out = std::chrono::milliseconds(qint64(ms));
+    return true;
+}
+
+// Returns an error message, or an empty string when the options are fine.
+QString parseOptions(const QCoreApplication &app, Options *options)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"AppSync-compatible GraphQL and realtime sync server"_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption schema(u"schema"_s, u"Amplify schema.graphql to serve (required)."_s, u"file"_s);
+    const QCommandLineOption db(u"db"_s, u"Database: SQLite file path or postgresql:// URL."_s, u"database"_s);
+    const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s,
+                                  u"127.0.0.1"_s);
+    const QCommandLineOption port(u"port"_s, u"Port to listen on; 0 picks a free one (default 8080)."_s,
+                                  u"port"_s, u"8080"_s);
+    const QCommandLineOption apiKey(u"api-key"_s, u"Accepted API key (x-api-key); repeatable."_s, u"key"_s);
+    const QCommandLineOption tlsCert(u"tls-cert"_s, u"PEM certificate (chain) for https/wss."_s, u"file"_s);
+    const QCommandLineOption tlsKey(u"tls-key"_s, u"PEM private key for https/wss."_s, u"file"_s);
+    const QCommandLineOption ka(u"ka-interval"_s, u"Realtime keep-alive interval, e.g. 60s, 500ms (default 60s)."_s,
+                                u"duration"_s, u"60s"_s);
+    const QCommandLineOption maxBody(u"max-body-size"_s, u"Largest request body in bytes (default 1048576)."_s,
+                                     u"bytes"_s);
+    const QCommandLineOption deltaTtl(u"delta-ttl"_s, u"Delta Sync table retention (default 30m)."_s,
+                                      u"duration"_s, u"30m"_s);
+    const QCommandLineOption conflict(u"conflict-handler"_s,
+                                      u"AUTOMERGE (default), OPTIMISTIC_CONCURRENCY or LAMBDA."_s,
+                                      u"handler"_s, u"AUTOMERGE"_s);
+    parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, conflict});
+    parser.process(app);  // --help, --version and unknown options exit here
+
+    if (!parser.positionalArguments().isEmpty())
+        return u"unexpected argument: %1"_s.arg(parser.positionalArguments().constFirst());
+    options->schemaFile = parser.value(schema);
+    if (options->schemaFile.isEmpty())
+        return u"--schema FILE is required"_s;
+    if (!QFileInfo(options->schemaFile).isReadable())
+        return u"cannot read the schema file %1"_s.arg(options->schemaFile);
+    options->database = parser.value(db);
+
+    const QString hostText = parser.value(host);
+    if (hostText == u"localhost")
+        options->host = QHostAddress(QHostAddress::LocalHost);
+    else if (!options->host.setAddress(hostText))
+        return u"--host: not an IP address: %1"_s.arg(hostText);
+
+    bool ok = false;
+    const uint portValue = parser.value(port).toUInt(&ok);
+    if (!ok || portValue > 65535)
+        return u"--port: not a port number: %1"_s.arg(parser.value(port));
+    options->port = quint16(portValue);
+
+    options->apiKeys = parser.values(apiKey);
+    options->tlsCertificate = parser.value(tlsCert);
+    options->tlsKey = parser.value(tlsKey);
+    if (options->tlsCertificate.isEmpty() != options->tlsKey.isEmpty())
+        return u"--tls-cert and --tls-key go together"_s;
+    if (!parseDuration(parser.value(ka), &options->keepAliveInterval))
+        return u"--ka-interval: not a duration: %1"_s.arg(parser.value(ka));
+    if (parser.isSet(maxBody)) {
+        options->maxBodyBytes = parser.value(maxBody).toLongLong(&ok);
+        if (!ok || options->maxBodyBytes < 0)
+            return u"--max-body-size: not a byte count: %1"_s.arg(parser.value(maxBody));
+    }
+    if (!parseDuration(parser.value(deltaTtl), &options->deltaTtl))
+        return u"--delta-ttl: not a duration: %1"_s.arg(parser.value(deltaTtl));
+    options->conflictHandler = parser.value(conflict).toUpper();
+    static const QStringList handlers{u"AUTOMERGE"_s, u"OPTIMISTIC_CONCURRENCY"_s, u"LAMBDA"_s};
+    if (!handlers.contains(options->conflictHandler))
+        return u"--conflict-handler: one of %1"_s.arg(handlers.join(u", "));
+    return {};
+}
+
+QString compact(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// Stand-in for the realtime hub: acknowledges connection_init, sends ka,
+// refuses subscriptions.
+class PlaceholderRealtime final : public ds::server::WebSocketHandler
+{
+public:
+    explicit PlaceholderRealtime(std::chrono::milliseconds keepAlive) : m_keepAlive(keepAlive) {}
+
+    void handleWebSocket(QWebSocket *socket, const ds::server::HttpRequest &) override
+    {
+        m_sockets.append(socket);
+        QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QObject::connect(socket, &QWebSocket::textMessageReceived, socket,
+                         [this, socket](const QString &text) { onMessage(socket, text); });
+    }
+
+    void closeAll()
+    {
+        for (const QPointer<QWebSocket> &socket : std::as_const(m_sockets)) {
+            if (socket)
+                socket->close(QWebSocketProtocol::CloseCodeGoingAway, u"Server shutting down"_s);
+        }
+    }
+
+    bool hasOpenSockets()
+    {
+        m_sockets.removeIf([](const QPointer<QWebSocket> &s) {
+            return !s || s->state() == QAbstractSocket::UnconnectedState;
+        });
+        return !m_sockets.isEmpty();
+    }
+
+private:
+    void onMessage(QWebSocket *socket, const QString &text)
+    {
+        const QJsonObject message = QJsonDocument::fromJson(text.toUtf8()).object();
+        const QString type = message.value(u"type"_s).toString();
+        const QJsonValue id = message.value(u"id"_s);
+        if (type == u"connection_init") {
+            socket->sendTextMessage(compact({{u"type"_s, u"connection_ack"_s},
+                                             {u"payload"_s, QJsonObject{{u"connectionTimeoutMs"_s, 300000}}}}));
+            if (!socket->findChild<QTimer *>(u"ka"_s, Qt::FindDirectChildrenOnly)) {
+                auto *timer = new QTimer(socket);
+                timer->setObjectName(u"ka"_s);
+                QObject::connect(timer, &QTimer::timeout, socket, [socket] {
+                    socket->sendTextMessage(compact({{u"type"_s, u"ka"_s}}));
+                });
+                timer->start(m_keepAlive);
+                socket->sendTextMessage(compact({{u"type"_s, u"ka"_s}}));
+            }
+        } else if (type == u"start") {
+            const QJsonObject error{{u"errorType"_s, u"NotImplemented"_s},
+                                    {u"message"_s, u"Subscriptions are not implemented yet"_s}};
+            socket->sendTextMessage(compact({{u"id"_s, id}, {u"type"_s, u"error"_s},
+                                             {u"payload"_s, QJsonObject{{u"errors"_s, QJsonArray{error}}}}}));
+        } else if (type == u"stop") {
+            socket->sendTextMessage(compact({{u"id"_s, id}, {u"type"_s, u"complete"_s}}));
+        } else {
+            const QJsonObject error{{u"errorType"_s, u"BadRequestException"_s},
+                                    {u"message"_s, u"Unknown message type"_s}};
+            socket->sendTextMessage(compact({{u"type"_s, u"error"_s},
+                                             {u"payload"_s, QJsonObject{{u"errors"_s, QJsonArray{error}}}}}));
+        }
+    }
+
+    std::chrono::milliseconds m_keepAlive;
+    QList<QPointer<QWebSocket>> m_sockets;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"datastore-server"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    Options options;
+    if (const QString error = parseOptions(app, &options); !error.isEmpty()) {
+        std::fprintf(stderr, "datastore-server: %s\n", qPrintable(error));
+        return 2;
+    }
+
+    ds::server::HttpServer server;
+    ds::server::HttpLimits limits;
+    limits.maxBodyBytes = options.maxBodyBytes;
+    server.setLimits(limits);
+    if (!options.tlsCertificate.isEmpty()) {
+        bool ok = false;
+        QString error;
+        const QSslConfiguration tls = ds::server::HttpServer::loadTlsConfiguration(
+            options.tlsCertificate, options.tlsKey, &ok, &error);
+        if (!ok) {
+            std::fprintf(stderr, "datastore-server: TLS: %s\n", qPrintable(error));
+            return 2;
+        }
+        server.setTlsConfiguration(tls);
+    }
+
+    ds::server::Router &routes = server.router();
+    routes.addRoute("GET", u"/healthz"_s, [](const ds::server::HttpRequest &, ds::server::HttpResponder r) {
+        r.respond(200, QJsonObject{{u"status"_s, u"ok"_s}});
+    });
+    routes.addRoute("POST", u"/graphql"_s, [](const ds::server::HttpRequest &, ds::server::HttpResponder r) {
+        const QJsonObject error{{u"message"_s, u"The GraphQL executor is not available yet"_s},
+                                {u"errorType"_s, u"NotImplemented"_s}};
+        r.respond(200, QJsonObject{{u"errors"_s, QJsonArray{error}}});
+    });
+    auto realtime = std::make_shared<PlaceholderRealtime>(options.keepAliveInterval);
+    ds::server::WebSocketRoute realtimeRoute;
+    realtimeRoute.path = u"/graphql/realtime"_s;
+    realtimeRoute.subprotocols = {u"graphql-ws"_s};
+    realtimeRoute.handler = realtime;
+    routes.addWebSocketRoute(realtimeRoute);
+
+    // Graceful stop: no new connections, answers in flight finish, WebSockets
+    // get a going-away close, then exit 0.
+    ds::server::TerminationNotifier termination;
+    bool stopping = false;
+    bool drained = false;
+    QTimer exitPoll;
+    exitPoll.setInterval(20ms);
+    QObject::connect(&exitPoll, &QTimer::timeout, &app, [&] {
+        if (drained && !realtime->hasOpenSockets())
+            QCoreApplication::exit(0);
+    });
+    QObject::connect(&termination, &ds::server::TerminationNotifier::terminationRequested, &app,
+                     [&](const QString &name) {
+        if (stopping) {
+            qCInfo(lcServer) << "second" << name << "- exiting now";
+            QCoreApplication::exit(0);
+            return;
+        }
+        stopping = true;
+        qCInfo(lcServer).noquote() << name << "received, shutting down";
+        realtime->closeAll();
+        server.shutdown();
+        exitPoll.start();
+        QTimer::singleShot(ds::server::tuning::kShutdownGrace + 1s, &app, [] { QCoreApplication::exit(0); });
+    });
+    QObject::connect(&server, &ds::server::HttpServer::drained, &app, [&] { drained = true; });
+
+    if (!server.listen(options.host, options.port)) {
+        std::fprintf(stderr, "datastore-server: cannot listen on %s:%u: %s\n",
+                     qPrintable(options.host.toString()), unsigned(options.port),
+                     qPrintable(server.errorString()));
+        return 1;
+    }
+    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database"
+                               << (options.database.isEmpty() ? u"(none yet)"_s : options.database)
+                               << "|" << options.apiKeys.size() << "API key(s) | ka every"
+                               << options.keepAliveInterval.count() << "ms";
+    std::printf("listening on %s\n", qPrintable(server.baseUrl().toString()));
+    std::fflush(stdout);
+    return app.exec();
+}

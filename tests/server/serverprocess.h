@@ -1,0 +1,189 @@
+// Test helper (not a test class): runs the real datastore-server on
+// 127.0.0.1 with --port 0, reads the port from its "listening on" line and
+// kills it when done; makes throwaway self-signed certificates with openssl.
+#pragma once
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QString>
+#include <QStringList>
+#include <QTcpSocket>
+#include <QUrl>
+
+#include <chrono>
+
+namespace dstest {
+
+class ServerProcess
+{
+public:
+    ServerProcess() = default;
+    ServerProcess(const ServerProcess &) = delete;
+    ServerProcess &operator=(const ServerProcess &) = delete;
+    ~ServerProcess() { stop(); }
+
+    static QString binary() { return QStringLiteral(DS_BINARY_DIR "/bin/datastore-server"); }
+    static QString schema() { return QStringLiteral(DS_TEST_DATA_DIR "/schema.graphql"); }
+
+    // Returns an error message, empty on success.
+    QString start(const QStringList &extraArguments = {})
+    {
+        QStringList arguments{QStringLiteral("--schema"), schema(), QStringLiteral("--host"),
+                              QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("0")};
+        arguments += extraArguments;
+        m_process.setProgram(binary());
+        m_process.setArguments(arguments);
+        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        m_process.start();
+        if (!m_process.waitForStarted(5000))
+            return QStringLiteral("cannot start ") + binary() + QStringLiteral(": ") + m_process.errorString();
+        const QByteArray prefix = "listening on ";
+        QDeadlineTimer deadline(std::chrono::seconds(10));
+        QByteArray output;
+        while (!deadline.hasExpired()) {
+            if (!m_process.canReadLine() && !m_process.waitForReadyRead(int(deadline.remainingTime())))
+                break;
+            while (m_process.canReadLine()) {
+                const QByteArray line = m_process.readLine().trimmed();
+                output += line + '\n';
+                if (line.startsWith(prefix)) {
+                    m_url = QUrl(QString::fromUtf8(line.mid(prefix.size())));
+                    return m_url.port() > 0 ? QString() : QStringLiteral("bad line: ") + QString::fromUtf8(line);
+                }
+            }
+        }
+        return QStringLiteral("no \"listening on\" line; stdout: ") + QString::fromUtf8(output);
+    }
+
+    void stop()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(5000);
+        }
+    }
+
+    QProcess &process() { return m_process; }
+    quint16 port() const { return quint16(m_url.port()); }
+    bool isSecure() const { return m_url.scheme() == QStringLiteral("https"); }
+    // http(s)://127.0.0.1:port<path>
+    QUrl url(const QString &path) const
+    {
+        QUrl u = m_url;
+        u.setPath(path);
+        return u;
+    }
+    // ws(s)://127.0.0.1:port<path>
+    QUrl webSocketUrl(const QString &path) const
+    {
+        QUrl u = url(path);
+        u.setScheme(isSecure() ? QStringLiteral("wss") : QStringLiteral("ws"));
+        return u;
+    }
+
+private:
+    QProcess m_process;
+    QUrl m_url;
+};
+
+// Makes cert.pem and key.pem (CN and IP SAN 127.0.0.1, one day) in dir.
+// Returns an error message; empty on success. *missing is set when openssl is absent.
+inline QString makeSelfSignedCertificate(const QString &dir, bool *missing)
+{
+    *missing = false;
+    const QString openssl = QStandardPaths::findExecutable(QStringLiteral("openssl"));
+    if (openssl.isEmpty()) {
+        *missing = true;
+        return QStringLiteral("openssl is not installed");
+    }
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(openssl, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                      QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                      QStringLiteral("key.pem"), QStringLiteral("-out"), QStringLiteral("cert.pem"),
+                      QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                      QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                      QStringLiteral("subjectAltName=IP:127.0.0.1")});
+    if (!p.waitForFinished(60000) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        return QStringLiteral("openssl failed: ") + QString::fromLocal8Bit(p.readAllStandardError());
+    return {};
+}
+
+struct RawResponse
+{
+    int status = 0;
+    QByteArray head;  // status line and headers
+    QByteArray body;
+    bool complete = false;
+
+    QByteArray header(const QByteArray &name) const
+    {
+        const QList<QByteArray> lines = head.split('\n');
+        for (const QByteArray &line : lines) {
+            const qsizetype colon = line.indexOf(':');
+            if (colon > 0 && line.left(colon).trimmed().toLower() == name.toLower())
+                return line.mid(colon + 1).trimmed();
+        }
+        return {};
+    }
+};
+
+// Reads one response (Content-Length framed, or up to the close) from socket.
+inline RawResponse readRawResponse(QTcpSocket &socket, int timeoutMs = 5000)
+{
+    RawResponse r;
+    QByteArray buffer;
+    QDeadlineTimer deadline(timeoutMs);
+    qsizetype headEnd = -1;
+    qint64 length = -1;
+    while (!deadline.hasExpired()) {
+        if (headEnd < 0) {
+            // peek-free: read what is there, keep the rest for the next response
+            buffer += socket.read(1);
+            while (socket.bytesAvailable() > 0 && !buffer.endsWith("\r\n\r\n"))
+                buffer += socket.read(1);
+            if (buffer.endsWith("\r\n\r\n")) {
+                headEnd = buffer.size();
+                r.head = buffer;
+                const QList<QByteArray> parts = buffer.left(buffer.indexOf('\r')).split(' ');
+                r.status = parts.size() > 1 ? parts.at(1).toInt() : 0;
+                const QByteArray cl = r.header("content-length");
+                length = cl.isEmpty() ? (r.status == 204 || r.status == 101 ? 0 : -1) : cl.toLongLong();
+                if (length == 0) {
+                    r.complete = true;
+                    return r;
+                }
+                continue;
+            }
+        } else {
+            r.body += socket.read(length < 0 ? socket.bytesAvailable() : length - r.body.size());
+            if (length >= 0 && r.body.size() >= length) {
+                r.complete = true;
+                return r;
+            }
+        }
+        if (socket.bytesAvailable() == 0) {
+            if (socket.state() != QAbstractSocket::ConnectedState) {
+                r.complete = length < 0 && headEnd >= 0;
+                return r;
+            }
+            socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+        }
+    }
+    return r;
+}
+
+// Waits until the peer closes socket; false on timeout.
+inline bool waitForClose(QTcpSocket &socket, int timeoutMs = 5000)
+{
+    QDeadlineTimer deadline(timeoutMs);
+    while (socket.state() == QAbstractSocket::ConnectedState && !deadline.hasExpired()) {
+        socket.readAll();
+        socket.waitForReadyRead(int(qMax<qint64>(1, deadline.remainingTime())));
+    }
+    return socket.state() != QAbstractSocket::ConnectedState;
+}
+
+} // namespace dstest
