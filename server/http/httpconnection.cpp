@@ -41,6 +41,18 @@ QByteArray httpDate()
         .toLatin1();
 }
 
+// "content-type" -> "Content-Type" (names are stored in lower case).
+QByteArray canonicalName(QByteArray name)
+{
+    bool upper = true;
+    for (char &c : name) {
+        if (upper && c >= 'a' && c <= 'z')
+            c = char(c - 'a' + 'A');
+        upper = c == '-';
+    }
+    return name;
+}
+
 QByteArray joined(const QList<QByteArray> &list)
 {
     QByteArray out;
@@ -324,7 +336,7 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool close)
     for (const HttpHeader &h : response.headers) {
         if (h.name == "content-length" || h.name == "connection")
             continue;
-        out += h.name + ": " + h.value + "\r\n";
+        out += canonicalName(h.name) + ": " + h.value + "\r\n";
     }
     out += "\r\n";
     if (!bodyless && !m_headRequest)

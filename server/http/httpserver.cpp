@@ -179,6 +179,7 @@ void HttpServerPrivate::checkDrained()
 HttpServer::HttpServer(QObject *parent)
     : QObject(parent), d(std::make_unique<HttpServerPrivate>(this))
 {
+    qRegisterMetaType<QWebSocket *>();  // webSocketAccepted across queued connections
     connect(&d->shutdownTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcServerHttp) << "aborting" << d->connections.size()
                                 << "connection(s) still busy at the end of the shutdown grace";
