@@ -1,0 +1,2 @@
+// placeholder until the data plane lands
+#include "data/changefeed.h"

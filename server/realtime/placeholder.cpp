@@ -1,0 +1,2 @@
+// placeholder until the realtime hub lands
+#include "data/changefeed.h"
