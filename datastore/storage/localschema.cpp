@@ -19,7 +19,7 @@ namespace ds {
 namespace {
 
 // The version of our own bookkeeping tables; one migrateToN() per step.
-constexpr int bookkeepingVersion = 2;
+constexpr int bookkeepingVersion = 3;
 
 } // namespace
 
@@ -66,6 +66,43 @@ Result<void> Storage::Private::migrateTo2()
 {
     return execSql(u"CREATE INDEX IF NOT EXISTS _outbox_record ON _outbox (model, recordId)"_s,
                      u"cannot index the outbox"_s);
+}
+
+// Version 3: a Create entry may store no data (NULL: the record's row is
+// its data until the entry is sent, see docs/storage.md). SQLite cannot drop
+// NOT NULL in place: the table is rebuilt, keeping ids and the id sequence.
+Result<void> Storage::Private::migrateTo3()
+{
+    const QString statements[] = {
+        u"CREATE TABLE _outbox_v3 ("
+        "id INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "model TEXT NOT NULL, "
+        "recordId TEXT NOT NULL, "
+        "type TEXT NOT NULL, "           // Create | Update | Delete
+        "data TEXT, "                    // JSON; NULL: a Create whose data is the row
+        "condition TEXT, "               // AppSync condition JSON; NULL for none
+        "version INTEGER, "
+        "createdAt INTEGER NOT NULL, "
+        "state TEXT NOT NULL DEFAULT 'Pending', "   // Pending | InFlight | Failed
+        "attempts INTEGER NOT NULL DEFAULT 0, "
+        "lastError TEXT)"_s,
+        u"INSERT INTO _outbox_v3 (id, model, recordId, type, data, condition, version, createdAt, "
+        "state, attempts, lastError) SELECT id, model, recordId, type, data, condition, version, "
+        "createdAt, state, attempts, lastError FROM _outbox"_s,
+        // The sequence survives the rebuild (ids are never reused, PROTOCOL.md 6.5).
+        u"UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence "
+        "WHERE name = '_outbox'), 0)) WHERE name = '_outbox_v3'"_s,
+        u"INSERT INTO sqlite_sequence (name, seq) SELECT '_outbox_v3', seq FROM sqlite_sequence "
+        "WHERE name = '_outbox' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = '_outbox_v3')"_s,
+        u"DROP TABLE _outbox"_s,
+        u"ALTER TABLE _outbox_v3 RENAME TO _outbox"_s,
+        u"CREATE INDEX IF NOT EXISTS _outbox_record ON _outbox (model, recordId)"_s,
+    };
+    for (const QString &sql : statements) {
+        if (Result<void> r = execSql(sql, u"cannot migrate the outbox"_s); !r)
+            return r;
+    }
+    return {};
 }
 
 namespace {
@@ -215,7 +252,7 @@ Result<void> Storage::Private::migrateBookkeeping()
                          + QString::number(version) + u", this version reads up to "_s
                          + QString::number(bookkeepingVersion) + u')');
     using Step = Result<void> (Storage::Private::*)();
-    const Step steps[] = {&Private::migrateTo1, &Private::migrateTo2};
+    const Step steps[] = {&Private::migrateTo1, &Private::migrateTo2, &Private::migrateTo3};
     static_assert(std::size(steps) == bookkeepingVersion);
     for (int v = version + 1; v <= bookkeepingVersion; ++v) {
         if (Result<void> r = (this->*steps[v - 1])(); !r)

@@ -76,7 +76,7 @@ QVariant optionalColumn(const std::optional<qint64> &v)
 
 } // namespace
 
-Result<QList<OutboxEntry>> Storage::Private::readOutbox(QSqlQuery &q)
+Result<QList<OutboxEntry>> Storage::Private::readOutbox(QSqlQuery &q, QList<bool> *rowIsData)
 {
     QList<OutboxEntry> entries;
     while (q.next()) {
@@ -85,7 +85,14 @@ Result<QList<OutboxEntry>> Storage::Private::readOutbox(QSqlQuery &q)
         e.model = q.value(1).toString();
         e.recordId = q.value(2).toString();
         e.type = typeFromName(q.value(3).toString());
-        e.data = storage::fromJsonText(q.value(4).toString().toUtf8());
+        const QVariant data = q.value(4);
+        const bool fromRow = data.isNull() && e.type == MutationType::Create;
+        if (rowIsData)
+            rowIsData->append(fromRow);
+        if (!fromRow)
+            e.data = storage::fromJsonText(data.toString().toUtf8());
+        else if (!rowIsData)
+            e.data = rowData(e.model, e.recordId);
         if (!q.value(5).isNull())
             e.condition = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
         if (!q.value(6).isNull())
@@ -112,7 +119,8 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
     find->bindValue(1, recordId);
     if (!exec(*find, u"cannot read the outbox", error))
         return error;
-    const Result<QList<OutboxEntry>> found = readOutbox(*find);
+    QList<bool> rowIsData;
+    const Result<QList<OutboxEntry>> found = readOutbox(*find, &rowIsData);
     const QList<OutboxEntry> &existing = *found;
 
     auto append = [&](MutationType t, const QVariantMap &d, const QJsonObject &c,
@@ -128,7 +136,8 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
         insert->bindValue(4, conditionColumn(c));
         insert->bindValue(5, v ? QVariant(*v) : QVariant(QMetaType::fromType<int>()));
         insert->bindValue(6, QDateTime::currentMSecsSinceEpoch());
-        exec(*insert, u"cannot write to the outbox", e);
+        if (exec(*insert, u"cannot write to the outbox", e))
+            outboxChanged(1);
         return e;
     };
     auto removeEntries = [&](const QList<OutboxEntry> &entries) -> Error {
@@ -140,6 +149,7 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
             del->bindValue(0, entry.id);
             if (!exec(*del, u"cannot delete from the outbox", e))
                 return e;
+            outboxChanged(-del->numRowsAffected());
         }
         return e;
     };
@@ -157,6 +167,9 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
             return removeEntries(existing);
         }
         // Fold the change into the queued create (its condition is kept).
+        // A create whose data is the row (NULL) already holds the change.
+        if (rowIsData.first())
+            return error;
         QVariantMap merged = first.data;
         for (auto it = data.cbegin(); it != data.cend(); ++it)
             merged.insert(it.key(), *it);
@@ -190,6 +203,40 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
     return append(incoming, merged, {}, mergedVersion);
 }
 
+bool Storage::Private::rowIsData(const storage::ModelTable &t, const QVariantMap &created)
+{
+    if (!t.textKey)
+        return false;
+    for (const FieldSchema *f : t.writable) {
+        const auto it = created.constFind(f->name);
+        if (it == created.cend()) {
+            if (f->name != t.model->createdAtField && f->name != t.model->updatedAtField)
+                return false;   // the row would add a null the record left out
+        } else if (it->isNull()
+                   && (f->name == t.model->createdAtField || f->name == t.model->updatedAtField)) {
+            return false;       // the row would drop a null timestamp the record named
+        }
+    }
+    return true;
+}
+
+QVariantMap Storage::Private::rowData(const QString &model, const QString &recordId)
+{
+    storage::ModelTable *t = tableByName.value(model);
+    if (!t || !t->textKey)
+        return {};
+    const QString keyField = t->fields.at(t->keyColumns.first())->name;
+    Result<std::optional<Record>> row = selectRow(*t, {{keyField, recordId}});
+    if (!row || !row->has_value())
+        return {{keyField, recordId}};
+    QVariantMap data = std::move((*row)->fields);
+    for (const FieldSchema *f : std::as_const(t->fields)) {
+        if (f->isReadOnly)
+            data.remove(f->name);
+    }
+    return data;
+}
+
 // ---- accessors for the sync engine --------------------------------------------
 
 Result<QList<OutboxEntry>> Storage::outbox() const
@@ -208,11 +255,14 @@ Result<qint64> Storage::pendingMutationCount() const
     Error error;
     if (!d->open)
         return Private::notOpen();
+    if (d->outboxCount >= 0)
+        return d->outboxCount;
     QSqlQuery *q = d->statement(Private::OutboxCount, error);
     if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;
     const qint64 n = q->next() ? q->value(0).toLongLong() : 0;
     q->finish();
+    d->outboxCount = n;
     return n;
 }
 
@@ -242,6 +292,7 @@ Result<void> Storage::removeOutboxEntry(qint64 id)
         q->bindValue(0, id);
         if (!d->exec(*q, u"cannot delete from the outbox", error))
             return error;
+        d->outboxChanged(-q->numRowsAffected());
         if (q->numRowsAffected() == 0)
             qCDebug(lcOutbox) << "outbox entry" << id << "was already gone";
         return {};

@@ -323,6 +323,7 @@ Error Storage::Private::commit()
 void Storage::Private::rollback()
 {
     Q_ASSERT(depth > 0);
+    outboxCount = -1;
     Error error;
     if (depth == 1) {
         QSqlQuery *q = statement(Rollback, error);
@@ -365,6 +366,15 @@ void Storage::Private::buildTables()
         columns << u"\"_version\""_s << u"\"_lastChangedAt\""_s << u"\"_deleted\""_s;
         t->selectColumns = columns.join(u", "_s);
         t->validator = std::make_unique<storage::RecordValidator>(schema, model);
+        for (const FieldSchema *f : std::as_const(t->fields)) {
+            if (!f->isReadOnly)
+                t->writable.append(f);
+        }
+        if (t->keyColumns.size() == 1) {
+            const FieldType &type = t->fields.at(t->keyColumns.first())->type;
+            t->textKey = type.kind == FieldType::Kind::Scalar && !type.isList
+                && (type.scalar == ScalarType::ID || type.scalar == ScalarType::String);
+        }
         tableByModel.insert(&model, t.get());
         tableByName.insert(model.name, t.get());
         tables.push_back(std::move(t));
@@ -522,30 +532,34 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     if (q->numRowsAffected() != 1)
         return std::optional<Change>();   // the row exists
 
-    QVariantMap data;
-    bool readOnly = false;
-    for (auto it = created.cbegin(); it != created.cend() && !readOnly; ++it) {
-        const FieldSchema *f = t.validator->storedField(it.key());
-        readOnly = !f || f->isReadOnly;
-    }
-    if (readOnly) {
+    auto writableData = [&t, &created] {
+        QVariantMap data;
+        bool readOnly = false;
+        for (auto it = created.cbegin(); it != created.cend() && !readOnly; ++it) {
+            const FieldSchema *f = t.validator->storedField(it.key());
+            readOnly = !f || f->isReadOnly;
+        }
+        if (!readOnly)
+            return created;
         for (auto it = created.cbegin(); it != created.cend(); ++it) {
             const FieldSchema *f = t.validator->storedField(it.key());
             if (f && !f->isReadOnly)
                 data.insert(it.key(), *it);
         }
-    } else {
-        data = created;
-    }
+        return data;
+    };
     const QString recordId = Storage::keyOf(*t.model, created);
-    if (maybeQueued.contains(queueKey(t.model->name, recordId))) {
-        error = enqueue(*t.model, recordId, MutationType::Create, data, {}, std::nullopt);
+    if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
+        error = enqueue(*t.model, recordId, MutationType::Create, writableData(), {}, std::nullopt);
     } else if (QSqlQuery *insert = statement(OutboxInsertCreate, error)) {
         insert->bindValue(0, t.model->name);
         insert->bindValue(1, recordId);
-        insert->bindValue(2, storage::toJsonText(data));
+        // The row is the data while the entry waits (docs/storage.md).
+        insert->bindValue(2, rowIsData(t, created) ? QVariant(QMetaType::fromType<QString>())
+                                                   : QVariant(storage::toJsonText(writableData())));
         insert->bindValue(3, QDateTime::currentMSecsSinceEpoch());
-        exec(*insert, u"cannot write to the outbox", error);
+        if (exec(*insert, u"cannot write to the outbox", error))
+            outboxChanged(1);
     }
     if (!error.isNull()) {
         // Undo the row: a row never exists without its outbox entry.
@@ -637,6 +651,7 @@ Result<void> Storage::open(const QString &path)
     close();
     d->path = path;
     d->migrationNotes.clear();
+    d->outboxCount = -1;
     const bool memory = path == u":memory:" || path.isEmpty();
 
     if (!memory) {
@@ -1051,6 +1066,7 @@ Result<void> Storage::clear()
         if (Result<void> r = d->execSql(u"DELETE FROM _outbox"_s, u"cannot clear the outbox"_s); !r)
             return r;
         d->maybeQueued.clear();
+        d->outboxCount = 0;
         if (Result<void> r = d->execSql(u"DELETE FROM _syncMetadata"_s,
                                         u"cannot clear the sync metadata"_s);
             !r)

@@ -29,6 +29,10 @@ struct ModelTable
     QList<const FieldSchema *> fields;   // stored fields, in column order
     QList<int> keyColumns;               // positions of the primary-key fields in `fields`
     QString selectColumns;               // the fields, then _version, _lastChangedAt, _deleted
+    QList<const FieldSchema *> writable; // stored fields that are not read-only (outbox data)
+    // One key field of text type: the outbox recordId is the key itself, so
+    // a Create entry can leave its data to the row (see Private::rowIsData).
+    bool textKey = false;
     std::unique_ptr<RecordValidator> validator;
     std::array<std::unique_ptr<QSqlQuery>, StatementCount> statements;
 };
@@ -74,6 +78,14 @@ public:
     // needs no outbox look-up. False positives only cost the look-up.
     // Assumes one writing Storage per file (the DataStore's worker).
     QSet<QString> maybeQueued;
+    // The number of outbox rows as this connection last knew it; -1 when
+    // unknown (after a rollback, a migration or clear()), then counted again.
+    qint64 outboxCount = -1;
+    void outboxChanged(qint64 delta)
+    {
+        if (outboxCount >= 0)
+            outboxCount += delta;
+    }
 
     QSqlDatabase db() const { return QSqlDatabase::database(connection, false); }
 
@@ -120,6 +132,7 @@ public:
     Result<void> migrateBookkeeping();            // localschema.cpp
     Result<void> migrateTo1();
     Result<void> migrateTo2();
+    Result<void> migrateTo3();
     Result<void> migrateModelTables();            // localschema.cpp
 
     // ---- rows -------------------------------------------------------------
@@ -149,7 +162,16 @@ public:
     Error enqueue(const ModelSchema &model, const QString &recordId, MutationType type,
                   const QVariantMap &data, const QJsonObject &condition,
                   std::optional<int> version);
-    Result<QList<OutboxEntry>> readOutbox(QSqlQuery &query);
+    // Reads the entries a query selected. A Create whose data is the row
+    // gets the row's fields, or, with `rowIsData`, an empty map and a flag.
+    Result<QList<OutboxEntry>> readOutbox(QSqlQuery &query, QList<bool> *rowIsData = nullptr);
+    // Whether a new record's Create entry may store no data (NULL: "the
+    // current row"): the row then gives back exactly the data the entry
+    // would hold, i.e. the record names every writable field (a timestamp
+    // only when set) and its key is the recordId.
+    static bool rowIsData(const storage::ModelTable &t, const QVariantMap &created);
+    // The data of a Create entry stored as NULL: the row's writable fields.
+    QVariantMap rowData(const QString &model, const QString &recordId);
 };
 
 } // namespace ds

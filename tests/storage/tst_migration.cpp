@@ -49,6 +49,7 @@ private slots:
     void modelChanges();
     void reopenWithoutChangesDoesNothing();
     void bookkeepingSteps();
+    void outboxDataMadeOptional();
     void newerVersionRefused();
 
 private:
@@ -182,7 +183,7 @@ void tst_StorageMigration::reopenWithoutChangesDoesNothing()
     Storage s(v1);
     DS_VERIFY_OK(s.open(path));
     QVERIFY(s.migrationNotes().isEmpty());
-    QCOMPARE(rawQuery(path, u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(rawQuery(path, u"PRAGMA user_version"_s).toInt(), 3);
     QCOMPARE(rawQuery(path, u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
 }
 
@@ -201,9 +202,53 @@ void tst_StorageMigration::bookkeepingSteps()
     QCOMPARE(rawQuery(path, u"SELECT COUNT(*) FROM sqlite_master WHERE name = '_outbox_record'"_s).toInt(), 0);
     Storage s(v1);
     DS_VERIFY_OK(s.open(path));
-    QCOMPARE(s.migrationNotes(), QStringList{u"bookkeeping tables migrated to version 2"_s});
+    QCOMPARE(s.migrationNotes(), (QStringList{u"bookkeeping tables migrated to version 2"_s,
+                                              u"bookkeeping tables migrated to version 3"_s}));
     QCOMPARE(rawQuery(path, u"SELECT COUNT(*) FROM sqlite_master WHERE name = '_outbox_record'"_s).toInt(), 1);
     QCOMPARE(*s.pendingMutationCount(), 1);
+}
+
+void tst_StorageMigration::outboxDataMadeOptional()
+{
+    // A version 2 file (outbox data NOT NULL) steps to version 3 keeping its
+    // entries, their ids and the id sequence.
+    const QString path = m_dir.filePath(u"v2.db"_s);
+    const ds::Schema v1 = *storagetest::schemaFrom(baseSdl);
+    {
+        Storage s(v1);
+        DS_VERIFY_OK(s.open(path));
+        DS_VERIFY_OK(s.save(*v1.model(u"Item"), {{u"id"_s, u"i1"_s}, {u"title"_s, u"A"_s}}));
+        DS_VERIFY_OK(s.save(*v1.model(u"Item"), {{u"id"_s, u"i2"_s}, {u"title"_s, u"B"_s}}));
+        DS_VERIFY_OK(s.removeOutboxEntry((*s.outbox()).last().id));
+    }
+    for (const QString &sql : {
+             u"CREATE TABLE _outbox_v2 (id INTEGER PRIMARY KEY AUTOINCREMENT, model TEXT NOT NULL, "
+             "recordId TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, condition TEXT, "
+             "version INTEGER, createdAt INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'Pending', "
+             "attempts INTEGER NOT NULL DEFAULT 0, lastError TEXT)"_s,
+             u"INSERT INTO _outbox_v2 SELECT id, model, recordId, type, coalesce(data, "
+             "'{\"id\":\"i1\",\"title\":\"A\"}'), condition, version, createdAt, state, attempts, "
+             "lastError FROM _outbox"_s,
+             u"UPDATE sqlite_sequence SET seq = 2 WHERE name = '_outbox_v2'"_s,
+             u"DROP TABLE _outbox"_s,
+             u"ALTER TABLE _outbox_v2 RENAME TO _outbox"_s,
+             u"CREATE INDEX _outbox_record ON _outbox (model, recordId)"_s,
+             u"PRAGMA user_version = 2"_s}) {
+        rawQuery(path, sql);
+    }
+    QCOMPARE(rawQuery(path, u"SELECT \"notnull\" FROM pragma_table_info('_outbox') WHERE name = 'data'"_s).toInt(), 1);
+    Storage s(v1);
+    DS_VERIFY_OK(s.open(path));
+    QCOMPARE(s.migrationNotes(), QStringList{u"bookkeeping tables migrated to version 3"_s});
+    QCOMPARE(rawQuery(path, u"SELECT \"notnull\" FROM pragma_table_info('_outbox') WHERE name = 'data'"_s).toInt(), 0);
+    QCOMPARE(rawQuery(path, u"SELECT COUNT(*) FROM sqlite_master WHERE name = '_outbox_record'"_s).toInt(), 1);
+    const QList<ds::OutboxEntry> entries = *s.outbox();
+    QCOMPARE(entries.size(), 1);
+    QCOMPARE(entries.first().id, 1);
+    QCOMPARE(entries.first().data, (QVariantMap{{u"id"_s, u"i1"_s}, {u"title"_s, u"A"_s}}));
+    // Ids are never reused: the removed entry 2 stays taken.
+    DS_VERIFY_OK(s.save(*v1.model(u"Item"), {{u"id"_s, u"i3"_s}, {u"title"_s, u"C"_s}}));
+    QCOMPARE((*s.outbox()).last().id, 3);
 }
 
 void tst_StorageMigration::newerVersionRefused()
@@ -222,7 +267,7 @@ void tst_StorageMigration::newerVersionRefused()
     QCOMPARE(opened.error().code(), u"NewerVersion"_s);
     QCOMPARE(opened.error().message(),
              path + u": the local store was written by a newer version of Qt DataStore (schema version 7, "
-                    "this version reads up to 2)"_s);
+                    "this version reads up to 3)"_s);
     QVERIFY(!s.isOpen());
     // Untouched.
     QCOMPARE(rawQuery(path, u"PRAGMA user_version"_s).toInt(), 7);

@@ -28,6 +28,7 @@ private slots:
     void otherRecordsUntouched();
     void fifoAcrossRecords();
     void conditionStoredAsAppSyncJson();
+    void wholeRecordCreateReadsTheRow();
 
 private:
     ds::Schema m_schema;
@@ -235,6 +236,62 @@ void tst_Outbox::conditionStoredAsAppSyncJson()
     // The primary key is dropped from conditions, as ModelPostConditionInput has none.
     QVERIFY(!QString::fromUtf8(QJsonDocument(e.condition).toJson()).contains(u"\"id\""_s));
     QVERIFY(QString::fromUtf8(QJsonDocument(e.condition).toJson()).contains(u"rating"_s));
+}
+
+void tst_Outbox::wholeRecordCreateReadsTheRow()
+{
+    // A create naming every writable field stores no data: the row is its
+    // data until it is sent (docs/storage.md). The entries read the same.
+    Storage s(m_schema);
+    DS_VERIFY_OK(s.open(u":memory:"_s));
+    const ds::ModelSchema &post = *m_schema.model(u"Post");
+    auto dataIsNull = [&s] {
+        QSqlQuery q(QSqlDatabase::database(s.connectionName()));
+        return q.exec(u"SELECT data IS NULL FROM _outbox ORDER BY id LIMIT 1"_s) && q.next()
+            && q.value(0).toBool();
+    };
+    QVariantMap record{{u"id"_s, u"w"_s}, {u"title"_s, u"A"_s}, {u"content"_s, QVariant()},
+                       {u"rating"_s, 1}, {u"status"_s, u"DRAFT"_s},
+                       {u"tags"_s, QVariantList{u"x"_s}}};
+    DS_VERIFY_OK(s.save(post, record));
+    QVERIFY(dataIsNull());
+    QCOMPARE(s.outbox()->first().data, record);
+    QCOMPARE((*s.peekOutbox())->data, record);
+    QCOMPARE(*s.pendingMutationCount(), 1);
+
+    // An update folds into it (the row holds it).
+    record[u"rating"_s] = 2;
+    DS_VERIFY_OK(s.save(post, record));
+    QVERIFY(dataIsNull());
+    QCOMPARE(s.outbox()->size(), 1);
+    QCOMPARE(s.outbox()->first().type, MutationType::Create);
+    QCOMPARE(s.outbox()->first().data, record);
+
+    // In flight, the entry keeps what was sent; later changes queue behind it.
+    OutboxEntry head = **s.peekOutbox();
+    head.state = OutboxEntry::State::InFlight;
+    DS_VERIFY_OK(s.updateOutboxEntry(head));
+    QVERIFY(!dataIsNull());
+    const QVariantMap sent = record;
+    record[u"title"_s] = u"B"_s;
+    DS_VERIFY_OK(s.save(post, record));
+    const QList<OutboxEntry> entries = *s.outbox();
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries.at(0).data, sent);
+    QCOMPARE(entries.at(1).type, MutationType::Update);
+    QCOMPARE(entries.at(1).data, (QVariantMap{{u"id"_s, u"w"_s}, {u"title"_s, u"B"_s}}));
+
+    // A delete drops a queued whole-record create.
+    DS_VERIFY_OK(s.removeOutboxEntry(entries.at(0).id));
+    DS_VERIFY_OK(s.removeOutboxEntry(entries.at(1).id));
+    QVariantMap other = record;
+    other[u"id"_s] = u"v"_s;
+    DS_VERIFY_OK(s.save(post, other));
+    QVERIFY(dataIsNull());
+    QCOMPARE(*s.pendingMutationCount(), 1);
+    DS_VERIFY_OK(s.remove(post, {{u"id"_s, u"v"_s}}));
+    QCOMPARE(s.outbox()->size(), 0);
+    QCOMPARE(*s.pendingMutationCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Outbox)
