@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QSqlRecord>
+#include <QVarLengthArray>
 
 using namespace Qt::StringLiterals;
 
@@ -258,6 +259,14 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
     case ModelTable::Delete:
         sql = u"DELETE FROM "_s + t.table + u" WHERE "_s + where;
         break;
+    case ModelTable::OutboxCreateRow: {
+        // A Create whose data is the row (NULL), the model as a literal.
+        QString model = t.model->name;
+        model.replace(u'\'', u"''"_s);
+        sql = u"INSERT INTO _outbox (model, recordId, type, data, createdAt, state, attempts) "
+              "VALUES ('"_s + model + u"', ?, 'Create', NULL, ?, 'Pending', 0)"_s;
+        break;
+    }
     case ModelTable::StatementCount:
         break;
     }
@@ -273,6 +282,7 @@ void Storage::Private::resetStatements()
     for (auto &t : tables) {
         for (auto &s : t->statements)
             s.reset();
+        t->insertByColumns.clear();
     }
 }
 
@@ -521,12 +531,52 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
         }
     }
     Error error;
-    QSqlQuery *q = tableStatement(t, ModelTable::InsertIfAbsent, error);
-    if (!q)
-        return error;
-    int i = 0;
-    for (const FieldSchema *f : std::as_const(t.fields))
-        q->bindValue(i++, storage::toColumn(*f, created.value(f->name)));
+    QSqlQuery *q = nullptr;
+    QVarLengthArray<QVariant, 32> columns;
+    quint64 mask = 0;
+    const qsizetype n = t.fields.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const FieldSchema *f = t.fields.at(i);
+        const auto it = created.constFind(f->name);
+        columns.append(it == created.cend() ? QVariant() : storage::toColumn(*f, *it));
+        if (!columns.back().isNull())
+            mask |= quint64(1) << i;
+    }
+    std::shared_ptr<QSqlQuery> byColumns;
+    if (n <= 64) {
+        byColumns = t.insertByColumns.value(mask);
+        if (!byColumns) {
+            QStringList names;
+            QStringList marks;
+            for (qsizetype i = 0; i < n; ++i) {
+                if (mask & (quint64(1) << i)) {
+                    names.append(storage::quoted(t.fields.at(i)->name));
+                    marks.append(u"?"_s);
+                }
+            }
+            const QString sql = u"INSERT INTO "_s + t.table + u" ("_s + names.join(u", "_s)
+                + u") VALUES ("_s + marks.join(u", "_s) + u") ON CONFLICT DO NOTHING"_s;
+            std::unique_ptr<QSqlQuery> slot;
+            if (!prepared(slot, sql, error))
+                return error;
+            byColumns = std::move(slot);
+            if (t.insertByColumns.size() >= storage::tuning::maxCachedQueries)
+                t.insertByColumns.clear();
+            t.insertByColumns.insert(mask, byColumns);
+        }
+        q = byColumns.get();
+        int b = 0;
+        for (qsizetype i = 0; i < n; ++i) {
+            if (mask & (quint64(1) << i))
+                q->bindValue(b++, columns.at(i));
+        }
+    } else {
+        q = tableStatement(t, ModelTable::InsertIfAbsent, error);
+        if (!q)
+            return error;
+        for (qsizetype i = 0; i < n; ++i)
+            q->bindValue(int(i), columns.at(i));
+    }
     if (!exec(*q, u"cannot insert into ", error, t.model->name))
         return error;
     if (q->numRowsAffected() != 1)
@@ -551,12 +601,18 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     const QString recordId = Storage::keyOf(*t.model, created);
     if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
         error = enqueue(*t.model, recordId, MutationType::Create, writableData(), {}, std::nullopt);
+    } else if (rowIsData(t, created)) {
+        // The row is the data while the entry waits (docs/storage.md).
+        if (QSqlQuery *insert = tableStatement(t, ModelTable::OutboxCreateRow, error)) {
+            insert->bindValue(0, recordId);
+            insert->bindValue(1, QDateTime::currentMSecsSinceEpoch());
+            if (exec(*insert, u"cannot write to the outbox", error))
+                outboxChanged(1);
+        }
     } else if (QSqlQuery *insert = statement(OutboxInsertCreate, error)) {
         insert->bindValue(0, t.model->name);
         insert->bindValue(1, recordId);
-        // The row is the data while the entry waits (docs/storage.md).
-        insert->bindValue(2, rowIsData(t, created) ? QVariant(QMetaType::fromType<QString>())
-                                                   : QVariant(storage::toJsonText(writableData())));
+        insert->bindValue(2, storage::toJsonText(writableData()));
         insert->bindValue(3, QDateTime::currentMSecsSinceEpoch());
         if (exec(*insert, u"cannot write to the outbox", error))
             outboxChanged(1);

@@ -22,7 +22,7 @@ namespace storage {
 // One model's table: its columns and its prepared statements.
 struct ModelTable
 {
-    enum Statement { Insert, InsertIfAbsent, Select, Update, Delete, StatementCount };
+    enum Statement { Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, StatementCount };
 
     const ModelSchema *model = nullptr;
     QString table;                       // quoted table name
@@ -35,6 +35,9 @@ struct ModelTable
     bool textKey = false;
     std::unique_ptr<RecordValidator> validator;
     std::array<std::unique_ptr<QSqlQuery>, StatementCount> statements;
+    // INSERT ... ON CONFLICT DO NOTHING naming only the non-null columns
+    // (bit i: fields[i]), so a save binds no NULLs (QtSql binds are costly).
+    QHash<quint64, std::shared_ptr<QSqlQuery>> insertByColumns;
 };
 
 // "name" -> "\"name\"" (doubling embedded quotes).
