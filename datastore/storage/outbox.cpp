@@ -111,6 +111,8 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
                                 const QVariantMap &data, const QJsonObject &condition,
                                 std::optional<int> version)
 {
+    if (Error e = flushPending(); !e.isNull())
+        return e;
     Error error;
     QSqlQuery *find = statement(OutboxForRecord, error);
     if (!find)
@@ -244,6 +246,8 @@ Result<QList<OutboxEntry>> Storage::outbox() const
     Error error;
     if (!d->open)
         return Private::notOpen();
+    if (Error e = d->flushPending(); !e.isNull())
+        return e;
     QSqlQuery *q = d->statement(Private::OutboxAll, error);
     if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;
@@ -255,6 +259,8 @@ Result<qint64> Storage::pendingMutationCount() const
     Error error;
     if (!d->open)
         return Private::notOpen();
+    if (Error e = d->flushPending(); !e.isNull())
+        return e;
     if (d->outboxCount >= 0)
         return d->outboxCount;
     QSqlQuery *q = d->statement(Private::OutboxCount, error);
@@ -271,6 +277,8 @@ Result<std::optional<OutboxEntry>> Storage::peekOutbox() const
     Error error;
     if (!d->open)
         return Private::notOpen();
+    if (Error e = d->flushPending(); !e.isNull())
+        return e;
     QSqlQuery *q = d->statement(Private::OutboxHead, error);
     if (!q || !d->exec(*q, u"cannot read the outbox", error))
         return error;

@@ -259,6 +259,15 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
     case ModelTable::Delete:
         sql = u"DELETE FROM "_s + t.table + u" WHERE "_s + where;
         break;
+    case ModelTable::OutboxCreateRows: {
+        QString model = t.model->name;
+        model.replace(u'\'', u"''"_s);
+        sql = u"INSERT INTO _outbox (model, recordId, type, data, createdAt, state, attempts) "
+              "SELECT '"_s + model + u"', "_s + storage::quoted(t.fields.at(t.keyColumns.first())->name)
+            + u", 'Create', NULL, ?, 'Pending', 0 FROM "_s + t.table
+            + u" WHERE rowid BETWEEN ? AND ? ORDER BY rowid"_s;
+        break;
+    }
     case ModelTable::OutboxCreateRow: {
         // A Create whose data is the row (NULL), the model as a literal.
         QString model = t.model->name;
@@ -288,10 +297,31 @@ void Storage::Private::resetStatements()
 
 // ---- Private: transactions -----------------------------------------------------
 
+Error Storage::Private::flushPending()
+{
+    if (!pendingTable)
+        return {};
+    storage::ModelTable &t = *pendingTable;
+    pendingTable = nullptr;
+    Error error;
+    if (QSqlQuery *q = tableStatement(t, ModelTable::OutboxCreateRows, error)) {
+        q->bindValue(0, QDateTime::currentMSecsSinceEpoch());
+        q->bindValue(1, pendingFirst);
+        q->bindValue(2, pendingLast);
+        if (exec(*q, u"cannot write to the outbox", error))
+            outboxChanged(q->numRowsAffected());
+    }
+    if (!error.isNull() && flushError.isNull())
+        flushError = error;
+    return error;
+}
+
 Error Storage::Private::begin()
 {
     if (!open)
         return notOpen();
+    if (Error e = flushPending(); !e.isNull())
+        return e;
     Error error;
     if (depth == 0) {
         QSqlQuery *q = statement(Begin, error);
@@ -314,6 +344,10 @@ Error Storage::Private::begin()
 Error Storage::Private::commit()
 {
     Q_ASSERT(depth > 0);
+    if (Error e = flushPending(); !e.isNull())
+        return e;
+    if (depth == 1 && !flushError.isNull())
+        return flushError;
     Error error;
     if (depth == 1) {
         QSqlQuery *q = statement(Commit, error);
@@ -334,6 +368,9 @@ void Storage::Private::rollback()
 {
     Q_ASSERT(depth > 0);
     outboxCount = -1;
+    pendingTable = nullptr;   // their rows go too
+    if (depth == 1)
+        flushError = Error();
     Error error;
     if (depth == 1) {
         QSqlQuery *q = statement(Rollback, error);
@@ -476,6 +513,8 @@ Result<std::optional<Record>> Storage::Private::selectRow(ModelTable &t, const Q
 
 Error Storage::Private::insertRow(ModelTable &t, const QVariantMap &fields)
 {
+    if (Error e = flushPending(); !e.isNull())
+        return e;
     Error error;
     QSqlQuery *q = tableStatement(t, ModelTable::Insert, error);
     if (!q)
@@ -489,6 +528,8 @@ Error Storage::Private::insertRow(ModelTable &t, const QVariantMap &fields)
 
 Error Storage::Private::updateRow(ModelTable &t, const QVariantMap &fields)
 {
+    if (Error e = flushPending(); !e.isNull())
+        return e;
     Error error;
     QSqlQuery *q = tableStatement(t, ModelTable::Update, error);
     if (!q)
@@ -508,6 +549,8 @@ Error Storage::Private::updateRow(ModelTable &t, const QVariantMap &fields)
 
 Error Storage::Private::deleteRow(ModelTable &t, const QVariantMap &key)
 {
+    if (Error e = flushPending(); !e.isNull())
+        return e;
     Error error;
     QSqlQuery *q = tableStatement(t, ModelTable::Delete, error);
     if (!q)
@@ -521,7 +564,8 @@ Error Storage::Private::deleteRow(ModelTable &t, const QVariantMap &key)
     return error;
 }
 
-Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const QVariantMap &fields)
+Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const QVariantMap &fields,
+                                                          bool defer)
 {
     QVariantMap created = fields;
     for (const FieldSchema *f : std::as_const(t.fields)) {
@@ -600,15 +644,29 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     };
     const QString recordId = Storage::keyOf(*t.model, created);
     if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
+        // enqueue() flushes the deferred entries first.
         error = enqueue(*t.model, recordId, MutationType::Create, writableData(), {}, std::nullopt);
     } else if (rowIsData(t, created)) {
-        // The row is the data while the entry waits (docs/storage.md).
-        if (QSqlQuery *insert = tableStatement(t, ModelTable::OutboxCreateRow, error)) {
+        // The row is the data while the entry waits (docs/storage.md); the
+        // entry is queued with those of the next rows (flushPending()).
+        const qint64 rowid = defer ? q->lastInsertId().toLongLong() : 0;
+        if (rowid > 0 && pendingTable == &t && rowid == pendingLast + 1) {
+            pendingLast = rowid;
+        } else if (rowid > 0) {
+            error = flushPending();
+            if (error.isNull()) {
+                pendingTable = &t;
+                pendingFirst = pendingLast = rowid;
+            }
+        } else if (Error e = flushPending(); !e.isNull()) {
+            error = e;
+        } else if (QSqlQuery *insert = tableStatement(t, ModelTable::OutboxCreateRow, error)) {
             insert->bindValue(0, recordId);
             insert->bindValue(1, QDateTime::currentMSecsSinceEpoch());
             if (exec(*insert, u"cannot write to the outbox", error))
                 outboxChanged(1);
         }
+    } else if (error = flushPending(); !error.isNull()) {
     } else if (QSqlQuery *insert = statement(OutboxInsertCreate, error)) {
         insert->bindValue(0, t.model->name);
         insert->bindValue(1, recordId);
@@ -708,6 +766,8 @@ Result<void> Storage::open(const QString &path)
     d->path = path;
     d->migrationNotes.clear();
     d->outboxCount = -1;
+    d->pendingTable = nullptr;
+    d->flushError = Error();
     const bool memory = path == u":memory:" || path.isEmpty();
 
     if (!memory) {
@@ -897,7 +957,7 @@ Result<Change> Storage::save(const ModelSchema &model, const QVariantMap &record
         if (const Error e = d->begin(); !e.isNull())
             return e;
     }
-    Result<std::optional<Change>> created = d->tryCreate(*t, *normalized);
+    Result<std::optional<Change>> created = d->tryCreate(*t, *normalized, !own);
     Result<Change> result = !created                ? Result<Change>(created.error())
                           : created->has_value()    ? Result<Change>(std::move(**created))
                           : own                     ? general()
@@ -1122,6 +1182,7 @@ Result<void> Storage::clear()
         if (Result<void> r = d->execSql(u"DELETE FROM _outbox"_s, u"cannot clear the outbox"_s); !r)
             return r;
         d->maybeQueued.clear();
+        d->pendingTable = nullptr;
         d->outboxCount = 0;
         if (Result<void> r = d->execSql(u"DELETE FROM _syncMetadata"_s,
                                         u"cannot clear the sync metadata"_s);

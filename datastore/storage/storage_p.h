@@ -22,7 +22,10 @@ namespace storage {
 // One model's table: its columns and its prepared statements.
 struct ModelTable
 {
-    enum Statement { Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, StatementCount };
+    enum Statement {
+        Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, OutboxCreateRows,
+        StatementCount
+    };
 
     const ModelSchema *model = nullptr;
     QString table;                       // quoted table name
@@ -84,6 +87,18 @@ public:
     // The number of outbox rows as this connection last knew it; -1 when
     // unknown (after a rollback, a migration or clear()), then counted again.
     qint64 outboxCount = -1;
+
+    // Deferred Create entries (whole records, data = the row): the new rows
+    // of one table with contiguous rowids [pendingFirst, pendingLast], queued
+    // by one INSERT ... SELECT before anything else reads or writes the
+    // outbox or the model rows, before a savepoint, and before COMMIT; a
+    // rollback drops them with their rows. A failed flush fails the
+    // transaction (`flushError`), so a row never commits without its entry.
+    storage::ModelTable *pendingTable = nullptr;
+    qint64 pendingFirst = 0;
+    qint64 pendingLast = 0;
+    Error flushError;
+    Error flushPending();
     void outboxChanged(qint64 delta)
     {
         if (outboxCount >= 0)
@@ -150,8 +165,11 @@ public:
     // The fast path of save() for a record without a local row: INSERT ...
     // ON CONFLICT DO NOTHING, then the Create entry. nullopt when the row
     // exists (the caller takes the update path). Needs no savepoint: a
-    // failed outbox write is undone by deleting the row again.
-    Result<std::optional<Change>> tryCreate(storage::ModelTable &t, const QVariantMap &fields);
+    // failed outbox write is undone by deleting the row again. `defer`
+    // (inside a caller's transaction): a whole-record Create entry joins the
+    // deferred ones (flushPending()).
+    Result<std::optional<Change>> tryCreate(storage::ModelTable &t, const QVariantMap &fields,
+                                            bool defer);
     static QString queueKey(const QString &model, const QString &recordId)
     {
         return model + u'/' + recordId;

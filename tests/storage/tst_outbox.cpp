@@ -29,6 +29,7 @@ private slots:
     void fifoAcrossRecords();
     void conditionStoredAsAppSyncJson();
     void wholeRecordCreateReadsTheRow();
+    void createsInATransactionKeepTheirOrder();
 
 private:
     ds::Schema m_schema;
@@ -292,6 +293,56 @@ void tst_Outbox::wholeRecordCreateReadsTheRow()
     DS_VERIFY_OK(s.remove(post, {{u"id"_s, u"v"_s}}));
     QCOMPARE(s.outbox()->size(), 0);
     QCOMPARE(*s.pendingMutationCount(), 0);
+}
+
+void tst_Outbox::createsInATransactionKeepTheirOrder()
+{
+    // Whole-record creates inside a transaction are queued together before
+    // anything else touches the outbox or the rows (docs/storage.md): the
+    // entries keep the order of the changes, a delete still cancels a create,
+    // and a rollback leaves neither rows nor entries.
+    Storage s(m_schema);
+    DS_VERIFY_OK(s.open(u":memory:"_s));
+    const ds::ModelSchema &post = *m_schema.model(u"Post");
+    auto whole = [](const QString &id) {
+        return QVariantMap{{u"id"_s, id}, {u"title"_s, id}, {u"content"_s, QVariant()},
+                           {u"rating"_s, 1}, {u"status"_s, u"DRAFT"_s}, {u"tags"_s, QVariantList()}};
+    };
+    DS_VERIFY_OK(s.save(post, {{u"id"_s, u"c"_s}, {u"title"_s, u"C"_s}}));
+    DS_VERIFY_OK(s.removeOutboxEntry((*s.peekOutbox())->id));
+    DS_VERIFY_OK(s.transaction([&]() -> ds::Result<void> {
+        if (auto r = s.save(post, whole(u"a"_s)); !r)
+            return r.error();
+        if (auto r = s.save(post, whole(u"b"_s)); !r)
+            return r.error();
+        if (auto r = s.save(post, {{u"id"_s, u"c"_s}, {u"title"_s, u"C2"_s}}); !r)
+            return r.error();
+        if (auto r = s.save(post, whole(u"d"_s)); !r)
+            return r.error();
+        if (auto r = s.remove(post, {{u"id"_s, u"b"_s}}); !r)
+            return r.error();
+        if (auto r = s.save(post, whole(u"e"_s)); !r)
+            return r.error();
+        return {};
+    }));
+    QStringList order;
+    for (const OutboxEntry &e : *s.outbox())
+        order.append(e.recordId + u'=' + QString::fromLatin1(e.type == MutationType::Create ? "C" : "U")
+                     + e.data.value(u"title"_s).toString());
+    QCOMPARE(order, (QStringList{u"a=Ca"_s, u"c=UC2"_s, u"d=Cd"_s, u"e=Ce"_s}));
+    QCOMPARE(*s.pendingMutationCount(), 4);
+
+    const auto failed = s.transaction([&]() -> ds::Result<void> {
+        if (auto r = s.save(post, whole(u"f"_s)); !r)
+            return r.error();
+        if (auto r = s.save(post, whole(u"g"_s)); !r)
+            return r.error();
+        return ds::Error::validation(u"Test"_s, u"give up"_s);
+    });
+    QVERIFY(!failed);
+    QVERIFY(!s.get(post, {{u"id"_s, u"f"_s}})->has_value());
+    QCOMPARE(*s.pendingMutationCount(), 4);
+    QCOMPARE(s.outbox()->size(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_Outbox)

@@ -1,2 +1,0 @@
-// placeholder until the data plane lands
-#include "data/changefeed.h"

@@ -1,2 +1,0 @@
-// placeholder until the realtime hub lands
-#include "data/changefeed.h"
