@@ -615,26 +615,37 @@ LiveQuery::LiveQuery(DataStore *store, QString model, Predicate predicate, QList
         m_keys.clear();
         Q_EMIT itemsChanged();
     });
+    auto onResult = [this](const Result<QList<QVariantMap>> &r) {
+        if (!r) {
+            m_error = r.error();
+            Q_EMIT errorOccurred(m_error);
+            return;
+        }
+        m_items = *r;
+        m_keys.clear();
+        m_keys.reserve(m_items.size());
+        for (const QVariantMap &item : std::as_const(m_items))
+            m_keys.append(Storage::keyOf(*m_schema, item));
+        m_loaded = true;
+        // Changes committed while the query ran: applying them again is
+        // harmless (upserts and deletes by key).
+        for (const ChangeEvent &e : std::exchange(m_pending, {}))
+            apply(e);
+        Q_EMIT loaded();
+        Q_EMIT itemsChanged();
+    };
+    // The continuation runs right here when the query finished before then()
+    // was attached (a fast worker); `loaded` must still come from the event
+    // loop, once the caller has connected to it.
+    const auto constructing = std::make_shared<bool>(true);
     store->query(m_model, m_predicate, m_sort)
-        .then(this, [this](const Result<QList<QVariantMap>> &r) {
-            if (!r) {
-                m_error = r.error();
-                Q_EMIT errorOccurred(m_error);
-                return;
-            }
-            m_items = *r;
-            m_keys.clear();
-            m_keys.reserve(m_items.size());
-            for (const QVariantMap &item : std::as_const(m_items))
-                m_keys.append(Storage::keyOf(*m_schema, item));
-            m_loaded = true;
-            // Changes committed while the query ran: applying them again is
-            // harmless (upserts and deletes by key).
-            for (const ChangeEvent &e : std::exchange(m_pending, {}))
-                apply(e);
-            Q_EMIT loaded();
-            Q_EMIT itemsChanged();
+        .then(this, [this, constructing, onResult](const Result<QList<QVariantMap>> &r) {
+            if (*constructing)
+                QMetaObject::invokeMethod(this, [onResult, r] { onResult(r); }, Qt::QueuedConnection);
+            else
+                onResult(r);
         });
+    *constructing = false;
 }
 
 LiveQuery::~LiveQuery() = default;
