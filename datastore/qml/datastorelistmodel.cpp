@@ -219,7 +219,8 @@ void DataStoreListModel::reload()
         Q_EMIT countChanged();
     m_totalCount = -1;   // forces the signal
     setTotalCount(0);
-    setLoading(false);
+    // A view may have asked for the first page from its modelReset handler.
+    setLoading(m_fetching);
 
     if (m_valid) {
         fetchPage();
@@ -251,18 +252,19 @@ void DataStoreListModel::fetchPage()
     m_fetching = true;
     setLoading(true);
     const quint64 generation = m_generation;
-    m_boundStore->query(m_modelName, m_predicate, m_sort, window)
-        .then(this, [this, generation, window](const Result<QList<QVariantMap>> &r) {
-            if (generation != m_generation)
-                return;
-            m_fetching = false;
-            onPage(window, r);
+    qml::continueLater(m_boundStore->query(m_modelName, m_predicate, m_sort, window), this,
+        [this, generation, window](const Result<QList<QVariantMap>> &r) {
+            if (generation == m_generation)
+                onPage(window, r);
         });
 }
 
 void DataStoreListModel::onPage(Paging window, const Result<QList<QVariantMap>> &result)
 {
+    // m_fetching stays set until the rows are in, so a view asking for
+    // more from rowsAboutToBeInserted does not query the same window again.
     if (!result) {
+        m_fetching = false;
         // Stop paging (no retry loop against a broken store); reload() starts over.
         setError(result.error());
         m_allLoaded = true;
@@ -301,25 +303,26 @@ void DataStoreListModel::onPage(Paging window, const Result<QList<QVariantMap>> 
         addedKeys.append(key);
     }
     m_pageRetries = 0;
+    // Before the rows go in: a view may ask for more from its rowsInserted handler.
+    m_allLoaded = rows.size() < window.limit;
     if (!added.isEmpty()) {
         beginInsertRows(QModelIndex(), loaded, int(loaded + added.size() - 1));
         m_rows.append(added);
         m_keys.append(addedKeys);
+        m_fetching = false;   // from rowsInserted on, a view may ask for the next page
         endInsertRows();
         Q_EMIT countChanged();
     }
-    if (rows.size() < window.limit) {
-        m_allLoaded = true;
-        setTotalCount(count());
-    } else {
-        setTotalCount(m_totalCount);
-    }
-    setLoading(false);
+    if (added.isEmpty())
+        m_fetching = false;
+    setTotalCount(m_allLoaded ? count() : m_totalCount);
+    setLoading(m_fetching);
 }
 
 void DataStoreListModel::retryPage()
 {
     // Writes raced the query: let their change events arrive, then ask again.
+    m_fetching = false;
     if (++m_pageRetries > qml::tuning::maxPageRetries) {
         qWarning("DataStoreListModel: the store keeps changing under the pages of %s; reloading",
                  qPrintable(m_modelName));
@@ -346,7 +349,8 @@ void DataStoreListModel::recount()
     }
     m_counting = true;
     const quint64 generation = m_generation;
-    m_boundStore->count(m_modelName, m_predicate).then(this, [this, generation](const Result<qint64> &r) {
+    qml::continueLater(m_boundStore->count(m_modelName, m_predicate), this,
+                       [this, generation](const Result<qint64> &r) {
         if (generation != m_generation)
             return;
         m_counting = false;

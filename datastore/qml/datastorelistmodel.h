@@ -14,7 +14,8 @@
 // key). Records are in their wire form (enums as names, dates as ISO text).
 //
 // Paging: the first page (pageSize rows) is queried when the model (re)loads;
-// canFetchMore()/fetchMore() load the next pages. `count` is the number of
+// canFetchMore()/fetchMore() load the next pages (at least pageSize rows
+// each; the window a page is queried with may hold a few more, kept). `count` is the number of
 // rows loaded, `totalCount` the number of matching records in the store.
 // Every page after the first is queried with one loaded row of overlap (the
 // anchor) so that a write that raced the query is detected: the page is then

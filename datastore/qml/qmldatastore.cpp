@@ -199,8 +199,7 @@ void QmlDataStore::save(const QString &modelName, const QJSValue &record,
         condition = *parsed;
     }
     const QVariantMap map = qml::normalizeRecord(*model, record.toVariant().toMap());
-    m_store->save(modelName, map, condition)
-        .then(this, [this, id](const Result<QVariantMap> &r) {
+    qml::continueLater(m_store->save(modelName, map, condition), this, [this, id](const Result<QVariantMap> &r) {
             finish(id, r ? QVariant(*r) : QVariant(), r ? Error() : r.error());
         });
 }
@@ -232,8 +231,7 @@ void QmlDataStore::remove(const QString &modelName, const QJSValue &idOrRecord,
             return finishLater(id, parsed.error());
         condition = *parsed;
     }
-    m_store->remove(modelName, key, condition)
-        .then(this, [this, id](const Result<QVariantMap> &r) {
+    qml::continueLater(m_store->remove(modelName, key, condition), this, [this, id](const Result<QVariantMap> &r) {
             finish(id, r ? QVariant(*r) : QVariant(), r ? Error() : r.error());
         });
 }
@@ -257,9 +255,9 @@ void QmlDataStore::query(const QString &modelName, const QString &filterText,
     Result<QList<SortBy>> sort = qml::parseSort(*m_store, modelName, sortText);
     if (!sort)
         return finishLater(id, sort.error());
-    m_store->query(modelName, predicate, qml::withKeyTieBreak(*model, *sort),
-                   Paging{std::max(0, page), limit < 0 ? -1 : limit})
-        .then(this, [this, id](const Result<QList<QVariantMap>> &r) {
+    qml::continueLater(m_store->query(modelName, predicate, qml::withKeyTieBreak(*model, *sort),
+                                      Paging{std::max(0, page), limit < 0 ? -1 : limit}),
+                       this, [this, id](const Result<QList<QVariantMap>> &r) {
             QVariantList list;
             if (r) {
                 list.reserve(r->size());
@@ -283,7 +281,7 @@ void QmlDataStore::count(const QString &modelName, const QString &filterText,
             return finishLater(id, parsed.error());
         predicate = *parsed;
     }
-    m_store->count(modelName, predicate).then(this, [this, id](const Result<qint64> &r) {
+    qml::continueLater(m_store->count(modelName, predicate), this, [this, id](const Result<qint64> &r) {
         finish(id, r ? QVariant(double(*r)) : QVariant(), r ? Error() : r.error());
     });
 }
@@ -293,8 +291,7 @@ void QmlDataStore::get(const QString &modelName, const QString &id, const QJSVal
     const quint64 request = addCallback(callback);
     if (!m_store)
         return finishLater(request, noStore());
-    m_store->get(modelName, id)
-        .then(this, [this, request](const Result<std::optional<QVariantMap>> &r) {
+    qml::continueLater(m_store->get(modelName, id), this, [this, request](const Result<std::optional<QVariantMap>> &r) {
             QVariant value = QVariant::fromValue(nullptr);
             if (r && r->has_value())
                 value = **r;

@@ -50,7 +50,9 @@ class QmlDataStore : public QObject
     Q_PROPERTY(QStringList modelNames READ modelNames NOTIFY storeChanged)
 
 public:
-    explicit QmlDataStore(DataStore *store = nullptr, QObject *parent = nullptr);
+    // Not default-constructible on purpose: Qt 6.4 prefers a default
+    // constructor over create() for singletons.
+    explicit QmlDataStore(DataStore *store, QObject *parent = nullptr);
     ~QmlDataStore() override;
 
     // The factory QML calls once per engine: wraps defaultStore().

@@ -7,6 +7,8 @@
 
 #include <datastore/datastore.h>
 
+#include <QFuture>
+#include <QFutureWatcher>
 #include <QVariantMap>
 
 namespace ds::qml {
@@ -36,6 +38,25 @@ Result<QList<SortBy>> parseSort(const DataStore &store, const QString &model, co
 // Date values of AWSDate/AWSDateTime/AWSTime fields become ISO text. Unknown
 // fields are left alone (the store rejects them with a clear error).
 QVariantMap normalizeRecord(const ModelSchema &model, const QVariantMap &record);
+
+// Continues `future` with f(result) on context's thread, on a later turn of
+// its event loop; nothing happens if context is destroyed first. Not
+// QFuture::then(context, ...): on Qt 6.4 that asserts when the context dies
+// before the future finishes (a model deleted while its query runs), and it
+// calls f at once when the future has already finished, re-entering the
+// caller (a model in the middle of a reset, JavaScript expecting its callback
+// later). A QFutureWatcher owned by context has neither problem.
+template<typename T, typename F>
+void continueLater(const QFuture<T> &future, QObject *context, F f)
+{
+    auto *watcher = new QFutureWatcher<T>(context);
+    QObject::connect(watcher, &QFutureWatcherBase::finished, context, [watcher, f] {
+        watcher->deleteLater();
+        const QFuture<T> done = watcher->future();
+        f(done.resultCount() > 0 ? done.result() : T());   // T(): an error (cancelled)
+    });
+    watcher->setFuture(future);
+}
 
 // {domain, code, message, line, column, transient} for JavaScript.
 QVariantMap errorToMap(const Error &error);

@@ -1,0 +1,129 @@
+// The DataStore singleton: saves, queries, counts, gets and removes from
+// JavaScript with callbacks; errors as objects and through errorOccurred.
+import QtQuick
+import QtTest
+import QtDataStore
+
+TestCase {
+    id: root
+    name: "DataStoreSingleton"
+
+    SignalSpy {
+        id: errorSpy
+        target: DataStore
+        signalName: "errorOccurred"
+    }
+
+    // Calls DataStore.<method>(...args, callback) and waits for the callback.
+    function call(method, args) {
+        const reply = { done: false, result: undefined, error: undefined }
+        DataStore[method].apply(DataStore, args.concat([function(result, error) {
+            reply.result = result
+            reply.error = error
+            reply.done = true
+        }]))
+        verify(!reply.done, "callbacks are never synchronous")
+        tryVerify(function() { return reply.done }, 5000, method + " never called back")
+        return reply
+    }
+
+    function init() {
+        errorSpy.clear()
+    }
+
+    function test_0_isOpen() {
+        verify(DataStore.isOpen)
+        verify(DataStore.modelNames.indexOf("Post") >= 0)
+        compare(DataStore.lastError.isValid, false)
+    }
+
+    function test_saveGetQueryCountRemove() {
+        let r = call("save", ["Post", { id: "s1", title: "One", rating: 7, tags: ["a", "b"] }])
+        compare(r.error, null)
+        compare(r.result.title, "One")
+        compare(r.result.rating, 7)
+        compare(r.result.tags, ["a", "b"])
+        call("save", ["Post", { id: "s2", title: "Two", rating: 3 }])
+        call("save", ["Post", { id: "s3", title: "Three", rating: 9 }])
+
+        r = call("get", ["Post", "s1"])
+        compare(r.result.title, "One")
+        r = call("get", ["Post", "nope"])
+        compare(r.result, null)
+        compare(r.error, null)
+
+        r = call("query", ["Post", "rating > 5 and id beginsWith \"s\"", "rating desc", 0, -1])
+        compare(r.result.length, 2)
+        compare(r.result[0].id, "s3")
+        compare(r.result[1].id, "s1")
+        r = call("query", ["Post", "id beginsWith \"s\"", "title", 1, 2])   // the second page of 2
+        compare(r.result.length, 1)
+        compare(r.result[0].title, "Two")
+
+        r = call("count", ["Post", "id beginsWith \"s\""])
+        compare(r.result, 3)
+
+        r = call("remove", ["Post", "s2"])
+        compare(r.result.title, "Two")
+        r = call("remove", ["Post", { id: "s3" }])
+        compare(r.result.id, "s3")
+        r = call("count", ["Post", "id beginsWith \"s\""])
+        compare(r.result, 1)
+        compare(errorSpy.count, 0)
+    }
+
+    function test_conditionalSaveAndRemove() {
+        call("save", ["Post", { id: "c1", title: "[Amplify] hi", rating: 3 }])
+        let r = call("save", ["Post", { id: "c1", title: "changed", rating: 3 }, "title beginsWith \"[Other]\""])
+        verify(r.error !== null)
+        compare(r.error.code, "ConditionalCheckFailed")
+        compare(errorSpy.count, 1)
+        compare(errorSpy.signalArguments[0][0], "ConditionalCheckFailed")
+        compare(call("get", ["Post", "c1"]).result.title, "[Amplify] hi")
+
+        r = call("save", ["Post", { id: "c1", title: "changed", rating: 3 }, "title beginsWith \"[Amplify]\""])
+        compare(r.error, null)
+        r = call("remove", ["Post", "c1", "rating > 10"])
+        compare(r.error.code, "ConditionalCheckFailed")
+        r = call("remove", ["Post", "c1", "rating < 10"])
+        compare(r.error, null)
+    }
+
+    function test_badSaveReportsTheError() {
+        // title is required
+        let r = call("save", ["Post", { id: "bad1", rating: 3 }])
+        compare(r.result, null)
+        verify(r.error !== null)
+        compare(r.error.domain, "Validation")
+        verify(r.error.message.indexOf("title") >= 0, r.error.message)
+        compare(errorSpy.count, 1)
+        compare(errorSpy.signalArguments[0][1], r.error.message)
+        compare(DataStore.lastError.message, r.error.message)
+        verify(DataStore.lastError.isValid)
+
+        // a wrong type
+        r = call("save", ["Post", { id: "bad2", title: "t", rating: "high" }])
+        verify(r.error.message.indexOf("rating") >= 0, r.error.message)
+
+        // a condition that does not parse: the column of the problem
+        r = call("save", ["Post", { id: "bad3", title: "t" }, "rating >"])
+        verify(r.error !== null)
+        compare(r.error.line, 1)
+        verify(r.error.column > 0)
+
+        // an unknown model, a record that is not an object
+        compare(call("save", ["Blog", { id: "x" }]).error.code, "UnknownModel")
+        compare(call("save", ["Post", "not a record"]).error.code, "InvalidRecord")
+        compare(call("query", ["Post", "", "rating sideways", 0, -1]).error.column, 1)
+
+        compare(call("count", ["Post", "id == \"bad1\" or id == \"bad2\" or id == \"bad3\""]).result, 0)
+        compare(errorSpy.count, 6)
+    }
+
+    function test_callbackOptional() {
+        DataStore.save("Post", { id: "nocb", title: "no callback" })
+        tryVerify(function() {
+            return call("get", ["Post", "nocb"]).result !== null
+        })
+    }
+}
