@@ -1,0 +1,3 @@
+#include "realtime/logging_p.h"
+
+Q_LOGGING_CATEGORY(lcServerRealtime, "server.realtime", QtWarningMsg)
