@@ -1,14 +1,26 @@
 // datastore-server: an AppSync-compatible GraphQL + realtime sync server.
 //
-// For now: GET /healthz, POST /graphql answering NotImplemented until the
-// executor lands, and /graphql/realtime accepting graphql-ws WebSockets with
-// connection_init -> connection_ack and periodic ka.
+// GET /healthz; POST /graphql: the GraphQL engine over the data plane
+// (server/data: SQLite store, versioned writes, delta sync, conflicts), run
+// on worker threads; /graphql/realtime accepting graphql-ws WebSockets with
+// connection_init -> connection_ack and periodic ka (placeholder hub).
+#include "data/changefeed.h"
+#include "data/clock.h"
+#include "data/dataservice.h"
+#include "data/graphqlendpoint.h"
+#include "data/tuning_p.h"
+#include "graphql/engine.h"
 #include "http/httpserver.h"
 #include "http/logging_p.h"
 #include "http/terminationnotifier.h"
+#include "schema/apischema.h"
+
+#include <datastore/modelschema.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -30,7 +42,7 @@ namespace {
 struct Options
 {
     QString schemaFile;
-    QString database;
+    QString database;       // SQLite file
     QHostAddress host = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8080;
     QStringList apiKeys;
@@ -38,23 +50,27 @@ struct Options
     QString tlsKey;
     std::chrono::milliseconds keepAliveInterval = 60s;
     qint64 maxBodyBytes = ds::server::tuning::kMaxBodyBytes;
-    // Accepted and stored for the resolvers that come later.
-    std::chrono::milliseconds deltaTtl = 30min;
-    QString conflictHandler = u"AUTOMERGE"_s;
+    std::chrono::milliseconds deltaTtl = ds::server::data::tuning::kDefaultDeltaTtl;
+    std::chrono::milliseconds tombstoneTtl = ds::server::data::tuning::kDefaultTombstoneTtl;
+    std::chrono::milliseconds sweepInterval = ds::server::data::tuning::kDefaultSweepInterval;
+    QStringList conflict;   // --conflict values, parsed once the schema is loaded
+    qint64 clockOffsetMs = 0;
+    QString seed;
 };
 
-// "60s", "500ms", "2m", "1h", "1.5s"; a bare number is seconds.
-bool parseDuration(const QString &text, std::chrono::milliseconds *out)
+// "60s", "500ms", "2m", "1h", "30d", "1.5s"; a bare number is seconds.
+bool parseDuration(const QString &text, std::chrono::milliseconds *out, bool allowNegative = false)
 {
-    static const QRegularExpression re(u"^\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?\\s*$"_s);
+    static const QRegularExpression re(u"^\\s*(-?\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?\\s*$"_s);
     const QRegularExpressionMatch m = re.match(text);
     if (!m.hasMatch())
         return false;
     const double value = m.captured(1).toDouble();
     const QString unit = m.captured(2);
-    const double factor = unit == u"ms" ? 1.0 : unit == u"m" ? 60000.0 : unit == u"h" ? 3600000.0 : 1000.0;
+    const double factor = unit == u"ms" ? 1.0 : unit == u"m" ? 60000.0 : unit == u"h" ? 3600000.0
+                        : unit == u"d" ? 86400000.0 : 1000.0;
     const double ms = value * factor;
-    if (ms < 1 || ms > 24.0 * 3600000.0 * 365)
+    if ((!allowNegative && ms < 1) || ms > 24.0 * 3600000.0 * 365 * 10 || ms < -24.0 * 3600000.0 * 365 * 10)
         return false;
     *out = std::chrono::milliseconds(qint64(ms));
     return true;
@@ -68,7 +84,10 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption schema(u"schema"_s, u"Amplify schema.graphql to serve (required)."_s, u"file"_s);
-    const QCommandLineOption db(u"db"_s, u"Database: SQLite file path or postgresql:// URL."_s, u"database"_s);
+    const QCommandLineOption db(u"db"_s,
+                                u"Database: sqlite:FILE or FILE (default: datastore-server.sqlite in the "
+                                "current directory). PostgreSQL comes later."_s,
+                                u"database"_s);
     const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s,
                                   u"127.0.0.1"_s);
     const QCommandLineOption port(u"port"_s, u"Port to listen on; 0 picks a free one (default 8080)."_s,
@@ -82,10 +101,20 @@ QString parseOptions(const QCoreApplication &app, Options *options)
                                      u"bytes"_s);
     const QCommandLineOption deltaTtl(u"delta-ttl"_s, u"Delta Sync table retention (default 30m)."_s,
                                       u"duration"_s, u"30m"_s);
-    const QCommandLineOption conflict(u"conflict-handler"_s,
-                                      u"AUTOMERGE (default), OPTIMISTIC_CONCURRENCY or LAMBDA."_s,
-                                      u"handler"_s, u"AUTOMERGE"_s);
-    parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, conflict});
+    const QCommandLineOption tombstoneTtl(u"tombstone-ttl"_s, u"How long deleted items stay as tombstones (default 30d)."_s,
+                                          u"duration"_s, u"30d"_s);
+    const QCommandLineOption sweep(u"sweep-interval"_s,
+                                   u"How often expired delta rows and tombstones are deleted (default 60s)."_s,
+                                   u"duration"_s, u"60s"_s);
+    const QCommandLineOption conflict(u"conflict"_s,
+                                      u"Conflict resolution: automerge (default), optimistic or custom:FILE.js; "
+                                      "Model=MODE for one model. Repeatable."_s,
+                                      u"mode"_s);
+    const QCommandLineOption clockOffset(u"clock-offset"_s,
+                                         u"Shift the server clock, e.g. -31m or 2h (tests of TTLs)."_s, u"duration"_s);
+    const QCommandLineOption seed(u"seed"_s, u"Fill an empty database with demo data: demo."_s, u"name"_s);
+    parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
+                       conflict, clockOffset, seed});
     parser.process(app);  // --help, --version and unknown options exit here
 
     if (!parser.positionalArguments().isEmpty())
@@ -96,6 +125,12 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     if (!QFileInfo(options->schemaFile).isReadable())
         return u"cannot read the schema file %1"_s.arg(options->schemaFile);
     options->database = parser.value(db);
+    if (options->database.startsWith(u"sqlite:"))
+        options->database = options->database.mid(7);
+    else if (options->database.startsWith(u"postgres"))
+        return u"--db: PostgreSQL is not supported yet; use sqlite:FILE"_s;
+    if (options->database.isEmpty())
+        options->database = QDir::current().filePath(u"datastore-server.sqlite"_s);
 
     const QString hostText = parser.value(host);
     if (hostText == u"localhost")
@@ -123,10 +158,18 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     }
     if (!parseDuration(parser.value(deltaTtl), &options->deltaTtl))
         return u"--delta-ttl: not a duration: %1"_s.arg(parser.value(deltaTtl));
-    options->conflictHandler = parser.value(conflict).toUpper();
-    static const QStringList handlers{u"AUTOMERGE"_s, u"OPTIMISTIC_CONCURRENCY"_s, u"LAMBDA"_s};
-    if (!handlers.contains(options->conflictHandler))
-        return u"--conflict-handler: one of %1"_s.arg(handlers.join(u", "));
+    if (!parseDuration(parser.value(tombstoneTtl), &options->tombstoneTtl))
+        return u"--tombstone-ttl: not a duration: %1"_s.arg(parser.value(tombstoneTtl));
+    if (!parseDuration(parser.value(sweep), &options->sweepInterval))
+        return u"--sweep-interval: not a duration: %1"_s.arg(parser.value(sweep));
+    options->conflict = parser.values(conflict);
+    if (parser.isSet(clockOffset)) {
+        std::chrono::milliseconds offset{0};
+        if (!parseDuration(parser.value(clockOffset), &offset, true))
+            return u"--clock-offset: not a duration: %1"_s.arg(parser.value(clockOffset));
+        options->clockOffsetMs = offset.count();
+    }
+    options->seed = parser.value(seed);
     return {};
 }
 
@@ -217,6 +260,54 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    // The model schema and the API schema the engine serves.
+    QFile schemaFile(options.schemaFile);
+    if (!schemaFile.open(QIODevice::ReadOnly)) {
+        std::fprintf(stderr, "datastore-server: cannot read %s\n", qPrintable(options.schemaFile));
+        return 2;
+    }
+    ds::SourceError schemaError;
+    std::optional<ds::Schema> modelSchema =
+        ds::Schema::fromGraphQL(schemaFile.readAll(), QFileInfo(options.schemaFile).fileName(), &schemaError);
+    if (!modelSchema) {
+        std::fprintf(stderr, "datastore-server: %s\n", qPrintable(schemaError.toString()));
+        return 2;
+    }
+    QString apiError;
+    auto apiSchema = ds::server::graphql::ExecutableSchema::build(ds::buildApiSchema(*modelSchema), &apiError);
+    if (!apiSchema) {
+        std::fprintf(stderr, "datastore-server: API schema: %s\n", qPrintable(apiError));
+        return 2;
+    }
+    auto engine = std::make_shared<const ds::server::graphql::Engine>(apiSchema);
+
+    // The data plane: store, resolvers, worker threads; every committed
+    // mutation is published on the change feed.
+    ds::server::ChangeFeed changeFeed;
+    auto dataConfig = std::make_shared<ds::server::data::DataConfig>();
+    dataConfig->schema = std::make_shared<const ds::Schema>(std::move(*modelSchema));
+    dataConfig->clock = std::make_shared<ds::server::data::SystemClock>(options.clockOffsetMs);
+    dataConfig->deltaTtl = options.deltaTtl;
+    dataConfig->tombstoneTtl = options.tombstoneTtl;
+    dataConfig->changeFeed = &changeFeed;
+    for (const QString &value : std::as_const(options.conflict)) {
+        if (const QString error = dataConfig->conflict.parse(value, *dataConfig->schema); !error.isEmpty()) {
+            std::fprintf(stderr, "datastore-server: --conflict: %s\n", qPrintable(error));
+            return 2;
+        }
+    }
+    ds::server::data::DataServiceOptions dataOptions;
+    dataOptions.databasePath = options.database;
+    dataOptions.sweepInterval = options.sweepInterval;
+    dataOptions.workers = ds::server::data::tuning::kWorkerThreads;
+    dataOptions.seed = options.seed;
+    ds::server::data::DataService data(dataConfig, dataOptions);
+    if (const ds::Result<void> started = data.start(); !started) {
+        std::fprintf(stderr, "datastore-server: database %s: %s\n", qPrintable(options.database),
+                     qPrintable(started.error().message()));
+        return 1;
+    }
+
     ds::server::HttpServer server;
     ds::server::HttpLimits limits;
     limits.maxBodyBytes = options.maxBodyBytes;
@@ -237,11 +328,8 @@ int main(int argc, char *argv[])
     routes.addRoute("GET", u"/healthz"_s, [](const ds::server::HttpRequest &, ds::server::HttpResponder r) {
         r.respond(200, QJsonObject{{u"status"_s, u"ok"_s}});
     });
-    routes.addRoute("POST", u"/graphql"_s, [](const ds::server::HttpRequest &, ds::server::HttpResponder r) {
-        const QJsonObject error{{u"message"_s, u"The GraphQL executor is not available yet"_s},
-                                {u"errorType"_s, u"NotImplemented"_s}};
-        r.respond(200, QJsonObject{{u"errors"_s, QJsonArray{error}}});
-    });
+    routes.addRoute("POST", u"/graphql"_s,
+                    std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys));
     auto realtime = std::make_shared<PlaceholderRealtime>(options.keepAliveInterval);
     ds::server::WebSocketRoute realtimeRoute;
     realtimeRoute.path = u"/graphql/realtime"_s;
@@ -282,8 +370,7 @@ int main(int argc, char *argv[])
                      qPrintable(server.errorString()));
         return 1;
     }
-    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database"
-                               << (options.database.isEmpty() ? u"(none yet)"_s : options.database)
+    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database" << options.database
                                << "|" << options.apiKeys.size() << "API key(s) | ka every"
                                << options.keepAliveInterval.count() << "ms";
     std::printf("listening on %s\n", qPrintable(server.baseUrl().toString()));

@@ -9,6 +9,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -25,7 +26,7 @@ private Q_SLOTS:
     void head();
     void notFound();
     void methodNotAllowed();
-    void graphqlNotImplemented();
+    void graphqlAnswers();
     void bodyTooLarge();
     void bodyTooLargeWithExpect();
     void headerTooLarge();
@@ -47,13 +48,15 @@ private:
     void checkAlive();
     std::unique_ptr<QTcpSocket> connectRaw();
 
+    QTemporaryDir m_dbDir;
     dstest::ServerProcess m_server;
     QNetworkAccessManager m_nam;
 };
 
 void TestHttp::initTestCase()
 {
-    const QString error = m_server.start();
+    QVERIFY(m_dbDir.isValid());
+    const QString error = m_server.start({u"--api-key"_s, u"k"_s, u"--db"_s, m_dbDir.filePath(u"data.sqlite"_s)});
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QVERIFY(!m_server.isSecure());
 }
@@ -127,7 +130,7 @@ void TestHttp::methodNotAllowed()
     QCOMPARE(firstError(reply->readAll()).value(u"errorType"_s).toString(), u"MethodNotAllowed"_s);
 }
 
-void TestHttp::graphqlNotImplemented()
+void TestHttp::graphqlAnswers()
 {
     QNetworkRequest request(m_server.url(u"/graphql"_s));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
@@ -136,9 +139,8 @@ void TestHttp::graphqlNotImplemented()
     QSignalSpy finished(reply.get(), &QNetworkReply::finished);
     QVERIFY(finished.wait(10000));
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-    const QJsonObject error = firstError(reply->readAll());
-    QCOMPARE(error.value(u"errorType"_s).toString(), u"NotImplemented"_s);
-    QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+    const QJsonObject body = QJsonDocument::fromJson(reply->readAll()).object();
+    QCOMPARE(body.value(u"data"_s).toObject().value(u"__typename"_s).toString(), u"Query"_s);
 }
 
 void TestHttp::bodyTooLarge()
@@ -265,8 +267,8 @@ void TestHttp::pipelining()
                   "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     QCOMPARE(dstest::readRawResponse(*socket).status, 200);
     const dstest::RawResponse graphql = dstest::readRawResponse(*socket);
-    QCOMPARE(graphql.status, 200);
-    QCOMPARE(firstError(graphql.body).value(u"errorType"_s).toString(), u"NotImplemented"_s);
+    QCOMPARE(graphql.status, 401);   // no x-api-key
+    QCOMPARE(firstError(graphql.body).value(u"errorType"_s).toString(), u"UnauthorizedException"_s);
     QCOMPARE(dstest::readRawResponse(*socket).status, 404);
     QCOMPARE(dstest::readRawResponse(*socket).status, 200);
     QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
@@ -296,8 +298,8 @@ void TestHttp::bodyInPieces()
         QTest::qWait(2);
     }
     const dstest::RawResponse response = dstest::readRawResponse(*socket);
-    QCOMPARE(response.status, 200);
-    QCOMPARE(firstError(response.body).value(u"errorType"_s).toString(), u"NotImplemented"_s);
+    QCOMPARE(response.status, 401);   // no x-api-key
+    QCOMPARE(firstError(response.body).value(u"errorType"_s).toString(), u"UnauthorizedException"_s);
 }
 
 void TestHttp::corsPreflight()

@@ -1,0 +1,559 @@
+#include "data/dataresolver.h"
+
+#include "data/changefeed.h"
+#include "data/logging_p.h"
+#include "data/tuning_p.h"
+#include "data/values_p.h"
+
+#include "predicate/appsync.h"
+#include "predicate/evaluate.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+#include <QUuid>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace ds::server::data {
+
+using graphql::FieldRequest;
+using graphql::FieldResult;
+
+namespace {
+
+const QString kConflictUnhandled = u"ConflictUnhandled"_s;
+const QString kConditionFailed = u"ConditionalCheckFailedException"_s;
+const QString kBadRequest = u"BadRequestException"_s;
+
+QString isoTime(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, QTimeZone::utc()).toString(u"yyyy-MM-dd'T'HH:mm:ss.zzz'Z'"_s);
+}
+
+int pageLimit(const QJsonObject &arguments)
+{
+    const QJsonValue v = arguments.value(u"limit"_s);
+    if (!v.isDouble())
+        return tuning::kDefaultPageLimit;
+    return int(std::clamp<qint64>(v.toInteger(), 1, tuning::kMaxPageLimit));
+}
+
+// Reads a `_deleted` leaf ({"eq": true}, {"ne": true}, ...) at the top level
+// of a filter or of its top-level "and", which predicate::fromJson does not
+// know (it is metadata, not a model field), and removes it from the filter.
+BaseScan::Deleted takeDeletedFilter(QJsonObject *filter)
+{
+    auto read = [](const QJsonObject &leaf) {
+        bool wantDeleted = true;
+        if (leaf.contains(u"eq"_s))
+            wantDeleted = leaf.value(u"eq"_s).toBool();
+        else if (leaf.contains(u"ne"_s))
+            wantDeleted = !leaf.value(u"ne"_s).toBool();
+        else
+            return BaseScan::Deleted::Any;
+        return wantDeleted ? BaseScan::Deleted::TombstonesOnly : BaseScan::Deleted::LiveOnly;
+    };
+    BaseScan::Deleted result = BaseScan::Deleted::Any;
+    if (filter->contains(u"_deleted"_s)) {
+        result = read(filter->value(u"_deleted"_s).toObject());
+        filter->remove(u"_deleted"_s);
+    }
+    if (filter->value(u"and"_s).isArray()) {
+        QJsonArray kept;
+        const QJsonArray all = filter->value(u"and"_s).toArray();
+        for (const QJsonValue &e : all) {
+            const QJsonObject o = e.toObject();
+            if (o.size() == 1 && o.contains(u"_deleted"_s))
+                result = read(o.value(u"_deleted"_s).toObject());
+            else
+                kept.append(e);
+        }
+        filter->insert(u"and"_s, kept);
+    }
+    return result;
+}
+
+bool sameStoredValues(const ModelSchema &model, const QJsonObject &stored, const QJsonObject &input)
+{
+    for (auto it = input.begin(); it != input.end(); ++it) {
+        const FieldSchema *field = model.field(it.key());
+        if (!field || !field->isStored())
+            continue;
+        if (toColumn(*field, it.value()) != toColumn(*field, stored.value(it.key())))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void DataConfig::indexOperations()
+{
+    operations.clear();
+    using K = RootOperation::Kind;
+    for (const ModelSchema &model : schema->models()) {
+        const std::pair<const QString *, K> names[] = {
+            {&model.getQuery, K::Get},          {&model.listQuery, K::List},
+            {&model.syncQuery, K::Sync},        {&model.createMutation, K::Create},
+            {&model.updateMutation, K::Update}, {&model.deleteMutation, K::Delete},
+        };
+        for (const auto &[name, kind] : names) {
+            if (!name->isEmpty())
+                operations.insert(*name, RootOperation{kind, &model, nullptr});
+        }
+        for (const IndexSchema &index : model.indexes) {
+            if (!index.queryField.isEmpty())
+                operations.insert(index.queryField, RootOperation{K::IndexQuery, &model, &index});
+        }
+    }
+}
+
+DataResolver::DataResolver(std::shared_ptr<const DataConfig> config, ServerStore &store)
+    : m_config(std::move(config)), m_store(store), m_tokens(m_config->tokenKey)
+{
+}
+
+DataResolver::~DataResolver() = default;
+
+FieldResult DataResolver::resolve(const FieldRequest &request)
+{
+    const auto it = m_config->operations.constFind(request.fieldName);
+    if (it == m_config->operations.cend())
+        return FieldResult::error(u"NotImplemented"_s, u"No resolver for "_s % request.fieldName);
+    switch (it->kind) {
+    case RootOperation::Kind::Get: return get(request, *it);
+    case RootOperation::Kind::List:
+    case RootOperation::Kind::IndexQuery: return list(request, *it);
+    case RootOperation::Kind::Sync: return sync(request, *it);
+    case RootOperation::Kind::Create: return create(request, *it);
+    case RootOperation::Kind::Update: return update(request, *it, false);
+    case RootOperation::Kind::Delete: return update(request, *it, true);
+    }
+    return FieldResult::error(u"NotImplemented"_s, u"No resolver for "_s % request.fieldName);
+}
+
+FieldResult DataResolver::storageFailure(const Error &error)
+{
+    qCWarning(lcServerData).noquote() << "storage:" << error.message();
+    return FieldResult::error(error.isTransient() ? u"ServiceUnavailable"_s : u"InternalFailure"_s,
+                              error.isTransient() ? u"The database is busy; retry"_s
+                                                  : u"The request could not be completed (storage error)"_s);
+}
+
+QJsonObject DataResolver::withRelations(const ModelSchema &model, QJsonObject item,
+                                        QHash<QString, QJsonValue> *cache)
+{
+    for (const FieldSchema &field : model.fields) {
+        if (field.relation.kind != RelationKind::BelongsTo && field.relation.kind != RelationKind::HasOne)
+            continue;
+        const ModelSchema *related = m_config->schema->model(field.relation.relatedModel);
+        if (!related || field.relation.fields.isEmpty()
+            || field.relation.fields.size() != related->primaryKey.size())
+            continue;
+        QJsonArray key;
+        bool complete = true;
+        for (const QString &f : field.relation.fields) {
+            const QJsonValue v = item.value(f);
+            complete = complete && !v.isNull() && !v.isUndefined();
+            key.append(v);
+        }
+        if (!complete) {
+            item.insert(field.name, QJsonValue::Null);
+            continue;
+        }
+        const QString cacheKey = related->name % u':' % compactJson(key);
+        if (cache && cache->contains(cacheKey)) {
+            item.insert(field.name, cache->value(cacheKey));
+            continue;
+        }
+        const Result<std::optional<QJsonObject>> found = m_store.fetch(*related, key);
+        const QJsonValue value = found.ok() && found->has_value() ? QJsonValue(**found) : QJsonValue::Null;
+        if (cache)
+            cache->insert(cacheKey, value);
+        item.insert(field.name, value);
+    }
+    return item;
+}
+
+FieldResult DataResolver::get(const FieldRequest &request, const RootOperation &op)
+{
+    const ModelSchema &model = *op.model;
+    QJsonArray key;
+    for (const QString &f : model.primaryKey)
+        key.append(request.arguments.value(f));
+    const Result<std::optional<QJsonObject>> found = m_store.fetch(model, key);
+    if (!found)
+        return storageFailure(found.error());
+    if (!found->has_value())
+        return FieldResult::fromValue(QJsonValue::Null);
+    return FieldResult::fromValue(withRelations(model, **found, nullptr));
+}
+
+FieldResult DataResolver::list(const FieldRequest &request, const RootOperation &op)
+{
+    const ModelSchema &model = *op.model;
+    const Schema &schema = *m_config->schema;
+    const QJsonObject &args = request.arguments;
+    QJsonObject filterJson = args.value(u"filter"_s).toObject();
+    BaseScan scan;
+    scan.deleted = takeDeletedFilter(&filterJson);
+    Result<Predicate> filter = predicate::fromJson(filterJson, model, schema);
+    if (!filter)
+        return FieldResult::error(kBadRequest, filter.error().message());
+    Predicate predicate = *filter;
+
+    // Key arguments: the index (or custom primary key) partition key, and a
+    // condition on its single sort key.
+    QStringList keyFields;
+    if (op.kind == RootOperation::Kind::IndexQuery)
+        keyFields = op.index->fields;
+    else if (model.primaryKey.size() > 1 || model.primaryKey.value(0) != u"id")
+        keyFields = model.primaryKey;
+    if (!keyFields.isEmpty() && args.contains(keyFields.constFirst())) {
+        const QJsonValue hash = args.value(keyFields.constFirst());
+        if (!hash.isNull()) {
+            Result<Predicate> eq = predicate::fromJson(
+                QJsonObject{{keyFields.constFirst(), QJsonObject{{u"eq"_s, hash}}}}, model, schema);
+            if (!eq)
+                return FieldResult::error(kBadRequest, eq.error().message());
+            predicate = predicate && *eq;
+        }
+        if (keyFields.size() == 2 && args.value(keyFields.at(1)).isObject()) {
+            Result<Predicate> sort = predicate::fromJson(
+                QJsonObject{{keyFields.at(1), args.value(keyFields.at(1))}}, model, schema, keyFields.at(1));
+            if (!sort)
+                return FieldResult::error(kBadRequest, sort.error().message());
+            predicate = predicate && *sort;
+        } else if (keyFields.size() > 2) {
+            for (const QString &name : args.keys()) {
+                if (args.value(name).isObject() && name != u"filter")
+                    return FieldResult::error(kBadRequest, u"Composite sort key conditions are not supported yet"_s);
+            }
+        }
+    }
+    scan.orderFields = op.kind == RootOperation::Kind::IndexQuery ? op.index->fields : QStringList{};
+    for (const QString &f : model.primaryKey) {
+        if (!scan.orderFields.contains(f))
+            scan.orderFields.append(f);
+    }
+    scan.descending = args.value(u"sortDirection"_s).toString() == u"DESC";
+    scan.limit = pageLimit(args);
+    const qint64 now = m_config->clock->nowMs();
+    scan.nowSeconds = now / 1000;
+
+    QJsonObject hashed = args;
+    hashed.remove(u"limit"_s);
+    hashed.remove(u"nextToken"_s);
+    const QString argumentsHash = SyncTokenCodec::hashArguments(hashed);
+    const QString token = args.value(u"nextToken"_s).toString();
+    if (!token.isEmpty()) {
+        const std::optional<SyncCursor> cursor = m_tokens.decode(token);
+        if (!cursor || cursor->kind != SyncCursor::Kind::List || cursor->queryField != request.fieldName
+            || cursor->argumentsHash != argumentsHash || cursor->lastKey.size() != scan.orderFields.size())
+            return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
+        scan.after = cursor->lastKey;
+    }
+    const Result<Page> page = m_store.scanBase(model, scan);
+    if (!page)
+        return storageFailure(page.error());
+    QJsonArray items;
+    QHash<QString, QJsonValue> cache;
+    for (const QJsonObject &item : page->items)
+        items.append(withRelations(model, item, &cache));
+    QJsonValue next = QJsonValue::Null;
+    if (page->hasMore) {
+        SyncCursor cursor;
+        cursor.kind = SyncCursor::Kind::List;
+        cursor.queryField = request.fieldName;
+        cursor.argumentsHash = argumentsHash;
+        cursor.lastKey = page->lastKey;
+        next = m_tokens.encode(cursor);
+    }
+    return FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
+                                              {u"startedAt"_s, QJsonValue::Null}});
+}
+
+FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation &op)
+{
+    const ModelSchema &model = *op.model;
+    const QJsonObject &args = request.arguments;
+    QJsonObject filterJson = args.value(u"filter"_s).toObject();
+    const BaseScan::Deleted deleted = takeDeletedFilter(&filterJson);
+    Result<Predicate> filter = predicate::fromJson(filterJson, model, *m_config->schema);
+    if (!filter)
+        return FieldResult::error(kBadRequest, filter.error().message());
+    const QString argumentsHash = SyncTokenCodec::hashArguments(
+        QJsonObject{{u"filter"_s, args.value(u"filter"_s)}});
+    const int limit = pageLimit(args);
+    const qint64 now = m_config->clock->nowMs();
+
+    SyncCursor cursor;
+    const QString token = args.value(u"nextToken"_s).toString();
+    if (!token.isEmpty()) {
+        const std::optional<SyncCursor> decoded = m_tokens.decode(token);
+        if (!decoded || decoded->kind == SyncCursor::Kind::List || decoded->queryField != request.fieldName
+            || (decoded->kind == SyncCursor::Kind::Base && decoded->lastKey.size() != model.primaryKey.size()))
+            return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
+        if (decoded->argumentsHash != argumentsHash)
+            return FieldResult::error(kBadRequest, u"Invalid nextToken: it belongs to a sync with another filter"_s);
+        cursor = *decoded;
+    } else {
+        cursor.queryField = request.fieldName;
+        cursor.argumentsHash = argumentsHash;
+        cursor.lastSync = args.value(u"lastSync"_s).toInteger();
+        const bool base = cursor.lastSync <= 0 || cursor.lastSync < now - qint64(m_config->deltaTtl.count());
+        cursor.kind = base ? SyncCursor::Kind::Base : SyncCursor::Kind::Delta;
+        // startedAt and the log's end are read under the write lock: every
+        // write that committed before has a smaller timestamp, every later
+        // one a timestamp >= startedAt, so the next delta sync (from
+        // startedAt) misses nothing.
+        if (Result<void> r = m_store.beginWrite(); !r)
+            return storageFailure(r.error());
+        cursor.startedAt = m_config->clock->nowMs();
+        if (!base) {
+            const Result<qint64> end = m_store.lastDeltaSeq();
+            if (!end) {
+                m_store.rollback();
+                return storageFailure(end.error());
+            }
+            cursor.maxSeq = *end;
+        }
+        if (Result<void> r = m_store.commit(); !r)
+            return storageFailure(r.error());
+    }
+
+    Result<Page> page;
+    if (cursor.kind == SyncCursor::Kind::Base) {
+        BaseScan scan;
+        scan.filter = *filter;
+        scan.orderFields = model.primaryKey;
+        scan.after = cursor.lastKey;
+        scan.limit = limit;
+        scan.nowSeconds = now / 1000;
+        scan.deleted = deleted;
+        page = m_store.scanBase(model, scan);
+    } else {
+        DeltaScan scan;
+        scan.filter = *filter;
+        scan.sinceMs = cursor.lastSync;
+        scan.afterSeq = cursor.lastSeq;
+        scan.maxSeq = cursor.maxSeq;
+        scan.limit = limit;
+        scan.nowSeconds = now / 1000;
+        page = m_store.scanDelta(model, scan);
+    }
+    if (!page)
+        return storageFailure(page.error());
+
+    QJsonArray items;
+    QHash<QString, QJsonValue> cache;
+    for (const QJsonObject &item : page->items) {
+        const bool isDeleted = item.value(u"_deleted"_s).toBool();
+        if ((deleted == BaseScan::Deleted::LiveOnly && isDeleted)
+            || (deleted == BaseScan::Deleted::TombstonesOnly && !isDeleted))
+            continue;
+        items.append(withRelations(model, item, &cache));
+    }
+    QJsonValue next = QJsonValue::Null;
+    if (page->hasMore) {
+        cursor.lastKey = page->lastKey;
+        cursor.lastSeq = page->lastSeq;
+        next = m_tokens.encode(cursor);
+    }
+    return FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
+                                              {u"startedAt"_s, cursor.startedAt}});
+}
+
+FieldResult DataResolver::create(const FieldRequest &request, const RootOperation &op)
+{
+    const ModelSchema &model = *op.model;
+    const QJsonObject input = request.arguments.value(u"input"_s).toObject();
+    QJsonObject item;
+    for (const FieldSchema *field : model.storedFields())
+        item.insert(field->name, input.contains(field->name) ? input.value(field->name) : QJsonValue::Null);
+    if (model.primaryKey == QStringList{u"id"_s} && item.value(u"id"_s).isNull())
+        item.insert(u"id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    const QJsonArray key = keyOf(model, item);
+    for (const QJsonValue &k : key) {
+        if (k.isNull() || (k.isString() && k.toString().isEmpty()))
+            return FieldResult::error(kBadRequest, u"Every primary key field (%1) must be set"_s
+                                                       .arg(model.primaryKey.join(u", "_s)));
+    }
+    std::optional<Predicate> condition;
+    if (request.arguments.value(u"condition"_s).isObject()) {
+        Result<Predicate> c = predicate::fromJson(request.arguments.value(u"condition"_s).toObject(), model,
+                                                  *m_config->schema, u"condition"_s);
+        if (!c)
+            return FieldResult::error(kBadRequest, c.error().message());
+        condition = *c;
+    }
+
+    if (Result<void> r = m_store.beginWrite(); !r)
+        return storageFailure(r.error());
+    const Result<std::optional<QJsonObject>> existing = m_store.fetch(model, key);
+    if (!existing) {
+        m_store.rollback();
+        return storageFailure(existing.error());
+    }
+    if (existing->has_value()) {
+        m_store.rollback();
+        const QJsonObject &stored = **existing;
+        // A retried create that finds what it would have written succeeds.
+        if (!stored.value(u"_deleted"_s).toBool() && sameStoredValues(model, stored, input))
+            return FieldResult::fromValue(withRelations(model, stored, nullptr));
+        return FieldResult::error(kConditionFailed, u"The conditional request failed"_s,
+                                  withRelations(model, stored, nullptr));
+    }
+    if (condition && !predicate::evaluate(*condition, QVariantMap(), model)) {
+        m_store.rollback();
+        return FieldResult::error(kConditionFailed, u"The conditional request failed"_s);
+    }
+    const qint64 now = m_config->clock->nowMs();
+    if (!model.createdAtField.isEmpty() && item.value(model.createdAtField).isNull())
+        item.insert(model.createdAtField, isoTime(now));
+    if (!model.updatedAtField.isEmpty() && item.value(model.updatedAtField).isNull())
+        item.insert(model.updatedAtField, isoTime(now));
+    item.insert(u"_version"_s, 1);
+    item.insert(u"_lastChangedAt"_s, now);
+    item.insert(u"_deleted"_s, QJsonValue::Null);
+    return commitWrite(request, model, item, int(ServerChange::Operation::Create));
+}
+
+FieldResult DataResolver::update(const FieldRequest &request, const RootOperation &op, bool isDelete)
+{
+    const ModelSchema &model = *op.model;
+    const QJsonObject input = request.arguments.value(u"input"_s).toObject();
+    const QJsonArray key = keyOf(model, input);
+    for (const QJsonValue &k : key) {
+        if (k.isNull() || k.isUndefined())
+            return FieldResult::error(kBadRequest, u"Every primary key field (%1) must be set"_s
+                                                       .arg(model.primaryKey.join(u", "_s)));
+    }
+    // The Amplify resolvers default a missing expected version to 0.
+    const qint64 expected = input.value(u"_version"_s).toInteger(0);
+    std::optional<Predicate> condition;
+    if (request.arguments.value(u"condition"_s).isObject()) {
+        Result<Predicate> c = predicate::fromJson(request.arguments.value(u"condition"_s).toObject(), model,
+                                                  *m_config->schema, u"condition"_s);
+        if (!c)
+            return FieldResult::error(kBadRequest, c.error().message());
+        condition = *c;
+    }
+
+    if (Result<void> r = m_store.beginWrite(); !r)
+        return storageFailure(r.error());
+    const Result<std::optional<QJsonObject>> found = m_store.fetch(model, key);
+    if (!found) {
+        m_store.rollback();
+        return storageFailure(found.error());
+    }
+    if (!found->has_value()) {
+        m_store.rollback();
+        return FieldResult::error(kConditionFailed, u"The conditional request failed"_s);
+    }
+    const QJsonObject existing = **found;
+    if (condition && !predicate::evaluate(*condition, toRecord(model, existing), model)) {
+        m_store.rollback();
+        return FieldResult::error(kConditionFailed, u"The conditional request failed"_s,
+                                  withRelations(model, existing, nullptr));
+    }
+    auto reject = [&](const QJsonValue &errorInfo = QJsonValue::Null) {
+        m_store.rollback();
+        return FieldResult::error(kConflictUnhandled, u"Conflict resolver rejects mutation."_s,
+                                  withRelations(model, existing, nullptr), errorInfo);
+    };
+    if (existing.value(u"_deleted"_s).toBool())
+        return reject();
+
+    auto applyInput = [&](QJsonObject target, const QJsonObject &values) {
+        for (auto it = values.begin(); it != values.end(); ++it) {
+            const FieldSchema *field = model.field(it.key());
+            if (field && field->isStored() && !field->isPrimaryKey)
+                target.insert(it.key(), it.value());
+        }
+        return target;
+    };
+    const qint64 stored = existing.value(u"_version"_s).toInteger();
+    bool deleting = isDelete;
+    QJsonObject next;
+    if (expected == stored) {
+        next = isDelete ? existing : applyInput(existing, input);
+    } else {
+        const ConflictPolicy &policy = m_config->conflict.policy(model.name);
+        switch (policy.mode) {
+        case ConflictPolicy::Mode::Optimistic:
+            return reject();
+        case ConflictPolicy::Mode::Automerge:
+            if (isDelete)
+                return reject();
+            next = automerge(model, *m_config->schema, existing, input);
+            break;
+        case ConflictPolicy::Mode::Custom: {
+            if (!m_js)
+                m_js = std::make_unique<JsConflictResolver>();
+            const QJsonObject event{
+                {u"newItem"_s, isDelete ? QJsonValue::Null : QJsonValue(applyInput(existing, input))},
+                {u"existingItem"_s, existing},
+                {u"arguments"_s, request.arguments},
+                {u"resolver"_s, QJsonObject{{u"parentType"_s, u"Mutation"_s},
+                                            {u"field"_s, request.fieldName},
+                                            {u"outputType"_s, model.name}}},
+                {u"identity"_s, QJsonValue::Null}};
+            const ConflictDecision decision = m_js->resolve(policy, event);
+            if (!decision.error.isEmpty())
+                return reject(QJsonObject{{u"message"_s, decision.error}});
+            if (decision.action == ConflictDecision::Action::Reject)
+                return reject();
+            if (decision.action == ConflictDecision::Action::Remove) {
+                next = existing;
+                deleting = true;
+            } else {
+                next = applyInput(existing, decision.item);
+                deleting = false;
+            }
+            break;
+        }
+        }
+    }
+    const qint64 now = m_config->clock->nowMs();
+    if (!deleting && !model.updatedAtField.isEmpty()) {
+        const QJsonValue given = input.value(model.updatedAtField);
+        next.insert(model.updatedAtField, given.isString() ? given : QJsonValue(isoTime(now)));
+    }
+    next.insert(u"_version"_s, stored + 1);
+    next.insert(u"_lastChangedAt"_s, now);
+    next.insert(u"_deleted"_s, deleting ? QJsonValue(true) : QJsonValue(QJsonValue::Null));
+    return commitWrite(request, model, next,
+                       int(deleting ? ServerChange::Operation::Delete : ServerChange::Operation::Update));
+}
+
+FieldResult DataResolver::commitWrite(const FieldRequest &request, const ModelSchema &model, QJsonObject item,
+                                      int operation)
+{
+    const qint64 now = item.value(u"_lastChangedAt"_s).toInteger();
+    WriteMeta meta;
+    meta.deltaTtlSeconds = (now + qint64(m_config->deltaTtl.count())) / 1000;
+    if (item.value(u"_deleted"_s).toBool())
+        meta.tombstoneTtlSeconds = (now + qint64(m_config->tombstoneTtl.count())) / 1000;
+    if (Result<void> r = m_store.put(model, item, meta); !r) {
+        m_store.rollback();
+        return storageFailure(r.error());
+    }
+    const QJsonObject result = withRelations(model, item, nullptr);
+    if (Result<void> r = m_store.commit(); !r)
+        return storageFailure(r.error());
+    if (m_config->changeFeed) {
+        ServerChange change;
+        change.model = model.name;
+        change.operation = ServerChange::Operation(operation);
+        change.mutationField = request.fieldName;
+        change.item = result;
+        change.selectedFields = request.operation.selectedFieldNames(request.responseKey);
+        m_config->changeFeed->publish(change);
+    }
+    return FieldResult::fromValue(result);
+}
+
+} // namespace ds::server::data

@@ -1,0 +1,87 @@
+// The GraphQL resolvers of every model (names from ModelSchema): getX,
+// listXs, syncXs, index queries (commentsByPostID), createX, updateX,
+// deleteX, over one ServerStore.
+//
+//   mutation: begin write -> read the stored item -> condition (section 4)
+//             -> version check -> conflict policy (section 3) -> write row +
+//             delta row -> commit -> publish a ServerChange to the ChangeFeed
+//   sync:     lastSync null/0/older than the delta TTL -> base (model table,
+//             tombstones included), else delta (the delta log); keyset pages,
+//             signed nextToken (synctoken_p.h), startedAt fixed at page 1
+//
+// Threading: DataConfig is immutable and shared by every worker; a
+// DataResolver belongs to one worker thread, with that thread's store.
+#pragma once
+
+#include "data/clock.h"
+#include "data/conflict.h"
+#include "data/serverstore.h"
+#include "data/synctoken_p.h"
+#include "graphql/engine.h"
+
+#include <QHash>
+
+#include <chrono>
+#include <memory>
+
+namespace ds::server {
+class ChangeFeed;
+}
+
+namespace ds::server::data {
+
+struct RootOperation
+{
+    enum class Kind { Get, List, Sync, IndexQuery, Create, Update, Delete };
+    Kind kind = Kind::Get;
+    const ModelSchema *model = nullptr;
+    const IndexSchema *index = nullptr;   // IndexQuery
+};
+
+struct DataConfig
+{
+    std::shared_ptr<const Schema> schema;
+    std::shared_ptr<const Clock> clock;
+    std::chrono::milliseconds deltaTtl{0};
+    std::chrono::milliseconds tombstoneTtl{0};
+    ConflictConfig conflict;
+    ChangeFeed *changeFeed = nullptr;    // may be null
+    QByteArray tokenKey;
+    QHash<QString, RootOperation> operations;   // by root field name
+
+    // Fills `operations` from the schema.
+    void indexOperations();
+};
+
+class DataResolver final : public graphql::Resolver
+{
+public:
+    DataResolver(std::shared_ptr<const DataConfig> config, ServerStore &store);
+    ~DataResolver() override;
+
+    graphql::FieldResult resolve(const graphql::FieldRequest &request) override;
+
+private:
+    using FieldResult = graphql::FieldResult;
+    struct Embedder;
+
+    FieldResult get(const graphql::FieldRequest &request, const RootOperation &op);
+    FieldResult list(const graphql::FieldRequest &request, const RootOperation &op);
+    FieldResult sync(const graphql::FieldRequest &request, const RootOperation &op);
+    FieldResult create(const graphql::FieldRequest &request, const RootOperation &op);
+    FieldResult update(const graphql::FieldRequest &request, const RootOperation &op, bool isDelete);
+
+    // Writes `item` (its metadata already set), commits, publishes.
+    FieldResult commitWrite(const graphql::FieldRequest &request, const ModelSchema &model,
+                            QJsonObject item, int operation);
+    QJsonObject withRelations(const ModelSchema &model, QJsonObject item,
+                              QHash<QString, QJsonValue> *cache);
+    FieldResult storageFailure(const Error &error);
+
+    std::shared_ptr<const DataConfig> m_config;
+    ServerStore &m_store;
+    SyncTokenCodec m_tokens;
+    std::unique_ptr<JsConflictResolver> m_js;
+};
+
+} // namespace ds::server::data

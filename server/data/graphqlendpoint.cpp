@@ -1,0 +1,104 @@
+#include "data/graphqlendpoint.h"
+
+#include "data/logging_p.h"
+
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+using namespace Qt::StringLiterals;
+
+namespace ds::server::data {
+
+namespace {
+
+bool equalConstantTime(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
+HttpResponse graphqlError(const QString &errorType, const QString &message)
+{
+    return HttpResponse::json(200, QJsonObject{{u"errors"_s, QJsonArray{QJsonObject{
+                                                   {u"message"_s, message}, {u"errorType"_s, errorType}}}}});
+}
+
+} // namespace
+
+GraphQLEndpoint::GraphQLEndpoint(std::shared_ptr<const graphql::Engine> engine, DataService *service,
+                                 QStringList apiKeys)
+    : m_engine(std::move(engine)), m_service(service)
+{
+    for (const QString &key : apiKeys)
+        m_apiKeys.append(key.toUtf8());
+}
+
+QString GraphQLEndpoint::authorize(const HttpRequest &request) const
+{
+    if (request.headers.contains("x-api-key")) {
+        const QByteArray key = request.headers.value("x-api-key");
+        bool match = false;
+        for (const QByteArray &accepted : m_apiKeys)
+            match = equalConstantTime(key, accepted) || match;
+        if (match)
+            return {};
+        return m_apiKeys.isEmpty()
+            ? u"This server accepts no API key (start it with --api-key KEY)"_s
+            : u"You are not authorized to make this call: invalid API key"_s;
+    }
+    if (!request.headers.value("authorization").isEmpty())
+        return u"You are not authorized to make this call: Authorization (JWT) is not supported yet; use x-api-key"_s;
+    return u"You are not authorized to make this call: missing x-api-key"_s;
+}
+
+void GraphQLEndpoint::handle(const HttpRequest &request, HttpResponder responder)
+{
+    if (const QString denied = authorize(request); !denied.isEmpty()) {
+        responder.respondError(401, u"UnauthorizedException"_s, denied);
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        const QString why = parseError.error != QJsonParseError::NoError
+            ? u"Invalid JSON in the request body at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString())
+            : u"The request body must be a JSON object {\"query\", \"variables\", \"operationName\"}"_s;
+        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, why));
+        return;
+    }
+    const QJsonObject body = document.object();
+    const QJsonValue query = body.value(u"query"_s);
+    if (!query.isString() || query.toString().trimmed().isEmpty()) {
+        responder.respond(graphqlError(u"MalformedHttpRequestException"_s,
+                                       u"The request body has no \"query\" string"_s));
+        return;
+    }
+    QJsonValue variables = body.value(u"variables"_s);
+    if (variables.isString())   // some clients send the variables as JSON text
+        variables = QJsonDocument::fromJson(variables.toString().toUtf8()).object();
+    if (!variables.isObject() && !variables.isNull() && !variables.isUndefined()) {
+        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, u"\"variables\" must be an object"_s));
+        return;
+    }
+    const QJsonValue operationName = body.value(u"operationName"_s);
+    if (!operationName.isString() && !operationName.isNull() && !operationName.isUndefined()) {
+        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, u"\"operationName\" must be a string"_s));
+        return;
+    }
+
+    std::shared_ptr<const graphql::Engine> engine = m_engine;
+    m_service->execute(
+        [engine, text = query.toString().toUtf8(), name = operationName.toString(),
+         vars = variables.toObject()](DataResolver &resolver) {
+            return engine->execute(text, name, vars, resolver);
+        },
+        [responder](QByteArray answer) mutable {
+            responder.respond(HttpResponse(200, std::move(answer), "application/json"));
+        });
+}
+
+} // namespace ds::server::data

@@ -1,0 +1,42 @@
+// POST /graphql: authorization, the request body, then the GraphQL engine
+// on a DataService worker; the answer goes back through the HttpResponder.
+//
+//   auth      x-api-key must be one of --api-key (constant-time compare); with
+//             no key configured every request is refused (401), so a server
+//             never runs open by accident. Authorization (JWT) -> 401 for now.
+//             401 body: {"errors":[{"errorType":"UnauthorizedException","message":...}]}
+//   body      {"query", "variables", "operationName"}; malformed JSON or a
+//             missing query -> HTTP 200 with a GraphQL error
+//             (errorType MalformedHttpRequestException)
+//   answer    HTTP 200 with the engine's response, always.
+//
+// Threading: handle() runs on the HTTP server's thread and returns at once.
+#pragma once
+
+#include "data/dataservice.h"
+#include "graphql/engine.h"
+#include "http/httphandler.h"
+
+#include <QStringList>
+
+#include <memory>
+
+namespace ds::server::data {
+
+class GraphQLEndpoint final : public HttpHandler
+{
+public:
+    GraphQLEndpoint(std::shared_ptr<const graphql::Engine> engine, DataService *service, QStringList apiKeys);
+
+    void handle(const HttpRequest &request, HttpResponder responder) override;
+
+private:
+    // An empty string when authorized, else the 401 message.
+    QString authorize(const HttpRequest &request) const;
+
+    std::shared_ptr<const graphql::Engine> m_engine;
+    DataService *m_service;
+    QList<QByteArray> m_apiKeys;
+};
+
+} // namespace ds::server::data

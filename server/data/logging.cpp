@@ -1,0 +1,3 @@
+#include "data/logging_p.h"
+
+Q_LOGGING_CATEGORY(lcServerData, "server.data", QtInfoMsg)

@@ -1,0 +1,121 @@
+// ServerStore: the server's storage, behind an interface so that the SQLite
+// implementation (sqlitestore.h, the default) and a PostgreSQL one share the
+// resolvers, the conflict rules and the sync paging (STYLE.md rule 12).
+//
+// Layout (SQLite; PostgreSQL follows it with its own types):
+//   "<Model>"  one table per model: a typed column per stored field (as
+//              datastore/predicate/sql.h assumes, so toSql() applies as is),
+//              "_version" INTEGER NOT NULL, "_lastChangedAt" INTEGER NOT NULL,
+//              "_deleted" INTEGER NOT NULL DEFAULT 0, "_ttl" INTEGER (epoch
+//              seconds at which a tombstone expires), PRIMARY KEY(@primaryKey);
+//              an index per @index (partition key, then sort keys).
+//   "_delta"   the delta log of every model: seq (commit order), model, key
+//              (JSON array of the primary key), _version, _lastChangedAt,
+//              _ttl (epoch seconds), item (the item after the change, JSON);
+//              written in the same transaction as the row.
+//   "_server_meta"  key/value: the nextToken signing key.
+//
+// Items cross this interface in wire form (QJsonObject): every stored field
+// (null when unset) plus _version, _lastChangedAt and _deleted (true or null).
+//
+// Threading: a store is created, used and destroyed on one thread and owns
+// one connection (STYLE.md rule 9); every worker thread has its own.
+#pragma once
+
+#include <datastore/modelschema.h>
+#include <datastore/predicate.h>
+#include <datastore/result.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+
+#include <optional>
+
+namespace ds::server::data {
+
+// Metadata of one write besides the item itself.
+struct WriteMeta
+{
+    qint64 tombstoneTtlSeconds = 0;   // base row "_ttl" (epoch seconds); 0: none
+    qint64 deltaTtlSeconds = 0;       // delta row "_ttl" (epoch seconds)
+};
+
+// A page of a keyset scan of a model table.
+struct BaseScan
+{
+    Predicate filter;              // ANDed with the keyset condition
+    QStringList orderFields;       // keyset columns: the primary key, or index fields + primary key
+    QJsonArray after;              // values of orderFields of the last row returned; empty: from the start
+    bool descending = false;
+    int limit = 100;
+    qint64 nowSeconds = 0;         // tombstones with _ttl <= now are left out
+    enum class Deleted { Any, LiveOnly, TombstonesOnly };
+    Deleted deleted = Deleted::Any;
+};
+
+// A page of the delta log of one model.
+struct DeltaScan
+{
+    Predicate filter;
+    qint64 sinceMs = 0;            // changes with _lastChangedAt >= sinceMs
+    qint64 afterSeq = 0;           // keyset: seq > afterSeq ...
+    qint64 maxSeq = 0;             // ... and seq <= maxSeq (the log's end when the sync started)
+    int limit = 100;
+    qint64 nowSeconds = 0;         // delta rows with _ttl <= now are left out
+};
+
+struct Page
+{
+    QList<QJsonObject> items;
+    QJsonArray lastKey;            // BaseScan: orderFields of the last item
+    qint64 lastSeq = 0;            // DeltaScan: seq of the last item
+    bool hasMore = false;
+};
+
+struct SweepResult
+{
+    int deltaRows = 0;
+    int tombstones = 0;
+};
+
+class ServerStore
+{
+public:
+    virtual ~ServerStore();
+
+    // Creates the tables and indexes of every model (adding columns for new
+    // fields), the delta log and the meta table.
+    virtual Result<void> prepareSchema(const Schema &schema) = 0;
+    // The key that signs nextTokens: generated once, then persisted.
+    virtual Result<QByteArray> tokenSecret() = 0;
+
+    // A write transaction: beginWrite() takes the write lock at once, so the
+    // item read by fetch() stays current until commit().
+    virtual Result<void> beginWrite() = 0;
+    virtual Result<void> commit() = 0;
+    virtual void rollback() = 0;
+
+    // The item with that primary key (values in primaryKey order), tombstones
+    // included; nullopt when there is none.
+    virtual Result<std::optional<QJsonObject>> fetch(const ModelSchema &model, const QJsonArray &key) = 0;
+    // Inserts or replaces the row and appends its delta-log row. Inside a
+    // write transaction.
+    virtual Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) = 0;
+    // Inserts rows without delta-log rows (seeding); inside a write transaction.
+    virtual Result<void> putBase(const ModelSchema &model, const QJsonObject &item) = 0;
+
+    virtual Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) = 0;
+    virtual Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) = 0;
+    // The delta log's last seq (0 when empty).
+    virtual Result<qint64> lastDeltaSeq() = 0;
+    virtual Result<qint64> count(const ModelSchema &model) = 0;
+
+    // Deletes delta rows and tombstones whose _ttl has passed.
+    virtual Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) = 0;
+};
+
+// The primary key of an item, in primaryKey order.
+QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item);
+
+} // namespace ds::server::data

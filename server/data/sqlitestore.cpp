@@ -1,0 +1,466 @@
+#include "data/sqlitestore.h"
+
+#include "data/logging_p.h"
+#include "data/tuning_p.h"
+#include "data/values_p.h"
+
+#include "predicate/sql.h"
+
+#include <QAtomicInteger>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlRecord>
+
+using namespace Qt::StringLiterals;
+
+namespace ds::server::data {
+
+ServerStore::~ServerStore() = default;
+
+QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item)
+{
+    QJsonArray key;
+    for (const QString &field : model.primaryKey)
+        key.append(item.value(field));
+    return key;
+}
+
+namespace {
+
+QAtomicInteger<quint64> s_connectionCounter;
+
+Error storageError(const QString &what, const QSqlError &e)
+{
+    const bool busy = e.nativeErrorCode() == u"5" || e.nativeErrorCode() == u"6";
+    return Error(Error::Domain::Storage, busy ? u"DatabaseLocked"_s : u"StorageError"_s,
+                 what % u": "_s % e.text(), busy);
+}
+
+QString keyColumns(const QStringList &fields)
+{
+    QStringList quotedFields;
+    for (const QString &f : fields)
+        quotedFields.append(quoted(f));
+    return quotedFields.join(u", "_s);
+}
+
+QString placeholders(qsizetype n)
+{
+    QStringList marks;
+    for (qsizetype i = 0; i < n; ++i)
+        marks.append(u"?"_s);
+    return marks.join(u", "_s);
+}
+
+} // namespace
+
+SqliteStore::SqliteStore()
+    : m_connectionName(u"server.data."_s % QString::number(s_connectionCounter.fetchAndAddRelaxed(1)))
+{
+}
+
+SqliteStore::~SqliteStore()
+{
+    close();
+}
+
+Result<void> SqliteStore::open(const QString &path)
+{
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connectionName);
+        db.setDatabaseName(path);
+        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT="_s % QString::number(tuning::kBusyTimeoutMs));
+        if (!db.open())
+            return storageError(u"cannot open "_s % path, db.lastError());
+    }
+    for (const QString &pragma : QStringList{u"PRAGMA journal_mode=WAL"_s, u"PRAGMA synchronous=NORMAL"_s,
+                                  u"PRAGMA foreign_keys=OFF"_s, u"PRAGMA temp_store=MEMORY"_s,
+                                  u"PRAGMA busy_timeout="_s % QString::number(tuning::kBusyTimeoutMs)}) {
+        if (Result<void> r = exec(pragma); !r)
+            return r;
+    }
+    return {};
+}
+
+void SqliteStore::close()
+{
+    qDeleteAll(m_statements);
+    m_statements.clear();
+    if (QSqlDatabase::contains(m_connectionName)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(m_connectionName);
+    }
+}
+
+Result<void> SqliteStore::exec(const QString &sql)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(sql))
+        return storageError(sql.left(60), q.lastError());
+    return {};
+}
+
+QSqlQuery *SqliteStore::cached(const QString &key, const QString &sql, Error *error)
+{
+    if (QSqlQuery *q = m_statements.value(key))
+        return q;
+    auto *q = new QSqlQuery(QSqlDatabase::database(m_connectionName, false));
+    if (!q->prepare(sql)) {
+        *error = storageError(u"prepare "_s % key, q->lastError());
+        delete q;
+        return nullptr;
+    }
+    m_statements.insert(key, q);
+    return q;
+}
+
+Result<void> SqliteStore::prepareSchema(const Schema &schema)
+{
+    if (Result<void> r = beginWrite(); !r)
+        return r;
+    auto fail = [this](Result<void> r) { rollback(); return r; };
+    const QStringList statements{
+        u"CREATE TABLE IF NOT EXISTS \"_server_meta\" (\"key\" TEXT PRIMARY KEY, \"value\" BLOB)"_s,
+        u"CREATE TABLE IF NOT EXISTS \"_delta\" (\"seq\" INTEGER PRIMARY KEY AUTOINCREMENT, "
+        "\"model\" TEXT NOT NULL, \"key\" TEXT NOT NULL, \"_version\" INTEGER NOT NULL, "
+        "\"_lastChangedAt\" INTEGER NOT NULL, \"_ttl\" INTEGER NOT NULL, \"item\" TEXT NOT NULL)"_s,
+        u"CREATE INDEX IF NOT EXISTS \"_delta_model_time\" ON \"_delta\" (\"model\", \"_lastChangedAt\")"_s,
+        u"CREATE INDEX IF NOT EXISTS \"_delta_ttl\" ON \"_delta\" (\"_ttl\")"_s,
+    };
+    for (const QString &sql : statements) {
+        if (Result<void> r = exec(sql); !r)
+            return fail(r);
+    }
+    for (const ModelSchema &model : schema.models()) {
+        const QString table = quoted(model.name);
+        QStringList columns;
+        for (const FieldSchema *field : model.storedFields())
+            columns.append(quoted(field->name) % u' ' % sqlType(*field));
+        columns << u"\"_version\" INTEGER NOT NULL"_s << u"\"_lastChangedAt\" INTEGER NOT NULL"_s
+                << u"\"_deleted\" INTEGER NOT NULL DEFAULT 0"_s << u"\"_ttl\" INTEGER"_s
+                << u"PRIMARY KEY ("_s % keyColumns(model.primaryKey) % u')';
+        if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s % columns.join(u", "_s)
+                                  % u") WITHOUT ROWID"_s);
+            !r)
+            return fail(r);
+        // Fields added to the schema since the table was made.
+        QSqlQuery info(QSqlDatabase::database(m_connectionName, false));
+        if (!info.exec(u"PRAGMA table_info("_s % table % u')'))
+            return fail(storageError(u"table_info"_s, info.lastError()));
+        QSet<QString> existing;
+        while (info.next())
+            existing.insert(info.value(1).toString());
+        info.finish();
+        for (const FieldSchema *field : model.storedFields()) {
+            if (existing.contains(field->name))
+                continue;
+            qCInfo(lcServerData).noquote() << "adding column" << model.name % u'.' % field->name;
+            if (Result<void> r = exec(u"ALTER TABLE "_s % table % u" ADD COLUMN "_s % quoted(field->name) % u' '
+                                      % sqlType(*field));
+                !r)
+                return fail(r);
+        }
+        for (const IndexSchema &index : model.indexes) {
+            if (Result<void> r = exec(u"CREATE INDEX IF NOT EXISTS "_s % quoted(u"idx_"_s % model.name % u'_' % index.name)
+                                      % u" ON "_s % table % u" ("_s % keyColumns(index.fields) % u')');
+                !r)
+                return fail(r);
+        }
+        if (Result<void> r = exec(u"CREATE INDEX IF NOT EXISTS "_s % quoted(u"ttl_"_s % model.name) % u" ON "_s % table
+                                  % u" (\"_ttl\") WHERE \"_ttl\" IS NOT NULL"_s);
+            !r)
+            return fail(r);
+    }
+    return commit();
+}
+
+Result<QByteArray> SqliteStore::tokenSecret()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(u"SELECT \"value\" FROM \"_server_meta\" WHERE \"key\" = 'tokenSecret'"_s))
+        return storageError(u"read the token key"_s, q.lastError());
+    if (q.next())
+        return q.value(0).toByteArray();
+    QByteArray secret(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), secret.size() / 4);
+    q.prepare(u"INSERT OR IGNORE INTO \"_server_meta\" (\"key\", \"value\") VALUES ('tokenSecret', ?)"_s);
+    q.addBindValue(secret);
+    if (!q.exec())
+        return storageError(u"store the token key"_s, q.lastError());
+    // Another process may have won the race: read back what is stored.
+    if (!q.exec(u"SELECT \"value\" FROM \"_server_meta\" WHERE \"key\" = 'tokenSecret'"_s) || !q.next())
+        return storageError(u"read the token key"_s, q.lastError());
+    return q.value(0).toByteArray();
+}
+
+Result<void> SqliteStore::beginWrite()
+{
+    return exec(u"BEGIN IMMEDIATE"_s);
+}
+
+Result<void> SqliteStore::commit()
+{
+    Result<void> r = exec(u"COMMIT"_s);
+    if (!r)
+        rollback();
+    return r;
+}
+
+void SqliteStore::rollback()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.exec(u"ROLLBACK"_s);
+}
+
+QString SqliteStore::selectColumns(const ModelSchema &model) const
+{
+    QStringList columns;
+    for (const FieldSchema *field : model.storedFields())
+        columns.append(quoted(field->name));
+    columns << u"\"_version\""_s << u"\"_lastChangedAt\""_s << u"\"_deleted\""_s;
+    return columns.join(u", "_s);
+}
+
+QJsonObject SqliteStore::readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn) const
+{
+    QJsonObject item;
+    int i = firstColumn;
+    for (const FieldSchema *field : model.storedFields())
+        item.insert(field->name, fromColumn(*field, query.value(i++)));
+    item.insert(u"_version"_s, QJsonValue(query.value(i++).toLongLong()));
+    item.insert(u"_lastChangedAt"_s, QJsonValue(query.value(i++).toLongLong()));
+    item.insert(u"_deleted"_s, query.value(i++).toLongLong() != 0 ? QJsonValue(true) : QJsonValue(QJsonValue::Null));
+    return item;
+}
+
+Result<std::optional<QJsonObject>> SqliteStore::fetch(const ModelSchema &model, const QJsonArray &key)
+{
+    QStringList where;
+    for (const QString &f : model.primaryKey)
+        where.append(quoted(f) % u" = ?"_s);
+    Error error;
+    QSqlQuery *q = cached(u"fetch:"_s % model.name,
+                          u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
+                              % where.join(u" AND "_s),
+                          &error);
+    if (!q)
+        return error;
+    for (qsizetype i = 0; i < model.primaryKey.size(); ++i) {
+        const FieldSchema *field = model.field(model.primaryKey.at(i));
+        q->bindValue(int(i), field ? toColumn(*field, key.at(i)) : key.at(i).toVariant());
+    }
+    if (!q->exec())
+        return storageError(u"fetch "_s % model.name, q->lastError());
+    std::optional<QJsonObject> item;
+    if (q->next())
+        item = readRow(model, *q);
+    q->finish();
+    return item;
+}
+
+Result<void> SqliteStore::upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl)
+{
+    const QList<const FieldSchema *> fields = model.storedFields();
+    Error error;
+    QSqlQuery *q = m_statements.value(u"put:"_s % model.name);
+    if (!q) {
+        QStringList columns;
+        QStringList updates;
+        for (const FieldSchema *field : fields) {
+            columns.append(quoted(field->name));
+            if (!model.primaryKey.contains(field->name))
+                updates.append(quoted(field->name) % u" = excluded."_s % quoted(field->name));
+        }
+        for (const QString &meta : {u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s, u"_ttl"_s}) {
+            columns.append(quoted(meta));
+            updates.append(quoted(meta) % u" = excluded."_s % quoted(meta));
+        }
+        q = cached(u"put:"_s % model.name,
+                   u"INSERT INTO "_s % quoted(model.name) % u" ("_s % columns.join(u", "_s) % u") VALUES ("_s
+                       % placeholders(columns.size()) % u") ON CONFLICT ("_s % keyColumns(model.primaryKey)
+                       % u") DO UPDATE SET "_s % updates.join(u", "_s),
+                   &error);
+        if (!q)
+            return error;
+    }
+    int i = 0;
+    for (const FieldSchema *field : fields)
+        q->bindValue(i++, toColumn(*field, item.value(field->name)));
+    q->bindValue(i++, item.value(u"_version"_s).toInteger());
+    q->bindValue(i++, item.value(u"_lastChangedAt"_s).toInteger());
+    q->bindValue(i++, item.value(u"_deleted"_s).toBool() ? 1 : 0);
+    q->bindValue(i++, ttl > 0 ? QVariant(ttl) : QVariant());
+    if (!q->exec())
+        return storageError(u"write "_s % model.name, q->lastError());
+    return {};
+}
+
+Result<void> SqliteStore::put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta)
+{
+    if (Result<void> r = upsert(model, item, meta.tombstoneTtlSeconds); !r)
+        return r;
+    Error error;
+    QSqlQuery *q = cached(u"delta"_s,
+                          u"INSERT INTO \"_delta\" (\"model\", \"key\", \"_version\", \"_lastChangedAt\", \"_ttl\", "
+                          "\"item\") VALUES (?, ?, ?, ?, ?, ?)"_s,
+                          &error);
+    if (!q)
+        return error;
+    q->bindValue(0, model.name);
+    q->bindValue(1, compactJson(keyOf(model, item)));
+    q->bindValue(2, item.value(u"_version"_s).toInteger());
+    q->bindValue(3, item.value(u"_lastChangedAt"_s).toInteger());
+    q->bindValue(4, meta.deltaTtlSeconds);
+    q->bindValue(5, compactJson(item));
+    if (!q->exec())
+        return storageError(u"write the delta log"_s, q->lastError());
+    return {};
+}
+
+Result<void> SqliteStore::putBase(const ModelSchema &model, const QJsonObject &item)
+{
+    return upsert(model, item, 0);
+}
+
+Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &scan)
+{
+    predicate::SqlOptions options;
+    options.dialect = predicate::SqlDialect::SQLite;
+    const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
+    QStringList where{u"("_s % filter.sql % u')'};
+    QVariantList bindings = filter.bindings;
+    if (!scan.after.isEmpty()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < scan.orderFields.size(); ++i) {
+            marks.append(u"?"_s);
+            const FieldSchema *field = model.field(scan.orderFields.at(i));
+            bindings.append(field ? toColumn(*field, scan.after.at(i)) : scan.after.at(i).toVariant());
+        }
+        where.append(u"("_s % keyColumns(scan.orderFields) % (scan.descending ? u") < ("_s : u") > ("_s)
+                     % marks.join(u", "_s) % u')');
+    }
+    if (scan.deleted == BaseScan::Deleted::LiveOnly) {
+        where.append(u"\"_deleted\" = 0"_s);
+    } else {
+        where.append(u"(\"_deleted\" = 0 OR \"_ttl\" IS NULL OR \"_ttl\" > ?)"_s);
+        bindings.append(scan.nowSeconds);
+        if (scan.deleted == BaseScan::Deleted::TombstonesOnly)
+            where.append(u"\"_deleted\" = 1"_s);
+    }
+    QStringList order;
+    for (const QString &f : scan.orderFields)
+        order.append(quoted(f) % (scan.descending ? u" DESC"_s : u" ASC"_s));
+    const QString sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
+                        % where.join(u" AND "_s) % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s
+                        % QString::number(scan.limit + 1);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return storageError(u"scan "_s % model.name, q.lastError());
+    for (qsizetype i = 0; i < bindings.size(); ++i)
+        q.bindValue(int(i), bindings.at(i));
+    if (!q.exec())
+        return storageError(u"scan "_s % model.name, q.lastError());
+    Page page;
+    while (q.next()) {
+        if (page.items.size() == scan.limit) {
+            page.hasMore = true;
+            break;
+        }
+        page.items.append(readRow(model, q));
+    }
+    if (!page.items.isEmpty()) {
+        for (const QString &f : scan.orderFields)
+            page.lastKey.append(page.items.constLast().value(f));
+    }
+    return page;
+}
+
+Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
+{
+    predicate::SqlOptions options;
+    options.dialect = predicate::SqlDialect::SQLite;
+    options.column = [](const FieldSchema &field) {
+        return u"json_extract(\"item\", '$."_s % field.name % u"')"_s;
+    };
+    const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
+    const QString sql = u"SELECT \"seq\", \"item\" FROM \"_delta\" WHERE \"model\" = ? AND \"_lastChangedAt\" >= ? "
+                        "AND \"seq\" > ? AND \"seq\" <= ? AND \"_ttl\" > ? AND ("_s
+                        % filter.sql % u") ORDER BY \"seq\" LIMIT "_s % QString::number(scan.limit + 1);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return storageError(u"delta scan "_s % model.name, q.lastError());
+    int i = 0;
+    q.bindValue(i++, model.name);
+    q.bindValue(i++, scan.sinceMs);
+    q.bindValue(i++, scan.afterSeq);
+    q.bindValue(i++, scan.maxSeq);
+    q.bindValue(i++, scan.nowSeconds);
+    for (const QVariant &b : filter.bindings)
+        q.bindValue(i++, b);
+    if (!q.exec())
+        return storageError(u"delta scan "_s % model.name, q.lastError());
+    Page page;
+    while (q.next()) {
+        if (page.items.size() == scan.limit) {
+            page.hasMore = true;
+            break;
+        }
+        page.lastSeq = q.value(0).toLongLong();
+        page.items.append(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
+    }
+    return page;
+}
+
+Result<qint64> SqliteStore::lastDeltaSeq()
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(u"SELECT COALESCE(MAX(\"seq\"), 0) FROM \"_delta\""_s) || !q.next())
+        return storageError(u"delta log end"_s, q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<qint64> SqliteStore::count(const ModelSchema &model)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    if (!q.exec(u"SELECT COUNT(*) FROM "_s % quoted(model.name)) || !q.next())
+        return storageError(u"count "_s % model.name, q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<SweepResult> SqliteStore::sweep(const Schema &schema, qint64 nowSeconds)
+{
+    SweepResult result;
+    if (Result<void> r = beginWrite(); !r)
+        return r.error();
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.prepare(u"DELETE FROM \"_delta\" WHERE \"_ttl\" <= ?"_s);
+    q.addBindValue(nowSeconds);
+    if (!q.exec()) {
+        rollback();
+        return storageError(u"sweep the delta log"_s, q.lastError());
+    }
+    result.deltaRows = q.numRowsAffected();
+    for (const ModelSchema &m : schema.models()) {
+        const QString &model = m.name;
+        q.prepare(u"DELETE FROM "_s % quoted(model) % u" WHERE \"_deleted\" = 1 AND \"_ttl\" IS NOT NULL AND \"_ttl\" <= ?"_s);
+        q.addBindValue(nowSeconds);
+        if (!q.exec()) {
+            rollback();
+            return storageError(u"sweep "_s % model, q.lastError());
+        }
+        result.tombstones += q.numRowsAffected();
+    }
+    if (Result<void> r = commit(); !r)
+        return r.error();
+    return result;
+}
+
+} // namespace ds::server::data

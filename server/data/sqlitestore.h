@@ -1,0 +1,52 @@
+// The SQLite ServerStore: one connection, WAL, a write transaction per
+// mutation (BEGIN IMMEDIATE). Layout: serverstore.h.
+//
+// Threading: create, use and destroy on one thread; every worker thread opens
+// its own SqliteStore on the same file (readers never block the writer).
+#pragma once
+
+#include "data/serverstore.h"
+
+#include <QHash>
+#include <QSqlQuery>
+#include <QString>
+
+namespace ds::server::data {
+
+class SqliteStore final : public ServerStore
+{
+public:
+    SqliteStore();
+    ~SqliteStore() override;
+    SqliteStore(const SqliteStore &) = delete;
+    SqliteStore &operator=(const SqliteStore &) = delete;
+
+    Result<void> open(const QString &path);
+    void close();
+
+    Result<void> prepareSchema(const Schema &schema) override;
+    Result<QByteArray> tokenSecret() override;
+    Result<void> beginWrite() override;
+    Result<void> commit() override;
+    void rollback() override;
+    Result<std::optional<QJsonObject>> fetch(const ModelSchema &model, const QJsonArray &key) override;
+    Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) override;
+    Result<void> putBase(const ModelSchema &model, const QJsonObject &item) override;
+    Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) override;
+    Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) override;
+    Result<qint64> lastDeltaSeq() override;
+    Result<qint64> count(const ModelSchema &model) override;
+    Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) override;
+
+private:
+    Result<void> exec(const QString &sql);
+    QSqlQuery *cached(const QString &key, const QString &sql, Error *error);
+    Result<void> upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl);
+    QString selectColumns(const ModelSchema &model) const;
+    QJsonObject readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn = 0) const;
+
+    QString m_connectionName;
+    QHash<QString, QSqlQuery *> m_statements;
+};
+
+} // namespace ds::server::data

@@ -1,0 +1,35 @@
+// Tuning constants of the data plane of datastore-server (server/data).
+//
+// Measure before you change: page sizes bound the memory and the time one
+// sync request holds a worker; the sweep interval bounds how long expired
+// delta rows and tombstones linger (queries ignore expired rows anyway).
+#pragma once
+
+#include <QtGlobal>
+
+#include <chrono>
+
+namespace ds::server::data::tuning {
+
+using namespace std::chrono_literals;
+
+// Sync and list pages: AppSync's default and cap (PROTOCOL.md 1.3).
+inline constexpr int kDefaultPageLimit = 100;
+inline constexpr int kMaxPageLimit = 1000;
+
+// Retention defaults, as the Amplify transformer provisions them (2.3).
+inline constexpr std::chrono::milliseconds kDefaultDeltaTtl = 30min;
+inline constexpr std::chrono::milliseconds kDefaultTombstoneTtl = 30 * 24h;
+// How often expired delta rows and tombstones are deleted.
+inline constexpr std::chrono::milliseconds kDefaultSweepInterval = 60s;
+
+// Worker threads running the engine and SQLite; each owns one connection.
+// SQLite serializes writers anyway; more threads only help readers.
+inline constexpr int kWorkerThreads = 4;
+// How long a connection waits for another connection's write lock.
+inline constexpr int kBusyTimeoutMs = 5000;
+
+// The demo seed: rows per transaction.
+inline constexpr int kSeedBatch = 1000;
+
+} // namespace ds::server::data::tuning

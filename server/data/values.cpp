@@ -1,0 +1,144 @@
+#include "data/values_p.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace ds::server::data {
+
+namespace {
+
+bool isIntegerScalar(ScalarType t) { return t == ScalarType::Int || t == ScalarType::AWSTimestamp; }
+
+QVariant scalarToVariant(const FieldType &type, const QJsonValue &v)
+{
+    if (v.isNull() || v.isUndefined())
+        return {};
+    if (type.kind == FieldType::Kind::Scalar) {
+        switch (type.scalar) {
+        case ScalarType::Int:
+            return int(v.toInteger());
+        case ScalarType::AWSTimestamp:
+            return qint64(v.toInteger());
+        case ScalarType::Float:
+            return v.toDouble();
+        case ScalarType::Boolean:
+            return v.toBool();
+        default:
+            break;
+        }
+    }
+    if (v.isString())
+        return v.toString();
+    return v.toVariant();
+}
+
+} // namespace
+
+QString sqlType(const FieldSchema &field)
+{
+    if (isJsonColumn(field) || field.type.kind != FieldType::Kind::Scalar)
+        return u"TEXT"_s;
+    if (isIntegerScalar(field.type.scalar) || field.type.scalar == ScalarType::Boolean)
+        return u"INTEGER"_s;
+    if (field.type.scalar == ScalarType::Float)
+        return u"REAL"_s;
+    return u"TEXT"_s;
+}
+
+bool isJsonColumn(const FieldSchema &field)
+{
+    return field.type.isList || field.type.kind == FieldType::Kind::NonModel;
+}
+
+QVariant toColumn(const FieldSchema &field, const QJsonValue &wire)
+{
+    if (wire.isNull() || wire.isUndefined())
+        return {};
+    if (isJsonColumn(field))
+        return compactJson(wire);
+    if (field.type.kind == FieldType::Kind::Scalar) {
+        switch (field.type.scalar) {
+        case ScalarType::Int:
+        case ScalarType::AWSTimestamp:
+            return qint64(wire.toInteger());
+        case ScalarType::Float:
+            return wire.toDouble();
+        case ScalarType::Boolean:
+            return wire.toBool() ? 1 : 0;
+        case ScalarType::AWSJSON:
+            return wire.isString() ? wire.toString() : compactJson(wire);
+        default:
+            break;
+        }
+    }
+    return wire.isString() ? wire.toString() : wire.toVariant().toString();
+}
+
+QJsonValue fromColumn(const FieldSchema &field, const QVariant &column)
+{
+    if (!column.isValid() || column.isNull())
+        return QJsonValue::Null;
+    if (isJsonColumn(field)) {
+        const QJsonDocument doc = QJsonDocument::fromJson(column.toString().toUtf8());
+        if (doc.isArray())
+            return doc.array();
+        if (doc.isObject())
+            return doc.object();
+        return QJsonValue::Null;
+    }
+    if (field.type.kind == FieldType::Kind::Scalar) {
+        switch (field.type.scalar) {
+        case ScalarType::Int:
+        case ScalarType::AWSTimestamp:
+            return QJsonValue(column.toLongLong());
+        case ScalarType::Float:
+            return column.toDouble();
+        case ScalarType::Boolean:
+            return column.toLongLong() != 0;
+        default:
+            break;
+        }
+    }
+    return column.toString();
+}
+
+QVariantMap toRecord(const ModelSchema &model, const QJsonObject &item)
+{
+    QVariantMap record;
+    for (const FieldSchema *field : model.storedFields()) {
+        const QJsonValue v = item.value(field->name);
+        if (v.isNull() || v.isUndefined())
+            continue;
+        if (field->type.isList && v.isArray()) {
+            QVariantList list;
+            const QJsonArray array = v.toArray();
+            for (const QJsonValue &e : array)
+                list.append(field->type.kind == FieldType::Kind::NonModel ? e.toVariant()
+                                                                         : scalarToVariant(field->type, e));
+            record.insert(field->name, list);
+        } else if (field->type.kind == FieldType::Kind::NonModel) {
+            record.insert(field->name, v.toVariant());
+        } else {
+            record.insert(field->name, scalarToVariant(field->type, v));
+        }
+    }
+    return record;
+}
+
+QString quoted(const QString &name)
+{
+    QString escaped = name;
+    escaped.replace(u'"', u"\"\""_s);
+    return u'"' % escaped % u'"';
+}
+
+QString compactJson(const QJsonValue &value)
+{
+    QJsonArray wrapper{value};
+    const QByteArray text = QJsonDocument(wrapper).toJson(QJsonDocument::Compact);
+    return QString::fromUtf8(text.mid(1, text.size() - 2));
+}
+
+} // namespace ds::server::data

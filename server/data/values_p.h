@@ -1,0 +1,37 @@
+// Values of the server store: wire JSON <-> SQL column values, and the
+// QVariantMap record form that predicate::evaluate() reads.
+//
+// Columns (as datastore/predicate/sql.h assumes): ID, String, AWS text
+// scalars, enums, AWSDate/AWSTime/AWSDateTime and AWSJSON as TEXT; Int and
+// AWSTimestamp as INTEGER; Float as REAL; Boolean as INTEGER 0/1; lists and
+// non-model values as compact JSON text; null as NULL.
+//
+// Pure functions; safe on any thread.
+#pragma once
+
+#include <datastore/modelschema.h>
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QVariant>
+#include <QVariantMap>
+
+namespace ds::server::data {
+
+// "TEXT", "INTEGER" or "REAL".
+QString sqlType(const FieldSchema &field);
+bool isJsonColumn(const FieldSchema &field);
+
+QVariant toColumn(const FieldSchema &field, const QJsonValue &wire);
+QJsonValue fromColumn(const FieldSchema &field, const QVariant &column);
+
+// A wire item as predicate::evaluate() expects it (ints as int, timestamps
+// as qint64, booleans as bool, lists as QVariantList, null as invalid).
+QVariantMap toRecord(const ModelSchema &model, const QJsonObject &item);
+
+// "\"name\"": a quoted SQL identifier.
+QString quoted(const QString &name);
+
+QString compactJson(const QJsonValue &value);
+
+} // namespace ds::server::data
