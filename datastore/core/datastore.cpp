@@ -153,21 +153,20 @@ class DataStorePrivate
 public:
     DataStorePrivate(DataStore *q, Schema schema) : q(q), schema(std::move(schema)) {}
 
-    template<typename T>
-    QFuture<Result<T>> submit(typename TypedOperation<T>::Body body, bool write,
-                              bool exclusive = false)
+    template<typename T, typename Body>
+    QFuture<Result<T>> submit(Body &&body, bool write, bool exclusive = false)
     {
-        auto op = std::make_unique<TypedOperation<T>>(std::move(body), write, exclusive);
+        auto op = std::make_unique<TypedOperation<T, std::decay_t<Body>>>(std::forward<Body>(body),
+                                                                         write, exclusive);
         QFuture<Result<T>> future = op->future();
         worker->enqueue(std::move(op));
         return future;
     }
 
     // Runs body with the storage and the model, or fails cleanly.
-    template<typename T>
-    QFuture<Result<T>> withModel(const QString &modelName, bool write,
-                                 std::function<Result<T>(Storage &, const ModelSchema &,
-                                                         QList<ChangeEvent> &)> body)
+    // body: Result<T>(Storage &, const ModelSchema &, QList<ChangeEvent> &).
+    template<typename T, typename Body>
+    QFuture<Result<T>> withModel(const QString &modelName, bool write, Body body)
     {
         const ModelSchema *model = schema.model(modelName);
         return submit<T>([model, modelName, body = std::move(body)](

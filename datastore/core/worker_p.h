@@ -35,12 +35,12 @@ public:
     virtual void finish(QList<ChangeEvent> &events) = 0;
 };
 
-template<typename T>
+// One allocation per operation: the body (a lambda, Result<T>(Storage *,
+// QList<ChangeEvent> &)) is stored in place, not behind a std::function.
+template<typename T, typename Body>
 class TypedOperation final : public Operation
 {
 public:
-    using Body = std::function<Result<T>(Storage *storage, QList<ChangeEvent> &events)>;
-
     TypedOperation(Body body, bool write, bool exclusive)
         : m_body(std::move(body)), m_write(write), m_exclusive(exclusive)
     {

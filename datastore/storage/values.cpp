@@ -667,9 +667,20 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
         } else if (!value(f->type, it.value(), f->name, normalized, error)) {
             return error;
         }
-        const bool same = normalized.typeId() == it->typeId() && !f->type.isList
+        bool same = normalized.typeId() == it->typeId() && !f->type.isList
             && f->type.kind != FieldType::Kind::NonModel && !it->isNull()
             && (f->type.kind != FieldType::Kind::Scalar || f->type.scalar != ScalarType::AWSJSON);
+        // A list of text (String, ID, enum) comes out element for element as
+        // it went in unless a null changed form: no copy of the record then.
+        if (!same && f->type.isList && it->typeId() == QMetaType::QVariantList
+            && (f->type.kind == FieldType::Kind::Enum
+                || (f->type.kind == FieldType::Kind::Scalar && isStringLike(f->type.scalar)))) {
+            const QVariantList in = it->toList();
+            const QVariantList out = normalized.toList();
+            same = in.size() == out.size();
+            for (qsizetype i = 0; same && i < in.size(); ++i)
+                same = in.at(i).typeId() == QMetaType::QString && out.at(i).typeId() == QMetaType::QString;
+        }
         if (!same)
             result.insert(name, normalized);
     }
