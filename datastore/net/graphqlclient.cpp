@@ -104,6 +104,13 @@ GraphQLClient::GraphQLClient(QObject *parent)
     qRegisterMetaType<GraphQLResponse>();
 }
 
+void GraphQLClient::setCaCertificates(const QList<QSslCertificate> &certificates)
+{
+    m_caCertificates = certificates;
+    // Connections (and TLS sessions) made under the old trust must not be reused.
+    m_manager->clearConnectionCache();
+}
+
 GraphQLClient::~GraphQLClient()
 {
     abortAll();
@@ -118,7 +125,7 @@ bool GraphQLClient::addCaCertificateFile(const QString &pemFile, QString *error)
             *error = message;
         return false;
     }
-    m_caCertificates += certificates;
+    setCaCertificates(m_caCertificates + certificates);
     return true;
 }
 
@@ -157,8 +164,9 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
     if (!value.isEmpty())
         http.setRawHeader(name, value);
     if (m_endpoint.scheme() == u"https" && !m_caCertificates.isEmpty()) {
+        // The system CAs plus ours, on this request only (never the global default).
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(m_caCertificates);
+        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
         http.setSslConfiguration(tls);
     }
 

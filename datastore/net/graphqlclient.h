@@ -78,7 +78,7 @@ public:
     void setAuthorization(const Authorization &auth) { m_auth = auth; }
 
     // Extra trusted CAs (added to the system ones) for https endpoints.
-    void setCaCertificates(const QList<QSslCertificate> &certificates) { m_caCertificates = certificates; }
+    void setCaCertificates(const QList<QSslCertificate> &certificates);
     bool addCaCertificateFile(const QString &pemFile, QString *error);
 
     std::chrono::milliseconds timeout() const { return m_timeout; }

@@ -159,14 +159,17 @@ void RealtimeClient::connectSocket()
                                    u"the realtime connection closed (%1)"_s.arg(int(socket->closeCode())), true));
     });
     // QWebSocket::errorOccurred arrived in Qt 6.5.
-    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError) {
-        onSocketGone(socket, Error(Error::Domain::Network, u"ConnectionFailed"_s, socket->errorString(), true));
+    connect(socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this, socket](QAbstractSocket::SocketError code) {
+        const bool closed = code == QAbstractSocket::RemoteHostClosedError;
+        onSocketGone(socket, Error(Error::Domain::Network, closed ? u"ConnectionClosed"_s : u"ConnectionFailed"_s,
+                                   socket->errorString(), true));
     });
 
     QNetworkRequest request(m_url);
     if (m_url.scheme() == u"wss" && !m_caCertificates.isEmpty()) {
+        // The system CAs plus ours, on this socket only (never the global default).
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(m_caCertificates);
+        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
         request.setSslConfiguration(tls);
     }
     QWebSocketHandshakeOptions options;
