@@ -660,6 +660,17 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
                 m_model.name + u'.' + name + u": unknown field ("_s + m_model.name
                     + u" has no field '"_s + name + u"')"_s);
         }
+        // Fast path: a value already in wire form (String/ID text, Int int,
+        // Boolean bool) is valid and stays as it is.
+        if (!f->isPrimaryKey && !f->type.isList && f->type.kind == FieldType::Kind::Scalar) {
+            const int id = it->typeId();
+            const ScalarType scalar = f->type.scalar;
+            if ((id == QMetaType::QString && (scalar == ScalarType::String || scalar == ScalarType::ID))
+                || (id == QMetaType::Int && scalar == ScalarType::Int)
+                || (id == QMetaType::Bool && scalar == ScalarType::Boolean)) {
+                continue;
+            }
+        }
         QVariant normalized;
         if (f->isPrimaryKey) {
             if (!key(*f, it.value(), normalized, error))
