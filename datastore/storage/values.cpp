@@ -11,6 +11,7 @@
 #include <QRegularExpression>
 #include <QTime>
 #include <QUrl>
+#include <QVarLengthArray>
 
 using namespace Qt::StringLiterals;
 
@@ -322,8 +323,10 @@ RecordValidator::RecordValidator(const Schema &schema, const ModelSchema &model)
     : m_schema(schema), m_model(model)
 {
     m_stored = model.storedFields();
-    for (const FieldSchema *f : std::as_const(m_stored))
+    for (const FieldSchema *f : std::as_const(m_stored)) {
         m_fields.insert(f->name, f);
+        m_position.insert(f, m_position.size());
+    }
 }
 
 Error RecordValidator::typeError(const QString &path, const QString &what, const QVariant &got) const
@@ -644,6 +647,11 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
     // only the ones normalization changes are written.
     QVariantMap result = record;
     Error error;
+    // Which stored fields end up set (non-null), for the required-field check.
+    QVarLengthArray<bool, 32> set(m_stored.size(), false);
+    auto markSet = [this, &set](const FieldSchema *f, const QVariant &v) {
+        set[m_position.value(f)] = !v.isNull();
+    };
     for (auto it = record.cbegin(); it != record.cend(); ++it) {
         const QString &name = it.key();
         const FieldSchema *f = m_fields.value(name);
@@ -668,6 +676,7 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
             if ((id == QMetaType::QString && (scalar == ScalarType::String || scalar == ScalarType::ID))
                 || (id == QMetaType::Int && scalar == ScalarType::Int)
                 || (id == QMetaType::Bool && scalar == ScalarType::Boolean)) {
+                markSet(f, *it);
                 continue;
             }
         }
@@ -694,10 +703,12 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
         }
         if (!same)
             result.insert(name, normalized);
+        markSet(f, same ? *it : normalized);
     }
-    for (const FieldSchema *f : m_stored) {
+    for (qsizetype i = 0; i < m_stored.size(); ++i) {
+        const FieldSchema *f = m_stored.at(i);
         if (f->isPrimaryKey) {
-            if (!result.contains(f->name) || result.value(f->name).isNull())
+            if (!set[i])
                 return Error::validation(u"MissingField"_s,
                                          codec::missingFieldError(m_model.name, f->name));
             continue;
@@ -705,7 +716,7 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
         if (!f->type.isRequired || f->isReadOnly || isTimestampField(m_model, *f)
             || f->defaultValue.has_value())
             continue;
-        if (result.value(f->name).isNull())
+        if (!set[i])
             return Error::validation(u"MissingField"_s, codec::missingFieldError(m_model.name, f->name));
     }
     return result;

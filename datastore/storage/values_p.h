@@ -66,6 +66,7 @@ private:
     const ModelSchema &m_model;
     QHash<QString, const FieldSchema *> m_fields;   // stored fields by name
     QList<const FieldSchema *> m_stored;            // stored fields in order
+    QHash<const FieldSchema *, qsizetype> m_position; // index in m_stored
 };
 
 // Wire value -> column value (JSON text for lists and non-model values).
