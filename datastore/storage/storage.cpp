@@ -579,13 +579,26 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     QVarLengthArray<QVariant, 32> columns;
     quint64 mask = 0;
     const qsizetype n = t.fields.size();
+    // While at it: whether element() would change the record (a null to add
+    // or drop) and whether the row can stand for the Create entry's data
+    // (the same rules as element() and rowIsData(), without more look-ups).
+    bool elementIsRecord = true;
+    bool dataIsRow = t.textKey;
     for (qsizetype i = 0; i < n; ++i) {
         const FieldSchema *f = t.fields.at(i);
         const auto it = created.constFind(f->name);
-        columns.append(it == created.cend() ? QVariant() : storage::toColumn(*f, *it));
+        const bool present = it != created.cend();
+        columns.append(present ? storage::toColumn(*f, *it) : QVariant());
         if (!columns.back().isNull())
             mask |= quint64(1) << i;
+        const bool timestamp = isTimestampField(*t.model, *f);
+        const bool omitWhenNull = f->isReadOnly || timestamp;
+        if (present ? (omitWhenNull && it->isNull()) : !omitWhenNull)
+            elementIsRecord = false;
+        if (!f->isReadOnly && (present ? (timestamp && it->isNull()) : !timestamp))
+            dataIsRow = false;
     }
+    Q_ASSERT(dataIsRow == rowIsData(t, created));
     std::shared_ptr<QSqlQuery> byColumns;
     if (n <= 64) {
         byColumns = t.insertByColumns.value(mask);
@@ -646,7 +659,7 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
         // enqueue() flushes the deferred entries first.
         error = enqueue(*t.model, recordId, MutationType::Create, writableData(), {}, std::nullopt);
-    } else if (rowIsData(t, created)) {
+    } else if (dataIsRow) {
         // The row is the data while the entry waits (docs/storage.md); the
         // entry is queued with those of the next rows (flushPending()).
         const qint64 rowid = defer ? q->lastInsertId().toLongLong() : 0;
@@ -684,7 +697,8 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
     Change change;
     change.model = t.model->name;
     change.type = Change::Type::Created;
-    change.element = element(t, created, std::nullopt, std::nullopt, false);
+    change.element = elementIsRecord ? created : element(t, created, std::nullopt, std::nullopt, false);
+    Q_ASSERT(change.element == element(t, created, std::nullopt, std::nullopt, false));
     return std::optional<Change>(std::move(change));
 }
 
