@@ -13,6 +13,7 @@
 #include "http/httpserver.h"
 #include "http/logging_p.h"
 #include "http/terminationnotifier.h"
+#include "realtime/realtimehub.h"
 #include "schema/apischema.h"
 
 #include <datastore/modelschema.h>
@@ -330,12 +331,13 @@ int main(int argc, char *argv[])
     });
     routes.addRoute("POST", u"/graphql"_s,
                     std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys));
-    auto realtime = std::make_shared<PlaceholderRealtime>(options.keepAliveInterval);
-    ds::server::WebSocketRoute realtimeRoute;
-    realtimeRoute.path = u"/graphql/realtime"_s;
-    realtimeRoute.subprotocols = {u"graphql-ws"_s};
-    realtimeRoute.handler = realtime;
-    routes.addWebSocketRoute(realtimeRoute);
+    // The realtime hub: AppSync graphql-ws on /graphql/realtime, fed by the change feed.
+    ds::server::RealtimeOptions realtimeOptions;
+    realtimeOptions.keepAliveInterval = options.keepAliveInterval;
+    auto realtime = std::make_shared<ds::server::RealtimeHub>(
+        *engine, *dataConfig->schema, &changeFeed, ds::server::RealtimeHub::apiKeyAuthenticator(options.apiKeys),
+        realtimeOptions);
+    routes.addWebSocketRoute(ds::server::RealtimeHub::route(realtime));
 
     // Graceful stop: no new connections, answers in flight finish, WebSockets
     // get a going-away close, then exit 0.

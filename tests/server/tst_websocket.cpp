@@ -160,7 +160,7 @@ void TestWebSocket::keepAliveMessages()
 {
     QFETCH(bool, secure);
     SKIP_WITHOUT_TLS(secure);
-    const auto socket = open(secure, {u"graphql-ws"_s});
+    const auto socket = open(secure, {u"graphql-ws"_s, authHeaderProtocol()});
     QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
     QStringList types;
     connect(socket.get(), &QWebSocket::textMessageReceived, this, [&types](const QString &text) {
@@ -264,7 +264,7 @@ void TestWebSocket::nonUpgradeGet()
 
 void TestWebSocket::oversizedMessageClosed()
 {
-    const auto socket = open(false, {u"graphql-ws"_s});
+    const auto socket = open(false, {u"graphql-ws"_s, authHeaderProtocol()});
     QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
     QSignalSpy disconnected(socket.get(), &QWebSocket::disconnected);
     socket->sendTextMessage(QString(512 * 1024, u'x'));
