@@ -142,6 +142,17 @@ QString headerValue(const QJsonObject &headers, QStringView name)
     return {};
 }
 
+// Compares keys without an early exit on the first differing byte.
+bool equalConstantTime(QByteArrayView a, QByteArrayView b)
+{
+    if (a.size() != b.size())
+        return false;
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+    return diff == 0;
+}
+
 bool containsKey(const QJsonValue &value, QStringView key)
 {
     if (value.isObject()) {
@@ -317,9 +328,15 @@ RealtimeHub::~RealtimeHub()
 
 RealtimeAuthenticator RealtimeHub::apiKeyAuthenticator(const QStringList &keys)
 {
-    return [keys](const QJsonObject &headers) {
-        const QString key = headerValue(headers, u"x-api-key");
-        if (!key.isEmpty() && keys.contains(key))
+    QList<QByteArray> accepted;
+    for (const QString &key : keys)
+        accepted.append(key.toUtf8());
+    return [accepted](const QJsonObject &headers) {
+        const QByteArray key = headerValue(headers, u"x-api-key").toUtf8();
+        bool match = false;
+        for (const QByteArray &candidate : accepted)
+            match = equalConstantTime(key, candidate) || match;
+        if (!key.isEmpty() && match)
             return RealtimeAuthResult::allowed(RealtimeAuthResult::Provider::ApiKey);
         RealtimeAuthResult denied = RealtimeAuthResult::denied();
         if (key.isEmpty() && !headerValue(headers, u"Authorization").isEmpty())
