@@ -3,6 +3,7 @@
 #include "common/logging_p.h"
 #include "core/tuning_p.h"
 #include "core/worker_p.h"
+#include "storage/values_p.h"
 #include "predicate/appsync.h"
 #include "predicate/evaluate.h"
 #include "predicate/text.h"
@@ -151,7 +152,14 @@ void Worker::runBatch(std::vector<std::unique_ptr<Operation>> &batch)
 class DataStorePrivate
 {
 public:
-    DataStorePrivate(DataStore *q, Schema schema) : q(q), schema(std::move(schema)) {}
+    DataStorePrivate(DataStore *q, Schema schema) : q(q), schema(std::move(schema))
+    {
+        // Built once, read-only after: save() validates on the caller's thread.
+        for (const ModelSchema &model : this->schema.models()) {
+            validators.push_back(std::make_unique<storage::RecordValidator>(this->schema, model));
+            validatorByModel.insert(&model, validators.back().get());
+        }
+    }
 
     template<typename T, typename Body>
     QFuture<Result<T>> submit(Body &&body, bool write, bool exclusive = false)
@@ -197,6 +205,8 @@ public:
 
     DataStore *q;
     Schema schema;
+    std::vector<std::unique_ptr<storage::RecordValidator>> validators;
+    QHash<const ModelSchema *, const storage::RecordValidator *> validatorByModel;
     QThread thread;
     Worker *worker = nullptr;
     bool open = false;
@@ -293,10 +303,19 @@ QString DataStore::databasePath() const
 QFuture<Result<QVariantMap>> DataStore::save(const QString &model, const QVariantMap &record,
                                              const Predicate &condition)
 {
+    // Validation and normalization are pure: they run here, on the caller's
+    // thread, and the worker only writes. Their error is still reported by
+    // the operation, after the checks it makes first (unknown model, not open).
+    const ModelSchema *m = d->schema.model(model);
+    const storage::RecordValidator *validator = m ? d->validatorByModel.value(m) : nullptr;
+    Result<QVariantMap> normalized = validator ? validator->validateRecord(record)
+                                               : Result<QVariantMap>(unknownModel(model));
     return d->withModel<QVariantMap>(model, true,
-        [record, condition](Storage &storage, const ModelSchema &m,
+        [normalized = std::move(normalized), condition](Storage &storage, const ModelSchema &m,
                             QList<ChangeEvent> &events) -> Result<QVariantMap> {
-            Result<Change> change = storage.save(m, record, condition);
+            if (!normalized)
+                return normalized.error();
+            Result<Change> change = storage.saveNormalized(m, *normalized, condition);
             if (!change)
                 return change.error();
             events.append(toEvent(m, *change));

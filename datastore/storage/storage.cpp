@@ -880,14 +880,24 @@ Result<Change> Storage::save(const ModelSchema &model, const QVariantMap &record
     ModelTable *t = d->table(model, error);
     if (!t)
         return error;
-    Result<QVariantMap> normalized = t->validator->validateRecord(record);
+    const Result<QVariantMap> normalized = t->validator->validateRecord(record);
     if (!normalized)
         return normalized.error();
+    return saveNormalized(model, *normalized, condition);
+}
+
+Result<Change> Storage::saveNormalized(const ModelSchema &model, const QVariantMap &normalized,
+                                       const Predicate &condition)
+{
+    Error error;
+    ModelTable *t = d->table(model, error);
+    if (!t)
+        return error;
     if (Error e = checkPredicateFields(condition, model); !e.isNull())
         return e;
 
     auto general = [&]() -> Result<Change> {
-        const QVariantMap &fields = *normalized;
+        const QVariantMap &fields = normalized;
         const QString recordId = keyOf(model, fields);
         Result<std::optional<Record>> current = d->selectRow(*t, keyValues(*t, fields));
         if (!current)
@@ -971,7 +981,7 @@ Result<Change> Storage::save(const ModelSchema &model, const QVariantMap &record
         if (const Error e = d->begin(); !e.isNull())
             return e;
     }
-    Result<std::optional<Change>> created = d->tryCreate(*t, *normalized, !own);
+    Result<std::optional<Change>> created = d->tryCreate(*t, normalized, !own);
     Result<Change> result = !created                ? Result<Change>(created.error())
                           : created->has_value()    ? Result<Change>(std::move(**created))
                           : own                     ? general()

@@ -142,6 +142,11 @@ public:
     // inserts or updates the row and queues the outbox entry, in one transaction.
     Result<Change> save(const ModelSchema &model, const QVariantMap &record,
                         const Predicate &condition = Predicate::all());
+    // save() of a record already validated and normalized for this model by
+    // storage::RecordValidator::validateRecord() (values_p.h), e.g. on the
+    // caller's thread: the same checks and writes without validating again.
+    Result<Change> saveNormalized(const ModelSchema &model, const QVariantMap &normalized,
+                                  const Predicate &condition = Predicate::all());
     // Deletes one record by primary key (the key's field values).
     Result<Change> remove(const ModelSchema &model, const QVariantMap &key,
                           const Predicate &condition = Predicate::all());

@@ -204,6 +204,12 @@ void TestDataStore::notOpenAndUnknownModel()
     const auto r = await(closed.save(post(u"p1"_s, u"t"_s, 1)));
     QVERIFY(!r.ok());
     QCOMPARE(r.error().code(), u"NotOpen"_s);
+    // save() validates on the caller's thread, but "not open" and an unknown
+    // model still come first, as the operation reports them.
+    const auto invalid = await(closed.save(u"Post"_s, QVariantMap{{u"id"_s, u"p1"_s}, {u"rating"_s, u"high"_s}}));
+    QCOMPARE(invalid.error().code(), u"NotOpen"_s);
+    const auto unknownSave = await(m_store->save(u"Blog"_s, QVariantMap{{u"id"_s, u"b1"_s}}));
+    QCOMPARE(unknownSave.error().code(), u"UnknownModel"_s);
 
     // A file that is not a database is a clean error.
     const QString garbage = m_dir->path() + u"/garbage.sqlite"_s;
