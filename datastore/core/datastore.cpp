@@ -323,6 +323,58 @@ QFuture<Result<QVariantMap>> DataStore::save(const QString &model, const QVarian
         });
 }
 
+QFuture<Result<QList<QVariantMap>>> DataStore::saveAll(const QString &model,
+                                                       const QList<QVariantMap> &records)
+{
+    // Validated here, like save(); written by the worker in one transaction
+    // (a savepoint when group-committed with other operations).
+    const ModelSchema *m = d->schema.model(model);
+    const storage::RecordValidator *validator = m ? d->validatorByModel.value(m) : nullptr;
+    QList<QVariantMap> normalized;
+    Error invalid;
+    if (validator) {
+        normalized.reserve(records.size());
+        for (qsizetype i = 0; i < records.size(); ++i) {
+            Result<QVariantMap> r = validator->validateRecord(records.at(i));
+            if (!r) {
+                invalid = r.error();
+                invalid = Error(invalid.domain(), invalid.code(),
+                                u"record "_s + QString::number(i) + u": "_s + invalid.message());
+                break;
+            }
+            normalized.append(std::move(*r));
+        }
+    }
+    return d->withModel<QList<QVariantMap>>(model, true,
+        [normalized = std::move(normalized), invalid](Storage &storage, const ModelSchema &m,
+                                                      QList<ChangeEvent> &events)
+            -> Result<QList<QVariantMap>> {
+            if (!invalid.isNull())
+                return invalid;
+            QList<QVariantMap> saved;
+            saved.reserve(normalized.size());
+            QList<ChangeEvent> batchEvents;
+            batchEvents.reserve(normalized.size());
+            const Result<void> written = storage.transaction([&]() -> Result<void> {
+                for (qsizetype i = 0; i < normalized.size(); ++i) {
+                    Result<Change> change = storage.saveNormalized(m, normalized.at(i), Predicate::all());
+                    if (!change) {
+                        const Error &e = change.error();
+                        return Error(e.domain(), e.code(),
+                                     u"record "_s + QString::number(i) + u": "_s + e.message());
+                    }
+                    batchEvents.append(toEvent(m, *change));
+                    saved.append(std::move(change->element));
+                }
+                return {};
+            });
+            if (!written)
+                return written.error();
+            events.append(batchEvents);
+            return saved;
+        });
+}
+
 QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVariantMap &record,
                                                const Predicate &condition)
 {

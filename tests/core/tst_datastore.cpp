@@ -48,6 +48,7 @@ private Q_SLOTS:
     void queryPredicateSortPaging();
     void conditionalSaveAndDelete();
     void removeWhere();
+    void saveAllIsAllOrNothing();
     void groupCommitKeepsFailuresApart();
     void notOpenAndUnknownModel();
     void observeFiltersByModelAndId();
@@ -175,6 +176,44 @@ void TestDataStore::removeWhere()
     QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
     QCOMPARE(removed->size(), 5);
     QCOMPARE(*await(m_store->count<app::Post>()), 5);
+}
+
+void TestDataStore::saveAllIsAllOrNothing()
+{
+    std::unique_ptr<ds::Observation> observation(m_store->observe(u"Post"_s));
+    QSignalSpy events(observation.get(), &ds::Observation::changed);
+
+    QList<app::Post> posts;
+    for (int i = 0; i < 50; ++i)
+        posts.append(post(u"p%1"_s.arg(i), u"t%1"_s.arg(i), i % 10));
+    const auto saved = await(m_store->saveAll(posts));
+    QVERIFY2(saved.ok(), qPrintable(saved.error().toString()));
+    QCOMPARE(saved->size(), 50);
+    QCOMPARE(saved->at(7).title(), u"t7"_s);
+    QCOMPARE(*await(m_store->count<app::Post>()), 50);
+    QTRY_COMPARE(events.count(), 50);
+    QTRY_COMPARE(m_store->pendingMutations(), 50);
+
+    // One bad record: nothing of the batch is written, and the error says which.
+    QList<QVariantMap> batch;
+    for (int i = 50; i < 60; ++i)
+        batch.append({{u"id"_s, u"p%1"_s.arg(i)}, {u"title"_s, u"t"_s}});
+    batch[4].insert(u"rating"_s, u"high"_s);
+    const auto refused = await(m_store->saveAll(u"Post"_s, batch));
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().message().startsWith(u"record 4: "_s), qPrintable(refused.error().message()));
+    QCOMPARE(*await(m_store->count<app::Post>()), 50);
+    QCOMPARE(m_store->pendingMutations(), 50);
+
+    // Updates and creates mixed in one batch; the outbox merges as for save().
+    QList<QVariantMap> mixed{{{u"id"_s, u"p1"_s}, {u"title"_s, u"changed"_s}},
+                             {{u"id"_s, u"p99"_s}, {u"title"_s, u"new"_s}}};
+    QVERIFY(await(m_store->saveAll(u"Post"_s, mixed)).ok());
+    QCOMPARE((*await(m_store->get<app::Post>(u"p1"_s)))->title(), u"changed"_s);
+    QTRY_COMPARE(m_store->pendingMutations(), 51);
+
+    const auto unknown = await(m_store->saveAll(u"Blog"_s, {}));
+    QCOMPARE(unknown.error().code(), u"UnknownModel"_s);
 }
 
 void TestDataStore::groupCommitKeepsFailuresApart()

@@ -127,6 +127,10 @@ public:
     // the record as stored.
     QFuture<Result<QVariantMap>> save(const QString &model, const QVariantMap &record,
                                       const Predicate &condition = Predicate::all());
+    // Creates or updates many records of one model in one transaction, all or
+    // nothing: if any record is invalid or cannot be written, none is and the
+    // error names the record's index. Resolves to the records as stored.
+    QFuture<Result<QList<QVariantMap>>> saveAll(const QString &model, const QList<QVariantMap> &records);
     // Deletes the record with the primary key of `record` (the id, or the
     // key fields); resolves to the deleted record.
     QFuture<Result<QVariantMap>> remove(const QString &model, const QVariantMap &record,
@@ -168,6 +172,28 @@ public:
     {
         return save(M::schema().name, model.toVariantMap(), condition)
             .then([](const Result<QVariantMap> &r) { return fromMap<M>(r); });
+    }
+    template<typename M>
+    QFuture<Result<QList<M>>> saveAll(const QList<M> &models)
+    {
+        QList<QVariantMap> maps;
+        maps.reserve(models.size());
+        for (const M &m : models)
+            maps.append(m.toVariantMap());
+        return saveAll(M::schema().name, maps)
+            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
+                if (!r)
+                    return r.error();
+                QList<M> out;
+                out.reserve(r->size());
+                for (const QVariantMap &map : *r) {
+                    auto m = fromMap<M>(map);
+                    if (!m)
+                        return m.error();
+                    out.append(std::move(*m));
+                }
+                return out;
+            });
     }
     template<typename M>
     QFuture<Result<M>> remove(const M &model, const Predicate &condition = Predicate::all())
