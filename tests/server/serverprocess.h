@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QTcpSocket>
 #include <QUrl>
 
@@ -33,6 +34,9 @@ public:
         QStringList arguments{QStringLiteral("--schema"), schema(), QStringLiteral("--host"),
                               QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("0")};
         arguments += extraArguments;
+        // Every server gets its own throwaway database unless the test names one.
+        if (!extraArguments.contains(QStringLiteral("--db")))
+            arguments << QStringLiteral("--db") << m_dataDir.filePath(QStringLiteral("server.sqlite"));
         m_process.setProgram(binary());
         m_process.setArguments(arguments);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -84,6 +88,7 @@ public:
     }
 
 private:
+    QTemporaryDir m_dataDir;
     QProcess m_process;
     QUrl m_url;
 };
