@@ -125,7 +125,8 @@ void TestTls::badKeyFile()
     QProcess p;
     p.start(dstest::ServerProcess::binary(),
             {u"--schema"_s, dstest::ServerProcess::schema(), u"--port"_s, u"0"_s, u"--tls-cert"_s,
-             m_dir.filePath(u"cert.pem"_s), u"--tls-key"_s, m_dir.filePath(u"cert.pem"_s)});
+             m_dir.filePath(u"cert.pem"_s), u"--tls-key"_s, m_dir.filePath(u"cert.pem"_s),
+             u"--db"_s, m_dir.filePath(u"bad-key.sqlite"_s)});
     QVERIFY(p.waitForFinished(5000));
     QCOMPARE(p.exitCode(), 2);
     QVERIFY(p.readAllStandardError().contains("private key"));
