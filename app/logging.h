@@ -1,0 +1,8 @@
+// The app's logging categories (README: "Logging categories").
+#pragma once
+
+#include <QLoggingCategory>
+
+namespace notes {
+Q_DECLARE_LOGGING_CATEGORY(lcUi)   // app.ui
+}

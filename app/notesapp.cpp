@@ -1,0 +1,247 @@
+#include "notesapp.h"
+
+#include "apppaths.h"
+#include "demodata.h"
+#include "logging.h"
+#include "models.h"
+
+#include "qml/qmldatastore.h"
+
+#include <QAbstractItemModel>
+#include <QCommandLineParser>
+#include <QGuiApplication>
+#include <QImage>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+namespace notes {
+
+namespace {
+
+QElapsedTimer &processClock()
+{
+    static QElapsedTimer clock;
+    return clock;
+}
+
+// Where the main window lives in the module's resources (Qt 6.4: no loadFromModule).
+const QUrl mainQml(u"qrc:/qt-project.org/imports/QtDataStore/Notes/Main.qml"_s);
+
+// How long --screenshot waits for the data before giving up.
+constexpr int readyTimeoutMs = 60000;
+
+void print(const QString &line)
+{
+    std::fprintf(stdout, "%s\n", qPrintable(line));
+    std::fflush(stdout);
+}
+
+} // namespace
+
+void NotesApp::markProcessStart()
+{
+    if (!processClock().isValid())
+        processClock().start();
+}
+
+NotesApp::NotesApp(QObject *parent) : QObject(parent)
+{
+    markProcessStart();
+}
+
+NotesApp::~NotesApp()
+{
+    // The window (and its editors, which flush pending edits) goes first,
+    // then the store, which commits everything queued before it closes.
+    m_engine.reset();
+    m_controller.reset();
+}
+
+AppOptions NotesApp::parseArguments(const QCoreApplication &app)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Qt DataStore notes and posts, offline-first."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption offline(u"offline"_s, u"Run local-only (today the only mode)."_s);
+    const QCommandLineOption config(u"config"_s, u"amplifyconfiguration.json of a sync endpoint (sync is not available yet)."_s, u"file"_s);
+    const QCommandLineOption db(u"db"_s, u"Use this database file instead of the per-user one."_s, u"file"_s);
+    const QCommandLineOption user(u"user"_s, u"Act as this user (selects the user's database)."_s, u"id"_s);
+    const QCommandLineOption seed(u"seed"_s, u"demo: fill an empty store with demo data (default); none: do not."_s, u"demo|none"_s, u"demo"_s);
+    const QCommandLineOption demoPosts(u"demo-posts"_s, u"Number of demo posts (default 500)."_s, u"n"_s, u"500"_s);
+    const QCommandLineOption screenshot(u"screenshot"_s, u"Render the page after load, write a PNG and exit."_s, u"file.png"_s);
+    const QCommandLineOption page(u"page"_s, u"Page to show: posts, notes, sync or settings."_s, u"page"_s);
+    const QCommandLineOption measure(u"measure-startup"_s, u"Print the milliseconds to the first frame and to the first page of posts, then exit."_s);
+    parser.addOptions({offline, config, db, user, seed, demoPosts, screenshot, page, measure});
+    parser.process(app);
+
+    AppOptions options;
+    options.configFile = parser.value(config);
+    options.databaseFile = parser.value(db);
+    options.userId = parser.value(user);
+    options.screenshotFile = parser.value(screenshot);
+    options.page = parser.value(page);
+    options.measureStartup = parser.isSet(measure);
+    const QString seedValue = parser.value(seed);
+    if (seedValue == u"demo") {
+        options.seed = AppOptions::Seed::Demo;
+    } else if (seedValue == u"none") {
+        options.seed = AppOptions::Seed::None;
+    } else {
+        std::fprintf(stderr, "datastore-notes: --seed takes demo or none, not %s\n", qPrintable(seedValue));
+        std::exit(2);
+    }
+    bool ok = false;
+    options.demoPosts = parser.value(demoPosts).toInt(&ok);
+    if (!ok || options.demoPosts < 0) {
+        std::fprintf(stderr, "datastore-notes: --demo-posts takes a count\n");
+        std::exit(2);
+    }
+    if (!options.page.isEmpty() && !AppController::pageNames().contains(options.page)) {
+        std::fprintf(stderr, "datastore-notes: --page takes one of %s\n",
+                     qPrintable(AppController::pageNames().join(u", "_s)));
+        std::exit(2);
+    }
+    return options;
+}
+
+QQuickWindow *NotesApp::window() const
+{
+    if (!m_engine || m_engine->rootObjects().isEmpty())
+        return nullptr;
+    return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
+}
+
+bool NotesApp::start(const AppOptions &options)
+{
+    m_options = options;
+    m_settings = std::make_unique<AppSettings>();
+    const QString userId = options.userId.isEmpty() ? m_settings->userId() : options.userId;
+
+    if (!options.configFile.isEmpty())
+        print(u"datastore-notes: sync is not available yet; ignoring --config %1 and running offline"_s.arg(options.configFile));
+
+    const QString path = options.databaseFile.isEmpty() ? AppPaths::databaseFile(userId) : options.databaseFile;
+    if (!AppPaths::ensureParentDirectory(path)) {
+        m_error = u"cannot create the folder of %1"_s.arg(path);
+        return false;
+    }
+    qCInfo(lcUi) << "local database" << path << "user" << (userId.isEmpty() ? u"(anonymous)"_s : userId);
+
+    m_store = std::make_unique<ds::DataStore>(::ModelProvider::schema());
+    // Operations queued before open() resolves wait for it; a failure shows
+    // up in the status bar through lastError and is reported here too.
+    m_store->open(path).then(this, [this, path](const ds::Result<void> &result) {
+        if (!result) {
+            qCCritical(lcUi) << "cannot open" << path << result.error().message();
+            if (!m_options.screenshotFile.isEmpty() || m_options.measureStartup)
+                QCoreApplication::exit(1);
+        }
+    });
+    ds::QmlDataStore::setDefaultStore(m_store.get());
+
+    m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId);
+    if (options.seed == AppOptions::Seed::Demo) {
+        m_controller->setSeeding(true);
+        DemoData::seedIfEmpty(m_store.get(), options.demoPosts, userId)
+            .then(this, [this](const ds::Result<DemoCounts> &result) {
+                if (!result)
+                    qCWarning(lcUi) << "demo data:" << result.error().message();
+                else if (result->posts > 0)
+                    qCInfo(lcUi) << "demo data:" << result->posts << "posts," << result->comments
+                                 << "comments," << result->notes << "notes";
+                m_controller->setSeeding(false);
+                checkReady();
+            });
+    }
+
+    m_engine = std::make_unique<QQmlApplicationEngine>();
+    m_engine->setInitialProperties({
+        {u"app"_s, QVariant::fromValue(m_controller.get())},
+        {u"initialPage"_s, options.page.isEmpty() ? m_settings->currentPage() : options.page},
+    });
+    m_engine->load(mainQml);
+    QQuickWindow *win = window();
+    if (!win) {
+        m_error = u"cannot load %1"_s.arg(mainQml.toString());
+        return false;
+    }
+
+    if (options.measureStartup) {
+        connect(win, &QQuickWindow::frameSwapped, this, [] {
+            static bool first = true;
+            if (first) {
+                first = false;
+                print(u"startup: first frame after %1 ms"_s.arg(processClock().elapsed()));
+            }
+        });
+    }
+    // Readiness: poll cheaply until the seed is done and the list is loaded.
+    auto *poll = new QTimer(this);
+    poll->setInterval(20);
+    connect(poll, &QTimer::timeout, this, [this, poll] {
+        checkReady();
+        if (m_ready)
+            poll->deleteLater();
+    });
+    poll->start();
+    if (!options.screenshotFile.isEmpty() || options.measureStartup) {
+        QTimer::singleShot(readyTimeoutMs, this, [this] {
+            if (!m_ready) {
+                std::fprintf(stderr, "datastore-notes: the data did not load in time\n");
+                QCoreApplication::exit(1);
+            }
+        });
+    }
+    return true;
+}
+
+bool NotesApp::isViewLoaded() const
+{
+    QQuickWindow *win = window();
+    if (!win)
+        return false;
+    const auto *posts = win->findChild<QAbstractItemModel *>(u"postsModel"_s);
+    return posts && !posts->property("loading").toBool();
+}
+
+void NotesApp::checkReady()
+{
+    if (m_ready || !m_controller || m_controller->isSeeding() || !isViewLoaded())
+        return;
+    m_ready = true;
+    if (m_options.measureStartup) {
+        const auto *posts = window()->findChild<QAbstractItemModel *>(u"postsModel"_s);
+        print(u"startup: first page of posts (%1 rows loaded of %2) after %3 ms"_s
+                  .arg(posts->rowCount())
+                  .arg(posts->property("totalCount").toInt())
+                  .arg(processClock().elapsed()));
+    }
+    Q_EMIT ready();
+    if (!m_options.screenshotFile.isEmpty()) {
+        // Let the view lay out the rows that just arrived, then grab.
+        QTimer::singleShot(200, this, &NotesApp::takeScreenshot);
+    } else if (m_options.measureStartup) {
+        QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
+    }
+}
+
+void NotesApp::takeScreenshot()
+{
+    QQuickWindow *win = window();
+    const QImage image = win ? win->grabWindow() : QImage();
+    if (image.isNull() || !image.save(m_options.screenshotFile, "PNG")) {
+        std::fprintf(stderr, "datastore-notes: cannot write the screenshot %s\n", qPrintable(m_options.screenshotFile));
+        QCoreApplication::exit(1);
+        return;
+    }
+    print(u"screenshot: %1 %2x%3"_s.arg(m_options.screenshotFile).arg(image.width()).arg(image.height()));
+    QCoreApplication::exit(0);
+}
+
+} // namespace notes

@@ -1,0 +1,91 @@
+// notes::NotesApp: the app put together: options, settings, the local store
+// (one database per user), demo data, the QML engine and the main window;
+// plus the --screenshot and --measure-startup modes. main.cpp parses the
+// command line and calls start(); tests call start() with their options.
+//
+// Threading: GUI thread.
+#pragma once
+
+#include "appcontroller.h"
+#include "appsettings.h"
+
+#include <datastore/datastore.h>
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QSize>
+
+#include <memory>
+#include <optional>
+
+QT_BEGIN_NAMESPACE
+class QCoreApplication;
+class QQmlApplicationEngine;
+class QQuickWindow;
+QT_END_NAMESPACE
+
+namespace notes {
+
+struct AppOptions
+{
+    enum class Seed { Demo, None };
+
+    QString configFile;        // --config: an amplifyconfiguration.json (sync: not yet)
+    QString databaseFile;      // --db: overrides the per-user database path
+    QString userId;            // --user: overrides the signed-in user of the settings
+    QString screenshotFile;    // --screenshot: render, write this PNG, exit
+    QString page;              // --page: posts, notes, sync or settings
+    Seed seed = Seed::Demo;    // --seed demo|none: fill an empty store with demo data
+    int demoPosts = 500;       // --demo-posts: how many demo posts
+    bool measureStartup = false;   // --measure-startup: print ms to the first frame, exit
+};
+
+// The window's size when it opens (and of screenshots, at device pixel ratio 1).
+inline constexpr QSize defaultWindowSize{1100, 720};
+
+class NotesApp : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit NotesApp(QObject *parent = nullptr);
+    ~NotesApp() override;
+
+    // Parses the command line (exits with usage on --help or a bad option).
+    static AppOptions parseArguments(const QCoreApplication &app);
+
+    // Opens the store, starts seeding and loads the main window. False (and
+    // errorString()) when it cannot. In screenshot / measure mode the app
+    // quits by itself once done (QCoreApplication::exit with the status).
+    bool start(const AppOptions &options);
+    QString errorString() const { return m_error; }
+
+    ds::DataStore *store() const { return m_store.get(); }
+    AppController *controller() const { return m_controller.get(); }
+    AppSettings *settings() const { return m_settings.get(); }
+    QQmlApplicationEngine *engine() const { return m_engine.get(); }
+    QQuickWindow *window() const;
+
+    // Call as early as possible in main(): --measure-startup counts from here.
+    static void markProcessStart();
+
+Q_SIGNALS:
+    // Demo data (if any) is written and the first page of posts is loaded.
+    void ready();
+
+private:
+    void checkReady();
+    void takeScreenshot();
+    bool isViewLoaded() const;
+
+    AppOptions m_options;
+    QString m_error;
+    std::unique_ptr<ds::DataStore> m_store;
+    std::unique_ptr<AppSettings> m_settings;
+    std::unique_ptr<AppController> m_controller;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    bool m_ready = false;
+    bool m_seeded = false;
+};
+
+} // namespace notes
