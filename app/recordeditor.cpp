@@ -157,6 +157,16 @@ void RecordEditor::flush()
     });
 }
 
+void RecordEditor::discard()
+{
+    m_timer.stop();
+    if (m_edits.isEmpty())
+        return;
+    m_edits.clear();
+    if (!isDirty())
+        Q_EMIT dirtyChanged();
+}
+
 void RecordEditor::setLoaded(bool loaded)
 {
     if (m_loaded == loaded)

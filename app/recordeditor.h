@@ -60,6 +60,9 @@ public:
     Q_INVOKABLE void setField(const QString &field, const QVariant &value);
     // Saves the edits now (nothing when there are none).
     Q_INVOKABLE void flush();
+    // Drops the edits not yet saved (the record is being deleted: a later
+    // flush must not bring it back).
+    Q_INVOKABLE void discard();
 
 Q_SIGNALS:
     void storeChanged();

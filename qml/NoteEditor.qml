@@ -13,6 +13,12 @@ Pane {
 
     signal removed()
 
+    function removeNote() {
+        editor.discard()
+        pane.app.removeRecord("Note", pane.noteId)
+        pane.removed()
+    }
+
     function focusTitle() {
         titleField.forceActiveFocus()
         titleField.selectAll()
@@ -98,10 +104,7 @@ Pane {
             Button {
                 objectName: "deleteNoteButton"
                 text: qsTr("Delete note")
-                onClicked: {
-                    pane.app.removeRecord("Note", pane.noteId)
-                    pane.removed()
-                }
+                onClicked: pane.removeNote()
             }
         }
     }

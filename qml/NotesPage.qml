@@ -57,7 +57,14 @@ Pane {
 
                 Keys.onReturnPressed: if (currentItem) page.openNoteId = currentItem.key
                 Keys.onEnterPressed: if (currentItem) page.openNoteId = currentItem.key
-                Keys.onDeletePressed: if (currentItem) page.app.removeRecord("Note", currentItem.key)
+                Keys.onDeletePressed: {
+                    if (!currentItem)
+                        return
+                    if (currentItem.key === page.openNoteId)
+                        noteEditor.removeNote()
+                    else
+                        page.app.removeRecord("Note", currentItem.key)
+                }
 
                 delegate: ItemDelegate {
                     id: row

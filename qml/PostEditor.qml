@@ -14,6 +14,13 @@ Pane {
 
     signal removed()
 
+    // Deletes the open post (and its comments); unsaved edits are dropped.
+    function removePost() {
+        editor.discard()
+        pane.app.removeRecord("Post", pane.postId)
+        pane.removed()
+    }
+
     function focusTitle() {
         titleField.forceActiveFocus()
         titleField.selectAll()
@@ -115,10 +122,7 @@ Pane {
             Button {
                 objectName: "deletePostButton"
                 text: qsTr("Delete post")
-                onClicked: {
-                    pane.app.removeRecord("Post", pane.postId)
-                    pane.removed()
-                }
+                onClicked: pane.removePost()
             }
         }
 

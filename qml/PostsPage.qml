@@ -16,6 +16,13 @@ Pane {
         page.openPostId = id
     }
 
+    function removePost(id) {
+        if (id === page.openPostId)
+            editor.removePost()
+        else
+            page.app.removeRecord("Post", id)
+    }
+
     PostFilter {
         id: postFilter
         searchText: searchField.text
@@ -109,7 +116,7 @@ Pane {
 
                 Keys.onReturnPressed: if (currentItem) page.openPost(currentItem.key)
                 Keys.onEnterPressed: if (currentItem) page.openPost(currentItem.key)
-                Keys.onDeletePressed: if (currentItem) page.app.removeRecord("Post", currentItem.key)
+                Keys.onDeletePressed: if (currentItem) page.removePost(currentItem.key)
 
                 delegate: ItemDelegate {
                     id: row

@@ -1,0 +1,252 @@
+// The app's logic, headless: per-user database paths, settings persistence,
+// demo data, the Posts filter text and the debounced record editor.
+#include "appcontroller.h"
+#include "apppaths.h"
+#include "appsettings.h"
+#include "demodata.h"
+#include "models.h"
+#include "postfilter.h"
+#include "recordeditor.h"
+
+#include "qml/qmldatastore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+template<typename T>
+T await(QFuture<T> future)
+{
+    while (!future.isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    return future.result();
+}
+
+qint64 countOf(ds::DataStore &store, const QString &model, const QString &filter = {})
+{
+    ds::Predicate predicate = ds::Predicate::all();
+    if (!filter.isEmpty()) {
+        auto parsed = store.parsePredicate(model, filter);
+        if (!parsed)
+            qFatal("bad filter %s: %s", qPrintable(filter), qPrintable(parsed.error().message()));
+        predicate = *parsed;
+    }
+    const auto result = await(store.count(model, predicate));
+    return result ? *result : -1;
+}
+
+} // namespace
+
+class TestAppLogic : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(u"QtDataStoreTest"_s);
+        QCoreApplication::setApplicationName(u"tst_applogic"_s);
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+    }
+
+    void databasePaths()
+    {
+        const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        QVERIFY(dir.contains(u".qttest"_s));   // test mode: never the user's real folder
+        const QString anonymous = notes::AppPaths::databaseFile(QString());
+        QCOMPARE(QFileInfo(anonymous).fileName(), u"anonymous.sqlite"_s);
+        QVERIFY(anonymous.startsWith(dir + u'/'));
+
+        const QString alice = notes::AppPaths::databaseFile(u"alice"_s);
+        const QString bob = notes::AppPaths::databaseFile(u"bob"_s);
+        QCOMPARE(notes::AppPaths::databaseFile(u"alice"_s), alice);
+        QVERIFY(alice != bob);
+        QVERIFY(alice != anonymous);
+        // Ids that look like paths stay in the databases folder.
+        const QString evil = notes::AppPaths::databaseFile(u"../../etc/passwd"_s);
+        QCOMPARE(QFileInfo(evil).absolutePath(), QFileInfo(anonymous).absolutePath());
+        QVERIFY(!QFileInfo(evil).fileName().contains(u"passwd"_s));
+
+        QVERIFY(notes::AppPaths::ensureParentDirectory(alice));
+        QVERIFY(QFileInfo(QFileInfo(alice).absolutePath()).isDir());
+    }
+
+    void settingsPersist()
+    {
+        {
+            notes::AppSettings settings;
+            QCOMPARE(settings.currentPage(), u"posts"_s);   // the default
+            QSignalSpy pageSpy(&settings, &notes::AppSettings::currentPageChanged);
+            settings.setCurrentPage(u"notes"_s);
+            settings.setCurrentPage(u"notes"_s);             // no change, no signal
+            settings.setCurrentPage(u"nowhere"_s);           // not a page: ignored
+            QCOMPARE(pageSpy.count(), 1);
+            settings.setUserId(u"alice"_s);
+            settings.setPostsSortIndex(2);
+            settings.setPostsStatusIndex(1);
+            settings.setPostsMinRating(7);
+            settings.sync();
+        }
+        notes::AppSettings again;
+        QCOMPARE(again.currentPage(), u"notes"_s);
+        QCOMPARE(again.userId(), u"alice"_s);
+        QCOMPARE(again.postsSortIndex(), 2);
+        QCOMPARE(again.postsStatusIndex(), 1);
+        QCOMPARE(again.postsMinRating(), 7);
+    }
+
+    void seedDemoData()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        ds::DataStore store(::ModelProvider::schema());
+        QVERIFY(await(store.open(dir.filePath(u"demo.sqlite"_s))).ok());
+
+        const auto seeded = await(notes::DemoData::seedIfEmpty(&store));
+        QVERIFY2(seeded.ok(), qPrintable(seeded.error().message()));
+        QCOMPARE(seeded->posts, 500);
+        QVERIFY(seeded->comments > 0);
+        QCOMPARE(seeded->notes, 3);
+        QCOMPARE(seeded->users, 4);
+
+        QCOMPARE(countOf(store, u"Post"_s), 500);
+        QCOMPARE(countOf(store, u"Comment"_s), seeded->comments);
+        QCOMPARE(countOf(store, u"Note"_s), 3);
+        QCOMPARE(countOf(store, u"User"_s), 4);
+        QCOMPARE(countOf(store, u"Post"_s, u"rating < 1 or rating > 10"_s), 0);
+        for (int r = 1; r <= 10; ++r)
+            QVERIFY2(countOf(store, u"Post"_s, u"rating == %1"_s.arg(r)) > 0, qPrintable(QString::number(r)));
+        for (const QString &status : notes::AppController::postStatuses())
+            QVERIFY(countOf(store, u"Post"_s, u"status == "_s + status) > 0);
+        QVERIFY(countOf(store, u"Post"_s, u"tags contains \"qt\""_s) > 0);
+        // The selective-sync presets of the demo select something, not everything.
+        const qint64 thisComments = countOf(store, u"Comment"_s, u"postID beginsWith \"This\""_s);
+        QVERIFY(thisComments > 0);
+        QVERIFY(thisComments < seeded->comments);
+        QVERIFY(countOf(store, u"User"_s, u"lastName == \"Doe\" and createdAt > \"2020-10-10\""_s) > 0);
+
+        // A store with posts is left alone.
+        const auto again = await(notes::DemoData::seedIfEmpty(&store));
+        QVERIFY(again.ok());
+        QCOMPARE(again->posts, 0);
+        QCOMPARE(countOf(store, u"Post"_s), 500);
+    }
+
+    void postFilterText_data()
+    {
+        QTest::addColumn<QString>("search");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<int>("minRating");
+        QTest::addColumn<QString>("filter");
+        QTest::newRow("nothing") << QString() << 0 << 0 << QString();
+        QTest::newRow("blank search") << u"   "_s << 0 << 0 << QString();
+        QTest::newRow("search") << u"sync"_s << 0 << 0 << u"title contains \"sync\""_s;
+        QTest::newRow("quotes") << u"say \"hi\" \\o/"_s << 0 << 0
+                                << u"title contains \"say \\\"hi\\\" \\\\o/\""_s;
+        QTest::newRow("status") << QString() << 2 << 0 << u"status == PUBLISHED"_s;
+        QTest::newRow("all") << u"a"_s << 3 << 6
+                             << u"title contains \"a\" and status == ARCHIVED and rating >= 6"_s;
+    }
+
+    void postFilterText()
+    {
+        QFETCH(QString, search);
+        QFETCH(int, status);
+        QFETCH(int, minRating);
+        QFETCH(QString, filter);
+        notes::PostFilter f;
+        f.setSearchText(search);
+        f.setStatusIndex(status);
+        f.setMinRating(minRating);
+        QCOMPARE(f.filter(), filter);
+        ds::DataStore store(::ModelProvider::schema());
+        if (!filter.isEmpty()) {
+            const auto parsed = store.parsePredicate(u"Post"_s, f.filter());
+            QVERIFY2(parsed.ok(), qPrintable(parsed.error().message()));
+        }
+        for (int i = 0; i < notes::PostFilter::sortNames().size(); ++i) {
+            f.setSortIndex(i);
+            QVERIFY2(store.parseSort(u"Post"_s, f.sortBy()).ok(), qPrintable(f.sortBy()));
+        }
+        QVERIFY(store.parsePredicate(u"Comment"_s, notes::PostFilter::commentsOf(u"x\"y"_s)).ok());
+    }
+
+    void tags()
+    {
+        QCOMPARE(notes::AppController::splitTags(u" qt, ,offline,qt , food"_s),
+                 (QStringList{u"qt"_s, u"offline"_s, u"food"_s}));
+        QCOMPARE(notes::AppController::joinTags(QStringList{u"a"_s, u"b"_s}), u"a, b"_s);
+        QCOMPARE(notes::AppController::joinTags(QVariant()), QString());
+    }
+
+    void editorSavesAfterDebounceAndOnDestruction()
+    {
+        ds::DataStore store(::ModelProvider::schema());
+        QVERIFY(await(store.open(u":memory:"_s)).ok());
+        ds::QmlDataStore qmlStore(&store);
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p1"_s}, {u"title"_s, u"Before"_s}, {u"rating"_s, 3}})).ok());
+
+        auto *editor = new notes::RecordEditor;
+        editor->setDebounceMs(50);
+        editor->setStore(&qmlStore);
+        editor->setModelName(u"Post"_s);
+        editor->setRecordId(u"p1"_s);
+        QTRY_VERIFY(editor->isLoaded());
+        QCOMPARE(editor->values().value(u"title"_s).toString(), u"Before"_s);
+
+        QSignalSpy saved(editor, &notes::RecordEditor::saved);
+        editor->setField(u"title"_s, u"A"_s);
+        editor->setField(u"title"_s, u"Af"_s);
+        editor->setField(u"title"_s, u"After"_s);
+        QVERIFY(editor->isDirty());
+        QCOMPARE(editor->values().value(u"title"_s).toString(), u"After"_s);   // shown at once
+        QTRY_COMPARE(saved.count(), 1);                                         // one save for three edits
+        QVERIFY(!editor->isDirty());
+        auto stored = await(store.get(u"Post"_s, u"p1"_s));
+        QCOMPARE((*stored)->value(u"title"_s).toString(), u"After"_s);
+        QCOMPARE((*stored)->value(u"rating"_s).toInt(), 3);                     // untouched fields kept
+
+        // Closing the editor right after typing loses nothing.
+        editor->setDebounceMs(60000);
+        editor->setField(u"content"_s, u"typed just before closing"_s);
+        delete editor;
+        QTRY_COMPARE((*await(store.get(u"Post"_s, u"p1"_s)))->value(u"content"_s).toString(),
+                     u"typed just before closing"_s);
+
+        // Switching to another record flushes the first.
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p2"_s}, {u"title"_s, u"Two"_s}})).ok());
+        notes::RecordEditor second;
+        second.setDebounceMs(60000);
+        second.setStore(&qmlStore);
+        second.setModelName(u"Post"_s);
+        second.setRecordId(u"p1"_s);
+        QTRY_VERIFY(second.isLoaded());
+        second.setField(u"title"_s, u"Switched"_s);
+        second.setRecordId(u"p2"_s);
+        QTRY_COMPARE((*await(store.get(u"Post"_s, u"p1"_s)))->value(u"title"_s).toString(), u"Switched"_s);
+        QTRY_VERIFY(second.isLoaded());
+        QCOMPARE(second.values().value(u"title"_s).toString(), u"Two"_s);
+
+        // Discarded edits (the record is being deleted) are never written.
+        second.setField(u"title"_s, u"Resurrected"_s);
+        second.discard();
+        QVERIFY(!second.isDirty());
+        QVERIFY(await(store.remove(u"Post"_s, u"p2"_s)).ok());
+        second.flush();
+        second.setRecordId(QString());
+        QTest::qWait(50);
+        QVERIFY(!(*await(store.get(u"Post"_s, u"p2"_s))).has_value());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppLogic)
+
+#include "tst_applogic.moc"

@@ -1,0 +1,68 @@
+// Runs `datastore-notes --offline --db <tmp> --seed demo --screenshot <png>
+// --page <page>` for every page and checks each PNG: it exists, has the
+// window's size, is not blank, and the run printed no QML warning.
+#include "appcontroller.h"
+#include "notesapp.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QSet>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+
+class TestAppScreenshots : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(m_dir.isValid()); }
+
+    void page_data()
+    {
+        QTest::addColumn<QString>("page");
+        for (const QString &page : notes::AppController::pageNames())
+            QTest::newRow(qPrintable(page)) << page;
+    }
+
+    void page()
+    {
+        QFETCH(QString, page);
+        const QString png = m_dir.filePath(page + u".png"_s);
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        // Settings and data of the run stay in the temporary folder.
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(NOTES_EXECUTABLE),
+                  {u"--offline"_s, u"--db"_s, m_dir.filePath(u"demo.sqlite"_s), u"--seed"_s, u"demo"_s,
+                   u"--screenshot"_s, png, u"--page"_s, page});
+        QVERIFY(app.waitForFinished(60000));
+        const QString out = QString::fromUtf8(app.readAllStandardOutput());
+        const QString err = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(err));
+        // QML warnings name their file (qrc:/...); any is a failure.
+        QVERIFY2(!err.contains(u"qrc:/"_s) && !err.contains(u"Warning"_s, Qt::CaseInsensitive), qPrintable(err));
+        QVERIFY2(out.contains(u"screenshot: "_s), qPrintable(out));
+
+        QImage image(png);
+        QVERIFY2(!image.isNull(), qPrintable(png));
+        QCOMPARE(image.size(), notes::defaultWindowSize);
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7) {
+            for (int x = 0; x < image.width(); x += 7)
+                colours.insert(image.pixel(x, y));
+        }
+        QVERIFY2(colours.size() > 8, qPrintable(u"only %1 colours"_s.arg(colours.size())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAppScreenshots)
+
+#include "tst_appscreenshots.moc"

@@ -1,0 +1,232 @@
+// The main window with a temporary database, driven through its controls
+// (offscreen): create a post, see it in the list, edit its title (the
+// debounced save lands in the store), add a comment, create a note, switch
+// pages. Any warning (QML engine, JavaScript, Qt) fails the test.
+#include "notesapp.h"
+
+#include <QAbstractItemModel>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtQml/QQmlExtensionPlugin>
+#include <QtTest>
+
+Q_IMPORT_QML_PLUGIN(QtDataStorePlugin)
+Q_IMPORT_QML_PLUGIN(QtDataStoreNotesPlugin)
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+int s_warnings = 0;
+QtMessageHandler s_previousHandler = nullptr;
+
+void countWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (type == QtWarningMsg || type == QtCriticalMsg)
+        ++s_warnings;
+    s_previousHandler(type, context, message);
+}
+
+template<typename T>
+T await(QFuture<T> future)
+{
+    while (!future.isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    return future.result();
+}
+
+} // namespace
+
+class TestAppUi : public QObject
+{
+    Q_OBJECT
+
+private:
+    template<typename T = QObject>
+    T *find(const QString &name)
+    {
+        T *object = m_app->window()->findChild<T *>(name);
+        if (!object)
+            qWarning("no object named %s", qPrintable(name));
+        return object;
+    }
+
+    void click(const QString &buttonName)
+    {
+        QObject *button = find(buttonName);
+        QVERIFY(button);
+        QVERIFY(QMetaObject::invokeMethod(button, "clicked"));
+    }
+
+    // Types into the focused item (QTest::keyClicks takes widgets only in 6.4).
+    void type(const char *text)
+    {
+        for (const char *c = text; *c; ++c)
+            QTest::keyClick(m_app->window(), *c);
+    }
+
+    QVariantMap stored(const QString &model, const QString &id)
+    {
+        const auto result = await(m_app->store()->get(model, id));
+        return result && result->has_value() ? **result : QVariantMap();
+    }
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<notes::NotesApp> m_app;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(u"QtDataStoreTest"_s);
+        QCoreApplication::setApplicationName(u"tst_appui"_s);
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        s_previousHandler = qInstallMessageHandler(countWarnings);
+        QVERIFY(m_dir.isValid());
+
+        notes::AppOptions options;
+        options.databaseFile = m_dir.filePath(u"ui.sqlite"_s);
+        options.seed = notes::AppOptions::Seed::None;
+        m_app = std::make_unique<notes::NotesApp>();
+        QSignalSpy ready(m_app.get(), &notes::NotesApp::ready);
+        QVERIFY2(m_app->start(options), qPrintable(m_app->errorString()));
+        connect(m_app->engine(), &QQmlEngine::warnings, this, [](const QList<QQmlError> &warnings) {
+            s_warnings += int(warnings.size());
+        });
+        QVERIFY(QTest::qWaitForWindowExposed(m_app->window()));
+        QTRY_VERIFY(ready.count() == 1);
+        QCOMPARE(m_app->window()->size(), notes::defaultWindowSize);
+    }
+
+    void createPostAndEditTitle()
+    {
+        auto *posts = find<QAbstractItemModel>(u"postsModel"_s);
+        QVERIFY(posts);
+        QCOMPARE(posts->rowCount(), 0);
+
+        click(u"newPostButton"_s);
+        QTRY_COMPARE(posts->rowCount(), 1);
+        QVariantMap row;
+        QVERIFY(QMetaObject::invokeMethod(posts, "get", Q_RETURN_ARG(QVariantMap, row), Q_ARG(int, 0)));
+        const QString postId = row.value(u"id"_s).toString();
+        QVERIFY(!postId.isEmpty());
+        QCOMPARE(row.value(u"title"_s).toString(), u"New post"_s);
+
+        // The editor opened with the title selected and focused: type over it.
+        auto *title = find<QQuickItem>(u"postTitleField"_s);
+        QVERIFY(title);
+        QTRY_VERIFY(title->hasActiveFocus());
+        QTRY_COMPARE(title->property("text").toString(), u"New post"_s);
+        QMetaObject::invokeMethod(title, "selectAll");
+        type("Hello from the UI");
+        QCOMPARE(title->property("text").toString(), u"Hello from the UI"_s);
+        QTRY_COMPARE(stored(u"Post"_s, postId).value(u"title"_s).toString(), u"Hello from the UI"_s);
+        QTRY_VERIFY([&] {
+            QVariantMap r;
+            QMetaObject::invokeMethod(posts, "get", Q_RETURN_ARG(QVariantMap, r), Q_ARG(int, 0));
+            return r.value(u"title"_s).toString() == u"Hello from the UI";
+        }());
+
+        // A comment on it.
+        auto *comments = find<QAbstractItemModel>(u"commentsModel"_s);
+        QVERIFY(comments);
+        QTRY_COMPARE(comments->property("loading").toBool(), false);
+        QCOMPARE(comments->rowCount(), 0);
+        auto *commentField = find<QQuickItem>(u"newCommentField"_s);
+        QVERIFY(commentField);
+        commentField->setProperty("text", u"First!"_s);
+        click(u"addCommentButton"_s);
+        QTRY_COMPARE(comments->rowCount(), 1);
+        QCOMPARE(commentField->property("text").toString(), QString());
+        const auto inStore = await(m_app->store()->count(u"Comment"_s));
+        QCOMPARE(*inStore, 1);
+
+        // Search narrows the list (the filter text is built in C++).
+        auto *search = find<QQuickItem>(u"postSearchField"_s);
+        QVERIFY(search);
+        search->setProperty("text", u"nothing like this"_s);
+        QTRY_COMPARE(posts->property("filter").toString(), u"title contains \"nothing like this\""_s);
+        QTRY_COMPARE(posts->rowCount(), 0);
+        search->setProperty("text", u"from the"_s);
+        QTRY_COMPARE(posts->rowCount(), 1);
+    }
+
+    void createNote()
+    {
+        auto *tabs = find(u"pageTabs"_s);
+        QVERIFY(tabs);
+        tabs->setProperty("currentIndex", 1);
+        QCOMPARE(m_app->settings()->currentPage(), u"notes"_s);
+
+        auto *notesModel = find<QAbstractItemModel>(u"notesModel"_s);
+        QVERIFY(notesModel);
+        QTRY_COMPARE(notesModel->property("loading").toBool(), false);
+        QCOMPARE(notesModel->rowCount(), 0);
+        click(u"newNoteButton"_s);
+        QTRY_COMPARE(notesModel->rowCount(), 1);
+        QVariantMap row;
+        QVERIFY(QMetaObject::invokeMethod(notesModel, "get", Q_RETURN_ARG(QVariantMap, row), Q_ARG(int, 0)));
+        const QString noteId = row.value(u"id"_s).toString();
+
+        auto *title = find<QQuickItem>(u"noteTitleField"_s);
+        QVERIFY(title);
+        QTRY_VERIFY(title->hasActiveFocus());
+        QTRY_COMPARE(title->property("text").toString(), u"New note"_s);
+        QMetaObject::invokeMethod(title, "selectAll");
+        type("Groceries");
+        QTRY_COMPARE(stored(u"Note"_s, noteId).value(u"title"_s).toString(), u"Groceries"_s);
+    }
+
+    void otherPagesLoad()
+    {
+        auto *tabs = find(u"pageTabs"_s);
+        QVERIFY(tabs);
+        for (int i = 2; i < 4; ++i) {
+            tabs->setProperty("currentIndex", i);
+            QTest::qWait(50);
+        }
+        QVERIFY(find<QQuickItem>(u"syncStatusLabel"_s)->property("text").toString().contains(u"Offline"_s));
+        // Nothing syncs yet: every change waits in the outbox, and the bar says how many.
+        const qint64 pending = m_app->store()->pendingMutations();
+        QVERIFY(pending >= 3);   // post, comment, note (edits of a pending create merge into it)
+        QTRY_VERIFY(find<QQuickItem>(u"pendingLabel"_s)->property("text").toString().endsWith(QString::number(pending)));
+    }
+
+    void keyboardOpensAndDeletes()
+    {
+        find(u"pageTabs"_s)->setProperty("currentIndex", 0);
+        auto *posts = find<QAbstractItemModel>(u"postsModel"_s);
+        auto *list = find<QQuickItem>(u"postList"_s);
+        auto *editor = find(u"postEditor"_s);
+        QVERIFY(posts && list && editor);
+        QTRY_COMPARE(posts->rowCount(), 1);
+        QVariantMap row;
+        QVERIFY(QMetaObject::invokeMethod(posts, "get", Q_RETURN_ARG(QVariantMap, row), Q_ARG(int, 0)));
+        const QString postId = row.value(u"id"_s).toString();
+        // Leave the editor, open from the list with Enter, remove with Delete.
+        list->forceActiveFocus();
+        QTRY_VERIFY(list->hasActiveFocus());
+        QTest::keyClick(m_app->window(), Qt::Key_Down);
+        QTRY_COMPARE(list->property("currentIndex").toInt(), 0);
+        QTest::keyClick(m_app->window(), Qt::Key_Return);
+        QTRY_COMPARE(editor->property("recordId").toString(), postId);
+        QTest::keyClick(m_app->window(), Qt::Key_Delete);
+        QTRY_COMPARE(posts->rowCount(), 0);
+        QCOMPARE(editor->property("recordId").toString(), QString());   // the editor closed
+        QTRY_VERIFY(stored(u"Post"_s, postId).isEmpty());
+        QCOMPARE(*await(m_app->store()->count(u"Comment"_s)), 0);   // its comments went with it
+    }
+
+    void cleanupTestCase()
+    {
+        m_app.reset();
+        QCOMPARE(s_warnings, 0);
+    }
+};
+
+QTEST_MAIN(TestAppUi)
+
+#include "tst_appui.moc"
