@@ -78,9 +78,12 @@ void RecordEditor::load()
     ds::DataStore *store = dataStore();
     if (!store || m_modelName.isEmpty() || m_recordId.isEmpty())
         return;
+    // The store is the continuation's context, not this editor: Qt 6.4's
+    // QFuture::then(context) asserts when its context died first.
+    QPointer<RecordEditor> self(this);
     store->get(m_modelName, m_recordId)
-        .then(this, [this, generation](const ds::Result<std::optional<QVariantMap>> &result) {
-            if (generation != m_generation)
+        .then(store, [this, self, generation](const ds::Result<std::optional<QVariantMap>> &result) {
+            if (!self || generation != m_generation)
                 return;
             if (!result) {
                 setLastError(result.error().message());
@@ -141,7 +144,7 @@ void RecordEditor::flush()
     ++m_inFlight;
     qCDebug(lcUi) << "saving" << m_modelName << m_recordId;
     QPointer<RecordEditor> self(this);
-    store->save(m_modelName, record).then(this, [self](const ds::Result<QVariantMap> &result) {
+    store->save(m_modelName, record).then(store, [self](const ds::Result<QVariantMap> &result) {
         if (!self)
             return;
         --self->m_inFlight;
