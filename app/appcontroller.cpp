@@ -9,19 +9,19 @@ using namespace Qt::StringLiterals;
 
 namespace notes {
 
-AppController::AppController(ds::DataStore *store, AppSettings *settings, QString userId, QObject *parent)
-    : QObject(parent), m_store(store), m_settings(settings), m_userId(std::move(userId))
+AppController::AppController(ds::DataStore *store, AppSettings *settings, QString userId,
+                             QString databasePath, QObject *parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_settings(settings)
+    , m_userId(std::move(userId))
+    , m_databasePath(std::move(databasePath))
 {
 }
 
 QString AppController::syncStatus() const
 {
     return tr("local only: changes stay on this device (cloud sync is not available yet)");
-}
-
-QString AppController::databasePath() const
-{
-    return m_store ? m_store->databasePath() : QString();
 }
 
 void AppController::setSeeding(bool seeding)

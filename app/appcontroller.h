@@ -39,14 +39,15 @@ class AppController : public QObject
     Q_PROPERTY(QStringList noteColors READ noteColors CONSTANT)
 
 public:
-    AppController(ds::DataStore *store, AppSettings *settings, QString userId, QObject *parent = nullptr);
+    AppController(ds::DataStore *store, AppSettings *settings, QString userId, QString databasePath,
+                  QObject *parent = nullptr);
 
     AppSettings *settings() const { return m_settings; }
     bool isOnline() const { return false; }
     bool isSyncConfigured() const { return false; }
     QString syncStatus() const;
     QString userId() const { return m_userId; }
-    QString databasePath() const;
+    QString databasePath() const { return m_databasePath; }
     bool isSeeding() const { return m_seeding; }
     void setSeeding(bool seeding);
 
@@ -78,6 +79,7 @@ private:
     QPointer<ds::DataStore> m_store;
     AppSettings *m_settings;
     QString m_userId;
+    QString m_databasePath;
     bool m_seeding = false;
 };
 

@@ -145,7 +145,7 @@ bool NotesApp::start(const AppOptions &options)
     });
     ds::QmlDataStore::setDefaultStore(m_store.get());
 
-    m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId);
+    m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId, path);
     if (options.seed == AppOptions::Seed::Demo) {
         m_controller->setSeeding(true);
         DemoData::seedIfEmpty(m_store.get(), options.demoPosts, userId)

@@ -99,6 +99,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(m_app->window()));
         QTRY_VERIFY(ready.count() == 1);
         QCOMPARE(m_app->window()->size(), notes::defaultWindowSize);
+        QCOMPARE(m_app->controller()->databasePath(), options.databaseFile);
     }
 
     void createPostAndEditTitle()
