@@ -207,6 +207,7 @@ QSqlQuery *Storage::Private::statement(Statement which, Error &error)
         "lastSync = excluded.lastSync, lastFullSync = excluded.lastFullSync, "
         "syncPredicate = excluded.syncPredicate, resumeToken = excluded.resumeToken, "
         "resumeStartedAt = excluded.resumeStartedAt"_s,
+        u"SELECT DISTINCT recordId FROM _outbox WHERE model = ?"_s,
     };
     return prepared(statements[which], sql[which], error);
 }
@@ -274,6 +275,32 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
         model.replace(u'\'', u"''"_s);
         sql = u"INSERT INTO _outbox (model, recordId, type, data, createdAt, state, attempts) "
               "VALUES ('"_s + model + u"', ?, 'Create', NULL, ?, 'Pending', 0)"_s;
+        break;
+    }
+    case ModelTable::MergeInsert: {
+        QStringList columns;
+        QStringList marks;
+        for (const FieldSchema *f : std::as_const(t.fields)) {
+            columns.append(storage::quoted(f->name));
+            marks.append(u"?"_s);
+        }
+        sql = u"INSERT INTO "_s + t.table + u" ("_s + columns.join(u", "_s)
+            + u", \"_version\", \"_lastChangedAt\", \"_deleted\") VALUES ("_s + marks.join(u", "_s)
+            + u", ?, ?, 0) ON CONFLICT DO NOTHING"_s;
+        break;
+    }
+    case ModelTable::MergeUpdate: {
+        // Binds the non-key fields, _version, _lastChangedAt, the key, then
+        // _version and _lastChangedAt again: a row already at that version
+        // is left alone (numRowsAffected() == 0: nothing changed).
+        QStringList sets;
+        for (const FieldSchema *f : std::as_const(t.fields)) {
+            if (!f->isPrimaryKey)
+                sets.append(storage::quoted(f->name) + u" = ?"_s);
+        }
+        sets << u"\"_version\" = ?"_s << u"\"_lastChangedAt\" = ?"_s << u"\"_deleted\" = 0"_s;
+        sql = u"UPDATE "_s + t.table + u" SET "_s + sets.join(u", "_s) + u" WHERE "_s + where
+            + u" AND (\"_version\" IS NOT ? OR \"_lastChangedAt\" IS NOT ? OR \"_deleted\" <> 0)"_s;
         break;
     }
     case ModelTable::StatementCount:

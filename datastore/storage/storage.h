@@ -97,6 +97,19 @@ struct SyncMetadata
     std::optional<qint64> resumeStartedAt;
 };
 
+// What mergeRemote() did with one batch of remote records.
+struct MergeResult
+{
+    QList<Change> changes;      // in batch order, one per record that changed locally
+    int created = 0;            // new local rows
+    int updated = 0;            // rows overwritten with a different _version/_lastChangedAt
+    int deleted = 0;            // rows removed by a remote `_deleted: true`
+    int unchanged = 0;          // already at that version, or a delete of a row we lack
+    int skippedPending = 0;     // ignored: the record has outbox entries
+    int duplicates = 0;         // earlier occurrences of an id later in the batch
+    int rejected = 0;           // invalid for the model (logged, not stored)
+};
+
 // explain(): the SQL a query runs and SQLite's plan for it.
 struct StoragePlan
 {
@@ -162,6 +175,21 @@ public:
     Result<void> clear();
 
     // ---- for the sync engine ----------------------------------------------
+    // THE ingestion path for remote data (STYLE.md rule 4; PROTOCOL.md 6.6,
+    // JS semantics): sync pages, subscription events and mutation responses
+    // all come through here. One transaction per call (a savepoint inside
+    // transaction()). Each item is a record in wire form with its metadata
+    // (_version, _lastChangedAt, _deleted); non-stored keys (relation
+    // objects) are ignored. Per item, the last occurrence of an id in the
+    // batch wins; a record with ANY outbox entry (pending, in flight or
+    // failed) is left untouched; `_deleted: true` deletes the local row (no
+    // local tombstone, as remove() does); otherwise the row is inserted or
+    // overwritten with the item and its _version/_lastChangedAt. Nothing is
+    // queued. An item that is not a valid record of the model is skipped
+    // with a warning (counted in `rejected`); a storage error rolls the whole
+    // batch back.
+    Result<MergeResult> mergeRemote(const ModelSchema &model, const QList<QVariantMap> &items);
+
     Result<QList<OutboxEntry>> outbox() const;
     Result<qint64> pendingMutationCount() const;
     Result<std::optional<OutboxEntry>> peekOutbox() const;

@@ -24,6 +24,7 @@ struct ModelTable
 {
     enum Statement {
         Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, OutboxCreateRows,
+        MergeInsert, MergeUpdate,   // mergeRemote(): with _version/_lastChangedAt (merge.cpp)
         StatementCount
     };
 
@@ -56,6 +57,7 @@ public:
         OutboxForRecord, OutboxInsert, OutboxInsertCreate, OutboxDelete, OutboxSetData, OutboxUpdate,
         OutboxAll, OutboxHead, OutboxCount,
         MetadataSelect, MetadataUpsert,
+        OutboxKeys,                 // the recordIds of a model with any outbox entry
         StatementCount
     };
 

@@ -1,0 +1,340 @@
+#include "sync/syncprocessor.h"
+
+#include "common/logging_p.h"
+#include "net/configuration.h"
+#include "net/documents.h"
+#include "predicate/appsync.h"
+#include "predicate/text.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QPointer>
+
+using namespace Qt::StringLiterals;
+
+namespace ds {
+
+namespace {
+
+QString expressionText(const Predicate &predicate)
+{
+    return predicate.isAll() ? QString() : predicate::print(predicate);
+}
+
+bool isBadToken(const net::GraphQLResponse &response)
+{
+    for (const net::GraphQLError &e : response.errors) {
+        if (e.errorType.contains(u"BadRequest"_s) || e.message.contains(u"nextToken"_s))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+SyncOptions SyncOptions::fromSettings(const net::SyncSettings &settings)
+{
+    SyncOptions options;
+    options.pageSize = settings.syncPageSize;
+    options.maxRecords = settings.syncMaxRecords;
+    options.fullSyncInterval = std::chrono::minutes(settings.syncIntervalInMinutes);
+    return options;
+}
+
+SyncProcessor::SyncProcessor(Storage &storage, net::GraphQLClient &client, QObject *parent)
+    : QObject(parent),
+      m_storage(storage),
+      m_client(client),
+      m_now([] { return QDateTime::currentMSecsSinceEpoch(); })
+{
+}
+
+SyncProcessor::~SyncProcessor()
+{
+    ++m_generation;   // replies still in flight find nothing to do
+}
+
+Result<void> SyncProcessor::setSyncExpression(const QString &model, const Predicate &predicate)
+{
+    const ModelSchema *m = m_storage.schema().model(model);
+    if (!m)
+        return Error::validation(u"UnknownModel"_s, model + u": not a model of the schema"_s);
+    if (m_expressions.contains(model)) {
+        qCWarning(lcSync).noquote()
+            << QString(model + u": a second sync expression is ignored (one per model)"_s);
+        return {};
+    }
+    // Fails early on a predicate the filter JSON cannot express.
+    (void)predicate::toJson(predicate, *m, predicate::JsonKind::Filter);
+    m_expressions.insert(model, predicate);
+    return {};
+}
+
+Result<void> SyncProcessor::setSyncExpression(const QString &model, QStringView text)
+{
+    const ModelSchema *m = m_storage.schema().model(model);
+    if (!m)
+        return Error::validation(u"UnknownModel"_s, model + u": not a model of the schema"_s);
+    Result<Predicate> p = predicate::parse(text, *m, m_storage.schema());
+    if (!p)
+        return p.error();
+    return setSyncExpression(model, *p);
+}
+
+Predicate SyncProcessor::syncExpression(const QString &model) const
+{
+    return m_expressions.value(model, Predicate::all());
+}
+
+Result<SyncProcessor::SyncType> SyncProcessor::plannedSyncType(const ModelSchema &model) const
+{
+    const Result<SyncMetadata> meta = m_storage.syncMetadata(model.name);
+    if (!meta)
+        return meta.error();
+    const QString text = expressionText(syncExpression(model.name));
+    if (meta->syncPredicate != text)
+        return SyncType::Base;                 // rows synced under another expression
+    if (!meta->resumeToken.isEmpty())
+        return SyncType::Base;                 // an interrupted base sync
+    if (!meta->lastSync || !meta->lastFullSync)
+        return SyncType::Base;
+    if (m_now() >= *meta->lastFullSync + qint64(m_options.fullSyncInterval.count()))
+        return SyncType::Base;
+    return SyncType::Delta;
+}
+
+void SyncProcessor::start()
+{
+    if (m_running) {
+        qCWarning(lcSync) << "start(): a sync round is already running";
+        return;
+    }
+    m_running = true;
+    ++m_generation;
+    m_applied = 0;
+    m_queue = m_storage.schema().topologicallySortedModels();
+    QStringList names;
+    for (const ModelSchema *m : std::as_const(m_queue))
+        names.append(m->name);
+    qCInfo(lcSync).noquote() << "sync queries started:" << names.join(u", "_s);
+    Q_EMIT syncQueriesStarted(names);
+    nextModel();
+}
+
+void SyncProcessor::cancel()
+{
+    if (!m_running)
+        return;
+    finish(Error(Error::Domain::Network, u"Cancelled"_s, u"the sync round was cancelled"_s, true));
+}
+
+void SyncProcessor::nextModel()
+{
+    if (!m_running)
+        return;
+    if (m_queue.isEmpty()) {
+        qCInfo(lcSync).noquote() << "sync queries ready;" << m_applied << "records applied";
+        Q_EMIT syncQueriesReady();
+        finish({});
+        return;
+    }
+    startModel(*m_queue.takeFirst());
+}
+
+void SyncProcessor::startModel(const ModelSchema &model)
+{
+    const Result<SyncMetadata> meta = m_storage.syncMetadata(model.name);
+    const Result<SyncType> type = plannedSyncType(model);
+    if (!meta || !type) {
+        const Error e = !meta ? meta.error() : type.error();
+        Q_EMIT errorOccurred(model.name, e);
+        finish(e);
+        return;
+    }
+    const Predicate expression = syncExpression(model.name);
+    m_run = ModelRun();
+    m_run.model = &model;
+    m_run.type = *type;
+    m_run.expressionText = expressionText(expression);
+    m_run.filter = expression.isAll()
+        ? QJsonValue(QJsonValue::Null)
+        : QJsonValue(predicate::toJson(expression, model, predicate::JsonKind::Filter));
+    if (m_run.type == SyncType::Delta) {
+        m_run.lastSync = *meta->lastSync;
+    } else if (!meta->resumeToken.isEmpty() && meta->syncPredicate == m_run.expressionText) {
+        m_run.token = meta->resumeToken;
+        m_run.resumed = true;
+    }
+    qCInfo(lcSync).noquote() << model.name
+                             << (m_run.type == SyncType::Base ? (m_run.resumed ? "base sync (resumed)" : "base sync")
+                                                              : "delta sync")
+                             << "lastSync" << m_run.lastSync;
+    requestPage();
+}
+
+int SyncProcessor::pageLimit() const
+{
+    const qint64 remaining = qint64(m_options.maxRecords) - m_run.received;
+    return int(qMax<qint64>(1, qMin<qint64>(remaining, m_options.pageSize)));
+}
+
+void SyncProcessor::requestPage()
+{
+    net::SyncQueryArguments args;
+    args.limit = pageLimit();
+    args.nextToken = m_run.token;
+    args.lastSync = m_run.lastSync;
+    args.filter = m_run.filter;
+    const net::GraphQLRequest request = net::syncQuery(m_storage.schema(), *m_run.model, args);
+    m_run.rootField = request.rootField;
+    const quint64 generation = m_generation;
+    QPointer<SyncProcessor> self(this);
+    m_client.post(request, [self, generation](const net::GraphQLResponse &response) {
+        if (self)
+            self->onPage(generation, response);
+    });
+}
+
+void SyncProcessor::onPage(quint64 generation, const net::GraphQLResponse &response)
+{
+    if (generation != m_generation || !m_running)
+        return;
+    const QString model = m_run.model->name;
+    const QJsonValue connection = response.hasData()
+        ? response.field(m_run.rootField)
+        : QJsonValue();
+    if (!response.ok()) {
+        const Error &error = response.error;
+        if (error.domain() == Error::Domain::Network || error.isTransient()) {
+            qCWarning(lcSync).noquote() << model << "sync page failed:" << error.message();
+            Q_EMIT errorOccurred(model, error);
+            finish(error);
+            return;
+        }
+        if (m_run.resumed && m_run.firstPage && isBadToken(response)) {
+            // The persisted token is no longer accepted (server key or query
+            // changed): start the base sync over.
+            qCWarning(lcSync).noquote() << model << "resume token rejected; restarting the base sync";
+            Result<SyncMetadata> meta = m_storage.syncMetadata(model);
+            if (meta) {
+                meta->model = model;
+                meta->resumeToken.clear();
+                meta->resumeStartedAt.reset();
+                if (Result<void> r = m_storage.setSyncMetadata(*meta); r) {
+                    startModel(*m_run.model);
+                    return;
+                }
+            }
+        }
+        qCWarning(lcSync).noquote() << model << "sync query failed:" << error.message();
+        Q_EMIT errorOccurred(model, error);
+        if (!connection.isObject()) {
+            nextModel();   // this model keeps its old metadata
+            return;
+        }
+    }
+    const QJsonObject page = connection.toObject();
+    if (!connection.isObject()) {
+        const Error error(Error::Domain::GraphQL, u"BadResponse"_s,
+                          model + u": the sync query answered without a result"_s);
+        Q_EMIT errorOccurred(model, error);
+        nextModel();
+        return;
+    }
+    const QJsonArray array = page.value(u"items"_s).toArray();
+    QList<QVariantMap> items;
+    items.reserve(array.size());
+    for (const QJsonValue &v : array) {
+        if (v.isObject())
+            items.append(v.toObject().toVariantMap());
+    }
+    const QJsonValue next = page.value(u"nextToken"_s);
+    const QString nextToken = next.isString() ? next.toString() : QString();
+    const qint64 startedAt = qint64(page.value(u"startedAt"_s).toDouble());
+    const bool more = !nextToken.isEmpty()
+        && m_run.received + qint64(array.size()) < qint64(m_options.maxRecords);
+
+    // Fetch the next page while this one is written (the limit counts this page).
+    m_run.firstPage = false;
+    m_run.received += array.size();
+    if (more) {
+        m_run.token = nextToken;
+        requestPage();
+    }
+    if (const Error e = applyPage(items, nextToken, startedAt, more); !e.isNull()) {
+        qCWarning(lcSync).noquote() << model << "cannot apply a sync page:" << e.message();
+        Q_EMIT errorOccurred(model, e);
+        finish(e);
+        return;
+    }
+    Q_EMIT pageApplied(model, int(items.size()), more);
+    if (!m_running)
+        return;   // a slot cancelled the round
+    if (!more)
+        finishModel();
+}
+
+Error SyncProcessor::applyPage(const QList<QVariantMap> &items, const QString &nextToken,
+                               qint64 startedAt, bool more)
+{
+    const ModelSchema &model = *m_run.model;
+    const bool base = m_run.type == SyncType::Base;
+    MergeResult merged;
+    const Result<void> written = m_storage.transaction([&]() -> Result<void> {
+        Result<MergeResult> r = m_storage.mergeRemote(model, items);
+        if (!r)
+            return r.error();
+        merged = std::move(*r);
+        Result<SyncMetadata> meta = m_storage.syncMetadata(model.name);
+        if (!meta)
+            return meta.error();
+        SyncMetadata m = *meta;
+        m.model = model.name;
+        if (more) {
+            if (!base)
+                return {};   // a delta round is cheap to redo: nothing persisted mid-way
+            m.resumeToken = nextToken;
+            m.resumeStartedAt = startedAt;
+        } else {
+            m.lastSync = startedAt;
+            if (base)
+                m.lastFullSync = startedAt;
+            m.resumeToken.clear();
+            m.resumeStartedAt.reset();
+        }
+        m.syncPredicate = m_run.expressionText;
+        return m_storage.setSyncMetadata(m);
+    });
+    if (!written)
+        return written.error();
+    m_run.created += merged.created;
+    m_run.updated += merged.updated;
+    m_run.deleted += merged.deleted;
+    m_applied += items.size();
+    if (!merged.changes.isEmpty())
+        Q_EMIT changesApplied(merged.changes);
+    Q_EMIT progressChanged(m_applied, -1);
+    return {};
+}
+
+void SyncProcessor::finishModel()
+{
+    const bool full = m_run.type == SyncType::Base;
+    qCInfo(lcSync).noquote() << m_run.model->name << (full ? "base" : "delta") << "sync done:"
+                             << m_run.received << "records," << m_run.created << "new,"
+                             << m_run.updated << "updated," << m_run.deleted << "deleted";
+    Q_EMIT modelSynced(m_run.model->name, full, !full, m_run.created, m_run.updated, m_run.deleted);
+    nextModel();
+}
+
+void SyncProcessor::finish(const Error &error)
+{
+    if (!m_running)
+        return;
+    m_running = false;
+    ++m_generation;
+    m_queue.clear();
+    Q_EMIT finished(error);
+}
+
+} // namespace ds
