@@ -10,6 +10,7 @@
 
 #include <QJsonDocument>
 
+#include <QFutureWatcher>
 #include <QThread>
 
 #include <atomic>
@@ -704,18 +705,18 @@ LiveQuery::LiveQuery(DataStore *store, QString model, Predicate predicate, QList
         Q_EMIT loaded();
         Q_EMIT itemsChanged();
     };
-    // The continuation runs right here when the query finished before then()
-    // was attached (a fast worker); `loaded` must still come from the event
-    // loop, once the caller has connected to it.
-    const auto constructing = std::make_shared<bool>(true);
-    store->query(m_model, m_predicate, m_sort)
-        .then(this, [this, constructing, onResult](const Result<QList<QVariantMap>> &r) {
-            if (*constructing)
-                QMetaObject::invokeMethod(this, [onResult, r] { onResult(r); }, Qt::QueuedConnection);
-            else
-                onResult(r);
-        });
-    *constructing = false;
+    // A watcher owned by this object: its result arrives from the event loop
+    // (so `loaded` always comes after the caller has connected to it), and
+    // it dies with this object, so a LiveQuery destroyed while its query runs
+    // is never called back (Qt 6.4's then(context, ...) is not safe there).
+    using Watcher = QFutureWatcher<Result<QList<QVariantMap>>>;
+    auto *watcher = new Watcher(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [watcher, onResult] {
+        const Result<QList<QVariantMap>> r = watcher->result();
+        watcher->deleteLater();
+        onResult(r);
+    });
+    watcher->setFuture(store->query(m_model, m_predicate, m_sort));
 }
 
 LiveQuery::~LiveQuery() = default;

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void notOpenAndUnknownModel();
     void observeFiltersByModelAndId();
     void observeQueryStaysCurrent();
+    void liveQueryDestroyedWhileLoading();
     void pendingMutationsAndClear();
     void destructorDrainsTheQueue();
 
@@ -328,6 +329,20 @@ void TestDataStore::observeQueryStaysCurrent()
     QVERIFY(await(m_store->remove(u"Post"_s, u"a"_s)).ok());
     QTRY_COMPARE(ids(), (QStringList{u"b"_s}));
     QCOMPARE(removed.count(), 2);
+}
+
+void TestDataStore::liveQueryDestroyedWhileLoading()
+{
+    for (int i = 0; i < 200; ++i)
+        m_store->save(post(u"p%1"_s.arg(i), u"t"_s, i % 10));
+    // Created and destroyed while their queries are still queued or running:
+    // nothing may call back into them.
+    for (int i = 0; i < 50; ++i)
+        delete m_store->observeQuery(u"Post"_s, app::Post::RATING.gt(i % 10));
+    std::unique_ptr<ds::LiveQuery> survivor(m_store->observeQuery(u"Post"_s));
+    QSignalSpy loaded(survivor.get(), &ds::LiveQuery::loaded);
+    QTRY_COMPARE(loaded.count(), 1);
+    QCOMPARE(survivor->count(), 200);
 }
 
 void TestDataStore::pendingMutationsAndClear()
