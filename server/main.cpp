@@ -4,10 +4,12 @@
 // (server/data: SQLite store, versioned writes, delta sync, conflicts), run
 // on worker threads; /graphql/realtime accepting graphql-ws WebSockets with
 // connection_init -> connection_ack and periodic ka (placeholder hub).
+#include "data/authservice.h"
 #include "data/changefeed.h"
 #include "data/clock.h"
 #include "data/dataservice.h"
 #include "data/graphqlendpoint.h"
+#include "data/auth_tuning_p.h"
 #include "data/tuning_p.h"
 #include "graphql/engine.h"
 #include "http/httpserver.h"
@@ -57,6 +59,10 @@ struct Options
     QStringList conflict;   // --conflict values, parsed once the schema is loaded
     qint64 clockOffsetMs = 0;
     QString seed;
+    std::chrono::milliseconds tokenTtl = ds::server::data::auth_tuning::kDefaultTokenTtl;
+    std::chrono::milliseconds refreshTtl = ds::server::data::auth_tuning::kDefaultRefreshTtl;
+    QString adminGroup;
+    QHash<QString, QStringList> userGroups;
 };
 
 // "60s", "500ms", "2m", "1h", "30d", "1.5s"; a bare number is seconds.
@@ -114,8 +120,17 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption clockOffset(u"clock-offset"_s,
                                          u"Shift the server clock, e.g. -31m or 2h (tests of TTLs)."_s, u"duration"_s);
     const QCommandLineOption seed(u"seed"_s, u"Fill an empty database with demo data: demo."_s, u"name"_s);
+    const QCommandLineOption tokenTtl(u"token-ttl"_s, u"Lifetime of issued id/access tokens (default 1h)."_s,
+                                      u"duration"_s, u"1h"_s);
+    const QCommandLineOption refreshTtl(u"refresh-ttl"_s, u"Lifetime of refresh tokens (default 30d)."_s,
+                                        u"duration"_s, u"30d"_s);
+    const QCommandLineOption adminGroup(u"admin-group"_s,
+                                        u"Members of this group (cognito:groups) pass every @auth rule."_s, u"name"_s);
+    const QCommandLineOption userGroup(u"user-group"_s,
+                                       u"USER=GROUP: put a user in a group (its tokens carry it); repeatable."_s,
+                                       u"user=group"_s);
     parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
-                       conflict, clockOffset, seed});
+                       conflict, clockOffset, seed, tokenTtl, refreshTtl, adminGroup, userGroup});
     parser.process(app);  // --help, --version and unknown options exit here
 
     if (!parser.positionalArguments().isEmpty())
@@ -171,6 +186,18 @@ QString parseOptions(const QCoreApplication &app, Options *options)
         options->clockOffsetMs = offset.count();
     }
     options->seed = parser.value(seed);
+    if (!parseDuration(parser.value(tokenTtl), &options->tokenTtl) || options->tokenTtl < 1s)
+        return u"--token-ttl: not a duration of at least 1s: %1"_s.arg(parser.value(tokenTtl));
+    if (!parseDuration(parser.value(refreshTtl), &options->refreshTtl) || options->refreshTtl < 1s)
+        return u"--refresh-ttl: not a duration of at least 1s: %1"_s.arg(parser.value(refreshTtl));
+    options->adminGroup = parser.value(adminGroup);
+    const QStringList memberships = parser.values(userGroup);
+    for (const QString &value : memberships) {
+        const qsizetype eq = value.indexOf(u'=');
+        if (eq <= 0 || eq == value.size() - 1)
+            return u"--user-group: expected USER=GROUP: %1"_s.arg(value);
+        options->userGroups[value.left(eq)].append(value.mid(eq + 1));
+    }
     return {};
 }
 
@@ -309,6 +336,21 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    // Users (/auth/*) and their tokens (Authorization on /graphql and realtime).
+    ds::server::data::AuthOptions authOptions;
+    authOptions.databasePath = options.database;
+    authOptions.tokenTtl = options.tokenTtl;
+    authOptions.refreshTtl = options.refreshTtl;
+    authOptions.adminGroup = options.adminGroup;
+    authOptions.extraGroups = options.userGroups;
+    authOptions.pbkdf2Iterations = ds::server::data::auth_tuning::kPbkdf2Iterations;
+    ds::server::data::AuthService auth(authOptions, dataConfig->clock);
+    if (const ds::Result<void> started = auth.start(); !started) {
+        std::fprintf(stderr, "datastore-server: auth store %s: %s\n", qPrintable(options.database),
+                     qPrintable(started.error().message()));
+        return 1;
+    }
+
     ds::server::HttpServer server;
     ds::server::HttpLimits limits;
     limits.maxBodyBytes = options.maxBodyBytes;
@@ -330,13 +372,41 @@ int main(int argc, char *argv[])
         r.respond(200, QJsonObject{{u"status"_s, u"ok"_s}});
     });
     routes.addRoute("POST", u"/graphql"_s,
-                    std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys));
+                    std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys, &auth));
+    auth.addRoutes(routes);
     // The realtime hub: AppSync graphql-ws on /graphql/realtime, fed by the change feed.
     ds::server::RealtimeOptions realtimeOptions;
     realtimeOptions.keepAliveInterval = options.keepAliveInterval;
+    // Handshake and start auth: a JWT in Authorization is a user (identity:
+    // username; sub and sub::username as aliases), anything else the API keys.
+    ds::server::RealtimeAuthenticator realtimeAuth =
+        [apiKeys = ds::server::RealtimeHub::apiKeyAuthenticator(options.apiKeys),
+         &auth](const QJsonObject &headers) {
+        QString authorization;
+        for (auto it = headers.begin(); it != headers.end(); ++it) {
+            if (it.key().compare(u"authorization", Qt::CaseInsensitive) == 0)
+                authorization = it.value().toString();
+        }
+        bool apiKey = false;
+        for (auto it = headers.begin(); it != headers.end(); ++it)
+            apiKey = apiKey || it.key().compare(u"x-api-key", Qt::CaseInsensitive) == 0;
+        if (authorization.isEmpty() || apiKey)
+            return apiKeys(headers);
+        QString why;
+        const std::optional<ds::server::data::Caller> user = auth.authenticate(authorization.toUtf8(), &why);
+        if (!user) {
+            ds::server::RealtimeAuthResult denied = ds::server::RealtimeAuthResult::denied();
+            denied.message = why;
+            return denied;
+        }
+        ds::server::RealtimeAuthResult result = ds::server::RealtimeAuthResult::allowed(
+            ds::server::RealtimeAuthResult::Provider::UserPools, user->username);
+        result.identityAliases = user->ownerValues(u"sub::username"_s);
+        result.identityAliases.removeAll(user->username);
+        return result;
+    };
     auto realtime = std::make_shared<ds::server::RealtimeHub>(
-        *engine, *dataConfig->schema, &changeFeed, ds::server::RealtimeHub::apiKeyAuthenticator(options.apiKeys),
-        realtimeOptions);
+        *engine, *dataConfig->schema, &changeFeed, std::move(realtimeAuth), realtimeOptions);
     routes.addWebSocketRoute(ds::server::RealtimeHub::route(realtime));
 
     // Graceful stop: no new connections, answers in flight finish, WebSockets

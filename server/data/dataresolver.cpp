@@ -119,6 +119,7 @@ DataResolver::~DataResolver() = default;
 
 FieldResult DataResolver::resolve(const FieldRequest &request)
 {
+    m_caller = std::any_cast<Caller>(&request.context);
     const auto it = m_config->operations.constFind(request.fieldName);
     if (it == m_config->operations.cend())
         return FieldResult::error(u"NotImplemented"_s, u"No resolver for "_s % request.fieldName);
@@ -140,6 +141,29 @@ FieldResult DataResolver::storageFailure(const Error &error)
     return FieldResult::error(error.isTransient() ? u"ServiceUnavailable"_s : u"InternalFailure"_s,
                               error.isTransient() ? u"The database is busy; retry"_s
                                                   : u"The request could not be completed (storage error)"_s);
+}
+
+AccessDecision DataResolver::access(const ModelSchema &model, QStringView operation) const
+{
+    return m_caller ? decideAccess(model, operation, *m_caller) : AccessDecision{true, {}};
+}
+
+FieldResult DataResolver::unauthorized(const FieldRequest &request, const RootOperation &op) const
+{
+    const bool mutation = op.kind == RootOperation::Kind::Create || op.kind == RootOperation::Kind::Update
+                       || op.kind == RootOperation::Kind::Delete;
+    return FieldResult::error(u"Unauthorized"_s,
+                              notAuthorizedMessage(request.fieldName, mutation ? u"Mutation"_s : u"Query"_s));
+}
+
+Result<Predicate> DataResolver::ownerFilter(const ModelSchema &model, const AccessDecision &decision) const
+{
+    QJsonArray any;
+    for (const OwnerConstraint &o : decision.owners) {
+        for (const QString &value : o.values)
+            any.append(QJsonObject{{o.field, QJsonObject{{o.isList ? u"contains"_s : u"eq"_s, value}}}});
+    }
+    return predicate::fromJson(QJsonObject{{u"or"_s, any}}, model, *m_config->schema);
 }
 
 QJsonObject DataResolver::withRelations(const ModelSchema &model, QJsonObject item,
@@ -180,6 +204,9 @@ QJsonObject DataResolver::withRelations(const ModelSchema &model, QJsonObject it
 FieldResult DataResolver::get(const FieldRequest &request, const RootOperation &op)
 {
     const ModelSchema &model = *op.model;
+    const AccessDecision decision = access(model, u"get");
+    if (!decision.allowed)
+        return unauthorized(request, op);
     QJsonArray key;
     for (const QString &f : model.primaryKey)
         key.append(request.arguments.value(f));
@@ -188,6 +215,8 @@ FieldResult DataResolver::get(const FieldRequest &request, const RootOperation &
         return storageFailure(found.error());
     if (!found->has_value())
         return FieldResult::fromValue(QJsonValue::Null);
+    if (decision.restricted() && !decision.owns(**found))
+        return unauthorized(request, op);
     return FieldResult::fromValue(withRelations(model, **found, nullptr));
 }
 
@@ -203,6 +232,15 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
     if (!filter)
         return FieldResult::error(kBadRequest, filter.error().message());
     Predicate predicate = *filter;
+    const AccessDecision decision = access(model, u"list");
+    if (!decision.allowed)
+        return unauthorized(request, op);
+    if (decision.restricted()) {   // owner rows only, in SQL
+        Result<Predicate> mine = ownerFilter(model, decision);
+        if (!mine)
+            return FieldResult::error(kBadRequest, mine.error().message());
+        predicate = predicate && *mine;
+    }
 
     // Key arguments: the index (or custom primary key) partition key, and a
     // condition on its single sort key.
@@ -255,6 +293,7 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
             return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
         scan.after = cursor->lastKey;
     }
+    scan.filter = predicate;
     const Result<Page> page = m_store.scanBase(model, scan);
     if (!page)
         return storageFailure(page.error());
@@ -284,6 +323,15 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     Result<Predicate> filter = predicate::fromJson(filterJson, model, *m_config->schema);
     if (!filter)
         return FieldResult::error(kBadRequest, filter.error().message());
+    const AccessDecision decision = access(model, u"sync");
+    if (!decision.allowed)
+        return unauthorized(request, op);
+    if (decision.restricted()) {   // owner rows only, in SQL (base and delta)
+        Result<Predicate> mine = ownerFilter(model, decision);
+        if (!mine)
+            return FieldResult::error(kBadRequest, mine.error().message());
+        filter = *filter && *mine;
+    }
     const QString argumentsHash = SyncTokenCodec::hashArguments(
         QJsonObject{{u"filter"_s, args.value(u"filter"_s)}});
     const int limit = pageLimit(args);
@@ -375,6 +423,19 @@ FieldResult DataResolver::create(const FieldRequest &request, const RootOperatio
         item.insert(field->name, input.contains(field->name) ? input.value(field->name) : QJsonValue::Null);
     if (model.primaryKey == QStringList{u"id"_s} && item.value(u"id"_s).isNull())
         item.insert(u"id"_s, QUuid::createUuid().toString(QUuid::WithoutBraces));
+    const AccessDecision decision = access(model, u"create");
+    if (!decision.allowed)
+        return unauthorized(request, op);
+    if (decision.restricted()) {
+        // The owner field defaults to the caller; another owner is refused.
+        for (const OwnerConstraint &o : decision.owners) {
+            if (item.contains(o.field) && item.value(o.field).isNull())
+                item.insert(o.field, o.isList ? QJsonValue(QJsonArray{o.values.constFirst()})
+                                              : QJsonValue(o.values.constFirst()));
+        }
+        if (!decision.owns(item))
+            return unauthorized(request, op);
+    }
     const QJsonArray key = keyOf(model, item);
     for (const QJsonValue &k : key) {
         if (k.isNull() || (k.isString() && k.toString().isEmpty()))
@@ -425,6 +486,9 @@ FieldResult DataResolver::update(const FieldRequest &request, const RootOperatio
 {
     const ModelSchema &model = *op.model;
     const QJsonObject input = request.arguments.value(u"input"_s).toObject();
+    const AccessDecision decision = access(model, isDelete ? u"delete" : u"update");
+    if (!decision.allowed)
+        return unauthorized(request, op);
     const QJsonArray key = keyOf(model, input);
     for (const QJsonValue &k : key) {
         if (k.isNull() || k.isUndefined())
@@ -454,6 +518,16 @@ FieldResult DataResolver::update(const FieldRequest &request, const RootOperatio
         return FieldResult::error(kConditionFailed, u"The conditional request failed"_s);
     }
     const QJsonObject existing = **found;
+    if (decision.restricted()) {
+        // Only the owner's items, and no handing them to someone else.
+        bool ownerChange = false;
+        for (const OwnerConstraint &o : decision.owners)
+            ownerChange = ownerChange || (input.contains(o.field) && !decision.owns({{o.field, input.value(o.field)}}));
+        if (!decision.owns(existing) || ownerChange) {
+            m_store.rollback();
+            return unauthorized(request, op);
+        }
+    }
     if (condition && !predicate::evaluate(*condition, toRecord(model, existing), model)) {
         m_store.rollback();
         return FieldResult::error(kConditionFailed, u"The conditional request failed"_s,

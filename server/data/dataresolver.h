@@ -9,10 +9,15 @@
 //             tombstones included), else delta (the delta log); keyset pages,
 //             signed nextToken (synctoken_p.h), startedAt fixed at page 1
 //
+// @auth: execute()'s context may hold a Caller (auth.h); the resolvers then
+// enforce the model's rules for it (owner rows filtered in SQL). Without one
+// (in-process callers) nothing is checked.
+//
 // Threading: DataConfig is immutable and shared by every worker; a
 // DataResolver belongs to one worker thread, with that thread's store.
 #pragma once
 
+#include "data/auth.h"
 #include "data/clock.h"
 #include "data/conflict.h"
 #include "data/serverstore.h"
@@ -77,11 +82,17 @@ private:
     QJsonObject withRelations(const ModelSchema &model, QJsonObject item,
                               QHash<QString, QJsonValue> *cache);
     FieldResult storageFailure(const Error &error);
+    // @auth (auth.h) of the caller for one operation; an Unauthorized error
+    // when denied. ownerFilter: the owner constraints as a predicate.
+    AccessDecision access(const ModelSchema &model, QStringView operation) const;
+    FieldResult unauthorized(const graphql::FieldRequest &request, const RootOperation &op) const;
+    Result<Predicate> ownerFilter(const ModelSchema &model, const AccessDecision &decision) const;
 
     std::shared_ptr<const DataConfig> m_config;
     ServerStore &m_store;
     SyncTokenCodec m_tokens;
     std::unique_ptr<JsConflictResolver> m_js;
+    const Caller *m_caller = nullptr;   // of the request being resolved
 };
 
 } // namespace ds::server::data

@@ -30,15 +30,16 @@ HttpResponse graphqlError(const QString &errorType, const QString &message)
 } // namespace
 
 GraphQLEndpoint::GraphQLEndpoint(std::shared_ptr<const graphql::Engine> engine, DataService *service,
-                                 QStringList apiKeys)
-    : m_engine(std::move(engine)), m_service(service)
+                                 QStringList apiKeys, const AuthService *auth)
+    : m_engine(std::move(engine)), m_service(service), m_auth(auth)
 {
     for (const QString &key : apiKeys)
         m_apiKeys.append(key.toUtf8());
 }
 
-QString GraphQLEndpoint::authorize(const HttpRequest &request) const
+QString GraphQLEndpoint::authorize(const HttpRequest &request, Caller *caller) const
 {
+    *caller = Caller::apiKey();
     if (request.headers.contains("x-api-key")) {
         const QByteArray key = request.headers.value("x-api-key");
         bool match = false;
@@ -50,6 +51,14 @@ QString GraphQLEndpoint::authorize(const HttpRequest &request) const
             ? u"This server accepts no API key (start it with --api-key KEY)"_s
             : u"You are not authorized to make this call: invalid API key"_s;
     }
+    if (m_auth && !request.headers.value("authorization").isEmpty()) {
+        QString why;
+        std::optional<Caller> user = m_auth->authenticate(request.headers.value("authorization"), &why);
+        if (!user)
+            return u"You are not authorized to make this call: "_s % why;
+        *caller = std::move(*user);
+        return {};
+    }
     if (!request.headers.value("authorization").isEmpty())
         return u"You are not authorized to make this call: Authorization (JWT) is not supported yet; use x-api-key"_s;
     return u"You are not authorized to make this call: missing x-api-key"_s;
@@ -57,7 +66,8 @@ QString GraphQLEndpoint::authorize(const HttpRequest &request) const
 
 void GraphQLEndpoint::handle(const HttpRequest &request, HttpResponder responder)
 {
-    if (const QString denied = authorize(request); !denied.isEmpty()) {
+    Caller caller;
+    if (const QString denied = authorize(request, &caller); !denied.isEmpty()) {
         responder.respondError(401, u"UnauthorizedException"_s, denied);
         return;
     }
@@ -93,8 +103,8 @@ void GraphQLEndpoint::handle(const HttpRequest &request, HttpResponder responder
     std::shared_ptr<const graphql::Engine> engine = m_engine;
     m_service->execute(
         [engine, text = query.toString().toUtf8(), name = operationName.toString(),
-         vars = variables.toObject()](DataResolver &resolver) {
-            return engine->execute(text, name, vars, resolver);
+         vars = variables.toObject(), context = std::any(std::move(caller))](DataResolver &resolver) {
+            return engine->execute(text, name, vars, resolver, context);
         },
         [responder](QByteArray answer) mutable {
             responder.respond(HttpResponse(200, std::move(answer), "application/json"));

@@ -3,7 +3,9 @@
 //
 //   auth      x-api-key must be one of --api-key (constant-time compare); with
 //             no key configured every request is refused (401), so a server
-//             never runs open by accident. Authorization (JWT) -> 401 for now.
+//             never runs open by accident. Authorization: <JWT> (or Bearer
+//             <JWT>) -> the signed-in user (AuthService) when one is given;
+//             the resolvers then enforce @auth for that caller.
 //             401 body: {"errors":[{"errorType":"UnauthorizedException","message":...}]}
 //   body      {"query", "variables", "operationName"}; malformed JSON or a
 //             missing query -> HTTP 200 with a GraphQL error
@@ -13,6 +15,7 @@
 // Threading: handle() runs on the HTTP server's thread and returns at once.
 #pragma once
 
+#include "data/authservice.h"
 #include "data/dataservice.h"
 #include "graphql/engine.h"
 #include "http/httphandler.h"
@@ -26,17 +29,19 @@ namespace ds::server::data {
 class GraphQLEndpoint final : public HttpHandler
 {
 public:
-    GraphQLEndpoint(std::shared_ptr<const graphql::Engine> engine, DataService *service, QStringList apiKeys);
+    GraphQLEndpoint(std::shared_ptr<const graphql::Engine> engine, DataService *service, QStringList apiKeys,
+                    const AuthService *auth = nullptr);
 
     void handle(const HttpRequest &request, HttpResponder responder) override;
 
 private:
-    // An empty string when authorized, else the 401 message.
-    QString authorize(const HttpRequest &request) const;
+    // An empty string when authorized (and *caller set), else the 401 message.
+    QString authorize(const HttpRequest &request, Caller *caller) const;
 
     std::shared_ptr<const graphql::Engine> m_engine;
     DataService *m_service;
     QList<QByteArray> m_apiKeys;
+    const AuthService *m_auth = nullptr;
 };
 
 } // namespace ds::server::data

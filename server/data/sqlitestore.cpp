@@ -386,7 +386,7 @@ Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &s
 {
     predicate::SqlOptions options;
     options.dialect = predicate::SqlDialect::SQLite;
-    options.column = [](const FieldSchema &field) {
+    options.column = [](const FieldSchema &field) -> QString {   // not a dangling QStringBuilder
         return u"json_extract(\"item\", '$."_s % field.name % u"')"_s;
     };
     const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
