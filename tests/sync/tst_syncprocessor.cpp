@@ -410,7 +410,9 @@ void tst_SyncProcessor::interruptedBaseSyncResumes()
         connect(&sync, &SyncProcessor::pageApplied, this, [&](const QString &model, int items, bool) {
             applied += items;
             if (model == u"Post" && applied == 100)
-                server.stop();   // after the second page is committed
+                server.stop();   // after the second page is committed (the third may
+                                 // still arrive: it was requested before the second
+                                 // was applied)
         });
         connect(&sync, &SyncProcessor::finished, this, [&](const Error &e) {
             error = e;
@@ -422,8 +424,8 @@ void tst_SyncProcessor::interruptedBaseSyncResumes()
     QVERIFY(!error.isNull());
     QCOMPARE(error.domain(), Error::Domain::Network);
     QVERIFY(error.isTransient());
-    QCOMPARE(applied, 100);
-    QCOMPARE(*storage->count(*m_post, Predicate::all()), 100);
+    QVERIFY2(applied == 100 || applied == 150, qPrintable(QString::number(applied)));
+    QCOMPARE(*storage->count(*m_post, Predicate::all()), applied);
     const SyncMetadata meta = *storage->syncMetadata(u"Post"_s);
     QVERIFY(!meta.resumeToken.isEmpty());
     QVERIFY(meta.resumeStartedAt.has_value());
@@ -457,8 +459,10 @@ void tst_SyncProcessor::interruptedBaseSyncResumes()
         QVERIFY(QTest::qWaitFor([&] { return done; }, 30000));
     }
     QVERIFY2(error.isNull(), qPrintable(error.message()));
-    QCOMPARE(pages, (QList<int>{50, 50, 30}));        // from the third page on
-    QCOMPARE(synced, (QList<QVariant>{true, false, 130, 0, 0}));
+    // From the page after the last applied one: nothing fetched twice.
+    const QList<int> rest = applied == 100 ? QList<int>{50, 50, 30} : QList<int>{50, 30};
+    QCOMPARE(pages, rest);
+    QCOMPARE(synced, (QList<QVariant>{true, false, 230 - applied, 0, 0}));
     QCOMPARE(*storage->count(*m_post, Predicate::all()), 230);
     for (const QJsonObject &p : posts) {
         const auto got = storage->get(*m_post, {{u"id"_s, p.value(u"id"_s).toString()}});
