@@ -172,6 +172,7 @@ QJsonObject runLocalBenchmark(const ds::Schema &schema, int records)
         failures += lastFuture.result().ok() ? 0 : 1;
         out.insert(u"save_queued_per_s"_s, records / seconds);
         out.insert(u"max_event_loop_stall_ms"_s, double(maxStallNs) / 1e6);
+        out.insert(u"stall_during_queued_saves_ms"_s, double(maxStallNs) / 1e6);
         if (failures)
             out.insert(u"save_queued_failures"_s, failures);
     }
@@ -221,6 +222,7 @@ QJsonObject runLocalBenchmark(const ds::Schema &schema, int records)
             failures += f.result().ok() ? 0 : 1;
         }
         out.insert(u"save_batch_per_s"_s, records / seconds);
+        out.insert(u"stall_during_batch_saves_ms"_s, double(maxStallNs) / 1e6);
         out.insert(u"max_event_loop_stall_ms"_s,
                    std::max(out.value(u"max_event_loop_stall_ms"_s).toDouble(), double(maxStallNs) / 1e6));
         if (failures)
