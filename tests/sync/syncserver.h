@@ -6,6 +6,7 @@
 
 #include "net/documents.h"
 #include "net/graphqlclient.h"
+#include "serverprocess.h"
 
 #include <QDeadlineTimer>
 #include <QEventLoop>
@@ -24,58 +25,22 @@ namespace synctest {
 inline QString apiKey() { return QStringLiteral("da2-synctestkey"); }
 inline QString schemaFile() { return QStringLiteral(DS_TEST_DATA_DIR "/schema.graphql"); }
 
-class SyncServer
+// The real datastore-server with its own SQLite file (kept across
+// stop()/start(), so a restarted server has the same data and token key).
+class SyncServer : public dstest::ServerProcess
 {
 public:
     explicit SyncServer(QString dbFile) : m_db(std::move(dbFile)) {}
-    SyncServer(const SyncServer &) = delete;
-    SyncServer &operator=(const SyncServer &) = delete;
-    ~SyncServer() { stop(); }
 
     // Starts on any free port (a restart may get another one). Returns an
     // error message, empty on success.
     QString start()
     {
-        stop();
-        m_process.setProgram(QStringLiteral(DS_BINARY_DIR "/bin/datastore-server"));
-        m_process.setArguments({QStringLiteral("--schema"), schemaFile(), QStringLiteral("--host"),
-                                QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("0"),
-                                QStringLiteral("--api-key"), apiKey(), QStringLiteral("--db"), m_db});
-        m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start();
-        if (!m_process.waitForStarted(5000))
-            return QStringLiteral("cannot start the server: ") + m_process.errorString();
-        const QByteArray prefix = "listening on ";
-        QDeadlineTimer deadline(std::chrono::seconds(15));
-        while (!deadline.hasExpired()) {
-            if (!m_process.canReadLine() && !m_process.waitForReadyRead(int(deadline.remainingTime())))
-                break;
-            while (m_process.canReadLine()) {
-                const QByteArray line = m_process.readLine().trimmed();
-                if (line.startsWith(prefix)) {
-                    m_url = QUrl(QString::fromUtf8(line.mid(prefix.size())));
-                    m_url.setPath(QStringLiteral("/graphql"));
-                    return {};
-                }
-            }
-        }
-        return QStringLiteral("the server printed no \"listening on\" line");
+        return ServerProcess::start({QStringLiteral("--api-key"), apiKey(), QStringLiteral("--db"), m_db});
     }
-
-    void stop()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-    QUrl graphqlUrl() const { return m_url; }
 
 private:
     QString m_db;
-    QProcess m_process;
-    QUrl m_url;
 };
 
 inline void configure(ds::net::GraphQLClient &client, const QUrl &url)

@@ -1,6 +1,9 @@
-// Test helper (not a test class): runs the real datastore-server on
-// 127.0.0.1 with --port 0, reads the port from its "listening on" line and
-// kills it when done; makes throwaway self-signed certificates with openssl.
+// Test helper (not a test class), shared by every suite that talks to the
+// real datastore-server: runs it on 127.0.0.1 (--port 0, or a given port to
+// restart on the same one), each run with a throwaway database unless the
+// test names one, reads the port from its "listening on" line, pauses it
+// (SIGSTOP) to fake a dead peer, and kills it when done; also makes throwaway
+// self-signed certificates with openssl.
 #pragma once
 
 #include <QDeadlineTimer>
@@ -14,6 +17,8 @@
 #include <QUrl>
 
 #include <chrono>
+
+#include <signal.h>
 
 namespace dstest {
 
@@ -29,10 +34,11 @@ public:
     static QString schema() { return QStringLiteral(DS_TEST_DATA_DIR "/schema.graphql"); }
 
     // Returns an error message, empty on success.
-    QString start(const QStringList &extraArguments = {})
+    QString start(const QStringList &extraArguments = {}, quint16 port = 0)
     {
+        stop();
         QStringList arguments{QStringLiteral("--schema"), schema(), QStringLiteral("--host"),
-                              QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QStringLiteral("0")};
+                              QStringLiteral("127.0.0.1"), QStringLiteral("--port"), QString::number(port)};
         arguments += extraArguments;
         // Every server gets its own throwaway database unless the test names one.
         if (!extraArguments.contains(QStringLiteral("--db")))
@@ -64,10 +70,16 @@ public:
     void stop()
     {
         if (m_process.state() != QProcess::NotRunning) {
+            resume();
             m_process.kill();
             m_process.waitForFinished(5000);
         }
     }
+
+    // SIGSTOP / SIGCONT: the sockets stay open but nothing answers.
+    void pause() { sendSignal(SIGSTOP); }
+    void resume() { sendSignal(SIGCONT); }
+    bool isRunning() const { return m_process.state() == QProcess::Running; }
 
     QProcess &process() { return m_process; }
     quint16 port() const { return quint16(m_url.port()); }
@@ -87,7 +99,15 @@ public:
         return u;
     }
 
+    QUrl graphqlUrl() const { return url(QStringLiteral("/graphql")); }
+
 private:
+    void sendSignal(int sig)
+    {
+        if (m_process.state() == QProcess::Running && m_process.processId() > 0)
+            ::kill(pid_t(m_process.processId()), sig);
+    }
+
     QTemporaryDir m_dataDir;
     QProcess m_process;
     QUrl m_url;
