@@ -11,7 +11,7 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest qt6-declarative-private-dev
-  xvfb xauth postgresql openssl
+  xvfb xauth postgresql openssl fonts-dejavu-core
 )
 
 missing=()
