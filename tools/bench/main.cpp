@@ -2,6 +2,7 @@
 //
 //   datastore-bench [--filter REGEX] [--repeat N] [--size-mb N]   micro benchmarks
 //   datastore-bench local --records N                              the offline store
+//   datastore-bench server --records N                             datastore-server over HTTP / WebSocket
 //
 // Each benchmark runs its body N times (after one warm-up run) and reports
 // min / median / max wall time in milliseconds plus throughput where it has
@@ -9,6 +10,7 @@
 // tests. Later issues add storage, sync and server benchmarks here.
 
 #include "local.h"
+#include "server.h"
 
 #include "graphql/parser.h"
 #include "graphql/printer.h"
@@ -125,10 +127,10 @@ int main(int argc, char *argv[])
                                     u"n"_s, u"1"_s);
     const QCommandLineOption schemaFile(u"schema"_s, u"Schema for the schema benchmarks."_s,
                                         u"file"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"));
-    const QCommandLineOption recordsOption(u"records"_s, u"local: number of records (default 100000)."_s,
+    const QCommandLineOption recordsOption(u"records"_s, u"local, server: number of records (default 100000)."_s,
                                            u"n"_s, u"100000"_s);
     cli.addOptions({filter, repeat, sizeMb, schemaFile, recordsOption});
-    cli.addPositionalArgument(u"suite"_s, u"\"local\" for the offline store; none for the micro benchmarks."_s);
+    cli.addPositionalArgument(u"suite"_s, u"\"local\" for the offline store, \"server\" for datastore-server; none for the micro benchmarks."_s);
     cli.process(app);
 
     const int runs = std::max(1, cli.value(repeat).toInt());
@@ -152,6 +154,18 @@ int main(int argc, char *argv[])
             return 1;
         }
         const QJsonObject result = runLocalBenchmark(*schema, std::max(10, cli.value(recordsOption).toInt()));
+        std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
+        return result.contains(u"error"_s) ? 1 : 0;
+    }
+    if (!suites.isEmpty() && suites.first() == u"server") {
+        const QString binary = QCoreApplication::applicationDirPath() + u"/datastore-server"_s;
+        if (!QFile::exists(binary)) {
+            std::fprintf(stderr, "datastore-bench: %s not found (build the datastore-server target)\n",
+                         qPrintable(binary));
+            return 1;
+        }
+        const QJsonObject result =
+            runServerBenchmark(binary, cli.value(schemaFile), std::max(10, cli.value(recordsOption).toInt()));
         std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
         return result.contains(u"error"_s) ? 1 : 0;
     }
