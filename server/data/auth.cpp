@@ -1,4 +1,5 @@
 #include "data/auth.h"
+#include "http/constanttime.h"
 
 #include "data/auth_tuning_p.h"
 
@@ -13,16 +14,6 @@ namespace ds::server::data {
 namespace {
 
 constexpr auto kB64Url = QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals;
-
-bool equalConstantTime(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 
 std::optional<QByteArray> fromB64Url(QByteArrayView text)
 {

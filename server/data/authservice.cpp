@@ -1,4 +1,5 @@
 #include "data/authservice.h"
+#include "http/constanttime.h"
 
 #include "data/auth_tuning_p.h"
 
@@ -58,16 +59,6 @@ QByteArray pbkdf2(const QByteArray &password, const QByteArray &salt, int iterat
             result[j] = char(result[j] ^ u[j]);
     }
     return result;
-}
-
-bool equalConstantTime(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 QString sqlError(const QSqlQuery &q)

@@ -1,4 +1,5 @@
 #include "data/graphqlendpoint.h"
+#include "http/constanttime.h"
 
 #include "data/logging_p.h"
 
@@ -10,16 +11,6 @@ using namespace Qt::StringLiterals;
 namespace ds::server::data {
 
 namespace {
-
-bool equalConstantTime(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
-}
 
 HttpResponse graphqlError(const QString &errorType, const QString &message)
 {

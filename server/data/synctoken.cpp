@@ -1,4 +1,5 @@
 #include "data/synctoken_p.h"
+#include "http/constanttime.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -20,16 +21,6 @@ QString kindName(SyncCursor::Kind kind)
     case SyncCursor::Kind::List: return u"list"_s;
     }
     return {};
-}
-
-bool equalConstantTime(const QByteArray &a, const QByteArray &b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-    return diff == 0;
 }
 
 } // namespace

@@ -1,4 +1,5 @@
 #include "realtime/realtimehub.h"
+#include "http/constanttime.h"
 
 #include "data/changefeed.h"
 #include "graphql/engine.h"
@@ -140,17 +141,6 @@ QString headerValue(const QJsonObject &headers, QStringView name)
             return it.value().toString();
     }
     return {};
-}
-
-// Compares keys without an early exit on the first differing byte.
-bool equalConstantTime(QByteArrayView a, QByteArrayView b)
-{
-    if (a.size() != b.size())
-        return false;
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < a.size(); ++i)
-        diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-    return diff == 0;
 }
 
 bool containsKey(const QJsonValue &value, QStringView key)
