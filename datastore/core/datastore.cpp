@@ -642,11 +642,7 @@ Observation::Observation(DataStore *store, QString model, QString id, QObject *p
 
 // ---- LiveQuery --------------------------------------------------------------------
 
-namespace {
-
-// Orders two values as SQLite's ORDER BY does: NULL first, numbers
-// numerically, text by its UTF-8 bytes.
-int compareValues(const QVariant &a, const QVariant &b)
+int SortBy::compareValues(const QVariant &a, const QVariant &b)
 {
     const bool an = a.isNull(), bn = b.isNull();
     if (an || bn)
@@ -658,6 +654,7 @@ int compareValues(const QVariant &a, const QVariant &b)
         case QMetaType::UInt:
         case QMetaType::ULongLong:
         case QMetaType::Double:
+        case QMetaType::Float:
         case QMetaType::Bool:
             return true;
         default:
@@ -673,11 +670,30 @@ int compareValues(const QVariant &a, const QVariant &b)
     const QByteArray x = a.toString().toUtf8(), y = b.toString().toUtf8();
     const int c = std::memcmp(x.constData(), y.constData(), size_t(std::min(x.size(), y.size())));
     if (c != 0)
-        return c;
+        return c < 0 ? -1 : 1;
     return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
 }
 
-} // namespace
+bool SortBy::lessThan(const QList<SortBy> &sort, const ModelSchema &model, const QVariantMap &a,
+                      const QVariantMap &b)
+{
+    for (const SortBy &s : sort) {
+        const int c = compareValues(a.value(s.field), b.value(s.field));
+        if (c != 0)
+            return s.order == Order::Descending ? c > 0 : c < 0;
+    }
+    for (const QString &field : model.primaryKey) {
+        const int c = compareValues(a.value(field), b.value(field));
+        if (c != 0)
+            return c < 0;
+    }
+    return false;
+}
+
+QString DataStore::keyOf(const ModelSchema &model, const QVariantMap &record)
+{
+    return Storage::keyOf(model, record);
+}
 
 LiveQuery::LiveQuery(DataStore *store, QString model, Predicate predicate, QList<SortBy> sort,
                      QObject *parent)
@@ -745,17 +761,7 @@ int LiveQuery::find(const QString &key) const
 
 bool LiveQuery::lessThan(const QVariantMap &a, const QVariantMap &b) const
 {
-    for (const SortBy &s : m_sort) {
-        const int c = compareValues(a.value(s.field), b.value(s.field));
-        if (c != 0)
-            return s.order == SortBy::Order::Descending ? c > 0 : c < 0;
-    }
-    for (const QString &field : m_schema->primaryKey) {
-        const int c = compareValues(a.value(field), b.value(field));
-        if (c != 0)
-            return c < 0;
-    }
-    return false;
+    return SortBy::lessThan(m_sort, *m_schema, a, b);
 }
 
 int LiveQuery::insertionRow(const QVariantMap &element) const

@@ -12,22 +12,6 @@ namespace ds::qml {
 
 namespace {
 
-bool isNumber(const QVariant &v)
-{
-    switch (v.typeId()) {
-    case QMetaType::Int:
-    case QMetaType::LongLong:
-    case QMetaType::UInt:
-    case QMetaType::ULongLong:
-    case QMetaType::Double:
-    case QMetaType::Float:
-    case QMetaType::Bool:
-        return true;
-    default:
-        return false;
-    }
-}
-
 QVariant normalizeValue(const FieldSchema &field, const QVariant &value)
 {
     if (value.typeId() == QMetaType::QVariantList) {
@@ -73,39 +57,15 @@ QVariant normalizeValue(const FieldSchema &field, const QVariant &value)
 
 } // namespace
 
-int compareValues(const QVariant &a, const QVariant &b)
-{
-    const bool an = a.isNull(), bn = b.isNull();
-    if (an || bn)
-        return an == bn ? 0 : (an ? -1 : 1);
-    if (isNumber(a) && isNumber(b)) {
-        const double x = a.toDouble(), y = b.toDouble();
-        return x < y ? -1 : (x > y ? 1 : 0);
-    }
-    if (isNumber(a) != isNumber(b))
-        return isNumber(a) ? -1 : 1;   // SQLite: numbers sort before text
-    const QByteArray x = a.toString().toUtf8(), y = b.toString().toUtf8();
-    const int c = std::memcmp(x.constData(), y.constData(), size_t(std::min(x.size(), y.size())));
-    if (c != 0)
-        return c < 0 ? -1 : 1;
-    return x.size() < y.size() ? -1 : (x.size() > y.size() ? 1 : 0);
-}
-
 QString recordKey(const ModelSchema &model, const QVariantMap &record)
 {
-    if (model.primaryKey.size() == 1)
-        return record.value(model.primaryKey.first()).toString();
-    QStringList parts;
-    parts.reserve(model.primaryKey.size());
-    for (const QString &field : model.primaryKey)
-        parts.append(record.value(field).toString());
-    return parts.join(u'#');
+    return DataStore::keyOf(model, record);
 }
 
 bool recordLessThan(const QList<SortBy> &sort, const QVariantMap &a, const QVariantMap &b)
 {
     for (const SortBy &s : sort) {
-        const int c = compareValues(a.value(s.field), b.value(s.field));
+        const int c = SortBy::compareValues(a.value(s.field), b.value(s.field));
         if (c != 0)
             return s.order == SortBy::Order::Descending ? c > 0 : c < 0;
     }

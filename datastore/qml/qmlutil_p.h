@@ -13,15 +13,11 @@
 
 namespace ds::qml {
 
-// Orders two values as SQLite's ORDER BY does: NULL first, numbers (and
-// booleans) numerically and before text, text by its UTF-8 bytes.
-int compareValues(const QVariant &a, const QVariant &b);
-
-// The record's primary key fields joined with '#' (its id for most models).
+// The record's key as ChangeEvent::key carries it (DataStore::keyOf).
 QString recordKey(const ModelSchema &model, const QVariantMap &record);
 
 // `sort` (primary key fields appended as the last tie-break, as the list
-// model always queries) orders a before b.
+// model always queries) orders a before b (SortBy::compareValues per field).
 bool recordLessThan(const QList<SortBy> &sort, const QVariantMap &a, const QVariantMap &b);
 
 // The sort list with the primary key fields that are not in it appended in

@@ -64,6 +64,15 @@ struct SortBy
 
     static SortBy asc(QString field) { return {std::move(field), Order::Ascending}; }
     static SortBy desc(QString field) { return {std::move(field), Order::Descending}; }
+
+    // Orders two field values (wire form) as the store's queries do, which is
+    // SQLite's ORDER BY: NULL first, numbers and booleans numerically and
+    // before text, text by its UTF-8 bytes. Negative, 0 or positive.
+    DATASTORE_EXPORT static int compareValues(const QVariant &a, const QVariant &b);
+    // Whether record a comes before record b in query(model, ..., sort)
+    // results: by `sort`, then by the primary key ascending.
+    DATASTORE_EXPORT static bool lessThan(const QList<SortBy> &sort, const ModelSchema &model,
+                                          const QVariantMap &a, const QVariantMap &b);
 };
 
 // What the store would do for a query: explain().
@@ -158,6 +167,9 @@ public:
     // errors carry the column. Thread-safe.
     Result<Predicate> parsePredicate(const QString &model, const QString &text) const;
     static QString printPredicate(const Predicate &predicate);
+    // The serialized primary key of a record, as ChangeEvent::key carries it:
+    // the id, or the key fields joined with '#'.
+    static QString keyOf(const ModelSchema &model, const QVariantMap &record);
     // Parses a sort specification, "rating desc, title" (asc is the default),
     // against the model's fields; errors carry the column.
     Result<QList<SortBy>> parseSort(const QString &model, const QString &text) const;
