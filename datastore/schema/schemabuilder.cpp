@@ -124,6 +124,9 @@ private:
                              const QString &directive, bool wantList);
     bool readRelationFields(const ModelSchema &m, const FieldSchema &f, const gql::Directive &d,
                             const QString &directive, QStringList *fields, bool *present);
+    const ModelSchema *readKeyedRelation(ModelSchema &m, FieldSchema &f, const gql::FieldDefinition &fd,
+                                         const gql::Directive &d, const QString &directive,
+                                         Relation *r, bool *hasFields);
     ModelSchema *modelNamed(const QString &name);
     void addImplicitField(ModelSchema &m, const QString &name, FieldType type, const SourceLocation &at);
 
@@ -1068,27 +1071,42 @@ void SchemaBuilder::buildHasMany(ModelSchema &m, FieldSchema &f, const gql::Fiel
     f.relation = r;
 }
 
-void SchemaBuilder::buildHasOne(ModelSchema &m, FieldSchema &f, const gql::FieldDefinition &fd, const gql::Directive &d)
+// The shared first half of @hasOne and @belongsTo: arguments, target type,
+// the related model and the optional `fields`, whose count must match the
+// related model's primary key. Returns the related model, or nullptr after
+// reporting the problem.
+const ModelSchema *SchemaBuilder::readKeyedRelation(ModelSchema &m, FieldSchema &f,
+                                                    const gql::FieldDefinition &fd,
+                                                    const gql::Directive &d, const QString &directive,
+                                                    Relation *r, bool *hasFields)
 {
     const QString context = m.name + u'.' + f.name;
-    if (!checkArguments(d, {u"fields"_s}, context) || !checkRelationTarget(m, f, fd, u"hasOne"_s, false))
-        return;
+    if (!checkArguments(d, {u"fields"_s}, context) || !checkRelationTarget(m, f, fd, directive, false))
+        return nullptr;
     const ModelSchema *related = modelNamed(f.type.typeName);
     if (!related)
-        return;
-    Relation r;
-    r.kind = RelationKind::HasOne;
-    r.relatedModel = related->name;
-    r.associatedWith = related->primaryKey;
-    bool hasFields = false;
-    if (!readRelationFields(m, f, d, u"hasOne"_s, &r.fields, &hasFields))
-        return;
-    if (hasFields && r.fields.size() != related->primaryKey.size()) {
-        fail(d.loc, context + u": @hasOne(fields:) has "_s + QString::number(r.fields.size())
+        return nullptr;
+    r->relatedModel = related->name;
+    if (!readRelationFields(m, f, d, directive, &r->fields, hasFields))
+        return nullptr;
+    if (*hasFields && r->fields.size() != related->primaryKey.size()) {
+        fail(d.loc, context + u": @"_s + directive + u"(fields:) has "_s + QString::number(r->fields.size())
                         + u" fields but the primary key of "_s + related->name + u" has "_s
                         + QString::number(related->primaryKey.size()));
-        return;
+        return nullptr;
     }
+    return related;
+}
+
+void SchemaBuilder::buildHasOne(ModelSchema &m, FieldSchema &f, const gql::FieldDefinition &fd, const gql::Directive &d)
+{
+    Relation r;
+    r.kind = RelationKind::HasOne;
+    bool hasFields = false;
+    const ModelSchema *related = readKeyedRelation(m, f, fd, d, u"hasOne"_s, &r, &hasFields);
+    if (!related)
+        return;
+    r.associatedWith = related->primaryKey;
     if (!hasFields) {
         r.implicitFields = true;
         const QStringList relatedKey = related->primaryKey;
@@ -1115,24 +1133,12 @@ void SchemaBuilder::buildHasOne(ModelSchema &m, FieldSchema &f, const gql::Field
 void SchemaBuilder::buildBelongsTo(ModelSchema &m, FieldSchema &f, const gql::FieldDefinition &fd,
                                    const gql::Directive &d)
 {
-    const QString context = m.name + u'.' + f.name;
-    if (!checkArguments(d, {u"fields"_s}, context) || !checkRelationTarget(m, f, fd, u"belongsTo"_s, false))
-        return;
-    const ModelSchema *related = modelNamed(f.type.typeName);
-    if (!related)
-        return;
     Relation r;
     r.kind = RelationKind::BelongsTo;
-    r.relatedModel = related->name;
     bool hasFields = false;
-    if (!readRelationFields(m, f, d, u"belongsTo"_s, &r.fields, &hasFields))
+    const ModelSchema *related = readKeyedRelation(m, f, fd, d, u"belongsTo"_s, &r, &hasFields);
+    if (!related)
         return;
-    if (hasFields && r.fields.size() != related->primaryKey.size()) {
-        fail(d.loc, context + u": @belongsTo(fields:) has "_s + QString::number(r.fields.size())
-                        + u" fields but the primary key of "_s + related->name + u" has "_s
-                        + QString::number(related->primaryKey.size()));
-        return;
-    }
     if (!hasFields) {
         r.implicitFields = true;
         // A @hasMany without fields on the parent already added the key
