@@ -177,6 +177,7 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
 
     auto *timer = new QTimer(reply);
     timer->setSingleShot(true);
+    timer->setTimerType(Qt::PreciseTimer);   // a coarse timer may fire up to 5% early
     connect(timer, &QTimer::timeout, reply, [reply] {
         reply->setProperty(kTimedOutProperty, true);
         reply->abort();
