@@ -12,6 +12,9 @@
 
 #include <QFutureWatcher>
 #include <QPointer>
+#include <QSet>
+#include <QTimeZone>
+#include <QTimer>
 #include <QScopeGuard>
 #include <QThread>
 
@@ -74,6 +77,7 @@ void Worker::enqueue(std::unique_ptr<Operation> op)
 
 void Worker::closeStorage()
 {
+    m_engine.reset();
     if (m_storage)
         m_storage->close();
     m_storage.reset();
@@ -136,7 +140,7 @@ void Worker::runBatch(std::vector<std::unique_ptr<Operation>> &batch)
 
     QList<ChangeEvent> events;
     for (const auto &op : batch)
-        op->finish(events);
+        op->takeEvents(events);
 
     qint64 pending = 0;
     bool pendingKnown = false;
@@ -146,8 +150,14 @@ void Worker::runBatch(std::vector<std::unique_ptr<Operation>> &batch)
             pendingKnown = true;
         }
     }
+    // Futures first, then the events: a list model's page query resolves
+    // before the events of writes committed in the same batch arrive.
+    for (const auto &op : batch)
+        op->finish();
     if (!events.isEmpty() || pendingKnown)
-        Q_EMIT batchCommitted(events, pending, pendingKnown);
+        Q_EMIT batchCommitted(events, pending, pendingKnown, true);
+    if (anyWrite && m_engine)
+        m_engine->outboxChanged();
 }
 
 // ---- DataStorePrivate -------------------------------------------------------
@@ -190,10 +200,14 @@ public:
         }, write);
     }
 
-    void onBatchCommitted(const QList<ChangeEvent> &events, qint64 pending, bool pendingKnown)
+    void onBatchCommitted(const QList<ChangeEvent> &events, qint64 pending, bool pendingKnown, bool local)
     {
-        for (const ChangeEvent &e : events)
+        const bool enqueued = local && syncConfig.isEnabled();
+        for (const ChangeEvent &e : events) {
             Q_EMIT q->changed(e);
+            if (enqueued)
+                Q_EMIT q->outboxMutationEnqueued(e.model, e.element);
+        }
         if (pendingKnown && pending != pendingMutations) {
             pendingMutations = pending;
             Q_EMIT q->pendingMutationsChanged();
@@ -206,6 +220,49 @@ public:
         Q_EMIT q->errorOccurred(error);
     }
 
+    void setSyncState(DataStore::SyncState state)
+    {
+        if (syncState == state)
+            return;
+        syncState = state;
+        Q_EMIT q->syncStateChanged();
+    }
+
+    void setOnline(bool value)
+    {
+        if (online == value)
+            return;
+        online = value;
+        Q_EMIT q->onlineChanged();
+    }
+
+    void setPending(qint64 pending)
+    {
+        if (pending == pendingMutations)
+            return;
+        pendingMutations = pending;
+        Q_EMIT q->pendingMutationsChanged();
+    }
+
+    // Starts the engine if sync is configured and it does not run yet.
+    // Deferred to the store's thread: the operation that asks for it is
+    // queued first, so its local checks never race a starting sync.
+    void autoStart()
+    {
+        if (!syncConfig.isEnabled() || engineRunning || autoStartQueued)
+            return;
+        autoStartQueued = true;
+        QMetaObject::invokeMethod(q, [this] {
+            autoStartQueued = false;
+            if (syncConfig.isEnabled() && !engineRunning && open)
+                q->start();
+        }, Qt::QueuedConnection);
+    }
+
+    // Worker thread: wires a new engine's signals to the facade (queued) and
+    // its remote changes into the worker's change stream.
+    void connectEngine(SyncEngine *engine, Storage *storage);
+
     DataStore *q;
     Schema schema;
     std::vector<std::unique_ptr<storage::RecordValidator>> validators;
@@ -216,7 +273,119 @@ public:
     QString path;
     qint64 pendingMutations = 0;
     Error lastError;
+
+    // Sync (GUI-thread side).
+    SyncConfiguration syncConfig;
+    bool engineRunning = false;     // start() issued and not stopped
+    std::atomic<bool> autoStartQueued = false;
+    DataStore::SyncState syncState = DataStore::SyncState::LocalOnly;
+    bool online = false;
+    QDateTime lastSyncedAt;
+    qint64 syncedRecords = 0;
+    qint64 expectedRecords = -1;
+    QSet<QString> syncedModels;
 };
+
+void DataStorePrivate::connectEngine(SyncEngine *engine, Storage *storage)
+{
+    QPointer<DataStore> home(q);
+    DataStorePrivate *self = this;
+    auto post = [home, self](auto fn) {
+        QMetaObject::invokeMethod(home.data(), [home, self, fn = std::move(fn)] {
+            if (home)
+                fn(self);
+        }, Qt::QueuedConnection);
+    };
+    const Schema *s = &schema;
+    Worker *w = worker;
+    // Remote changes: converted here, on the worker, then the usual path.
+    QObject::connect(engine, &SyncEngine::changesApplied, w, [w, s, storage](const QList<Change> &changes) {
+        QList<ChangeEvent> events;
+        events.reserve(changes.size());
+        for (const Change &c : changes) {
+            if (const ModelSchema *m = s->model(c.model))
+                events.append(toEvent(*m, c));
+        }
+        const Result<qint64> pending = storage->pendingMutationCount();
+        Q_EMIT w->batchCommitted(events, pending ? *pending : 0, bool(pending), false);
+    });
+    QObject::connect(engine, &SyncEngine::networkStatus, w, [post](bool active) {
+        post([active](DataStorePrivate *d) {
+            d->setOnline(active);
+            if (d->engineRunning)
+                d->setSyncState(active ? DataStore::SyncState::Starting : DataStore::SyncState::Offline);
+            Q_EMIT d->q->networkStatus(active);
+        });
+    });
+    QObject::connect(engine, &SyncEngine::subscriptionsEstablished, w, [post] {
+        post([](DataStorePrivate *d) { Q_EMIT d->q->subscriptionsEstablished(); });
+    });
+    QObject::connect(engine, &SyncEngine::syncQueriesStarted, w, [post](const QStringList &models) {
+        post([models](DataStorePrivate *d) {
+            d->syncedRecords = 0;
+            d->expectedRecords = -1;
+            if (d->engineRunning)
+                d->setSyncState(DataStore::SyncState::Syncing);
+            Q_EMIT d->q->syncProgressChanged();
+            Q_EMIT d->q->syncQueriesStarted(models);
+        });
+    });
+    QObject::connect(engine, &SyncEngine::progress, w, [post](qint64 applied, qint64 expected) {
+        post([applied, expected](DataStorePrivate *d) {
+            d->syncedRecords = applied;
+            d->expectedRecords = expected;
+            Q_EMIT d->q->syncProgressChanged();
+        });
+    });
+    QObject::connect(engine, &SyncEngine::modelSynced, w,
+                     [post](const QString &model, bool full, bool delta, int created, int updated, int deleted,
+                            int evicted) {
+        post([=](DataStorePrivate *d) {
+            d->syncedModels.insert(model);
+            Q_EMIT d->q->modelSynced(model, full, delta, created, updated, deleted, evicted);
+        });
+    });
+    QObject::connect(engine, &SyncEngine::syncQueriesReady, w, [post](qint64 lastSync) {
+        post([lastSync](DataStorePrivate *d) {
+            if (lastSync > 0) {
+                d->lastSyncedAt = QDateTime::fromMSecsSinceEpoch(lastSync, Qt::UTC);
+                Q_EMIT d->q->lastSyncedAtChanged();
+            }
+            if (d->engineRunning)
+                d->setSyncState(DataStore::SyncState::Ready);
+            Q_EMIT d->q->syncQueriesReady();
+        });
+    });
+    QObject::connect(engine, &SyncEngine::ready, w, [post] {
+        post([](DataStorePrivate *d) { Q_EMIT d->q->ready(); });
+    });
+    QObject::connect(engine, &SyncEngine::outboxMutationProcessed, w,
+                     [post](const QString &model, const QVariantMap &element) {
+        post([model, element](DataStorePrivate *d) { Q_EMIT d->q->outboxMutationProcessed(model, element); });
+    });
+    QObject::connect(engine, &SyncEngine::outboxStatus, w, [post](bool isEmpty, qint64 pending) {
+        post([isEmpty, pending](DataStorePrivate *d) {
+            d->setPending(pending);
+            Q_EMIT d->q->outboxStatus(isEmpty);
+        });
+    });
+    QObject::connect(engine, &SyncEngine::conditionalSaveFailed, w,
+                     [post](const QString &model, const QVariantMap &element, const Error &error) {
+        post([=](DataStorePrivate *d) { Q_EMIT d->q->conditionalSaveFailed(model, element, error); });
+    });
+    QObject::connect(engine, &SyncEngine::outboxMutationFailed, w, [post](const SyncError &e) {
+        post([e](DataStorePrivate *d) {
+            Q_EMIT d->q->outboxMutationFailed(e.model, e.operation, e.localModel, e.error);
+        });
+    });
+    QObject::connect(engine, &SyncEngine::syncErrorOccurred, w, [post](const SyncError &e) {
+        post([e](DataStorePrivate *d) {
+            d->lastError = e.error;
+            Q_EMIT d->q->syncErrorOccurred(e.model, e.error);
+        });
+    });
+}
+
 
 // ---- DataStore -------------------------------------------------------------------
 
@@ -228,8 +397,8 @@ DataStore::DataStore(Schema schema, QObject *parent)
     d->worker->moveToThread(&d->thread);
     connect(&d->thread, &QThread::finished, d->worker, &QObject::deleteLater);
     connect(d->worker, &Worker::batchCommitted, this,
-            [this](const QList<ChangeEvent> &events, qint64 pending, bool known) {
-                d->onBatchCommitted(events, pending, known);
+            [this](const QList<ChangeEvent> &events, qint64 pending, bool known, bool local) {
+                d->onBatchCommitted(events, pending, known, local);
             }, Qt::QueuedConnection);
     d->thread.start();
 }
@@ -306,6 +475,7 @@ QString DataStore::databasePath() const
 QFuture<Result<QVariantMap>> DataStore::save(const QString &model, const QVariantMap &record,
                                              const Predicate &condition)
 {
+    d->autoStart();
     // Validation and normalization are pure: they run here, on the caller's
     // thread, and the worker only writes. Their error is still reported by
     // the operation, after the checks it makes first (unknown model, not open).
@@ -329,6 +499,7 @@ QFuture<Result<QVariantMap>> DataStore::save(const QString &model, const QVarian
 QFuture<Result<QList<QVariantMap>>> DataStore::saveAll(const QString &model,
                                                        const QList<QVariantMap> &records)
 {
+    d->autoStart();
     // Validated here, like save(); written by the worker in one transaction
     // (a savepoint when group-committed with other operations).
     const ModelSchema *m = d->schema.model(model);
@@ -396,6 +567,7 @@ QFuture<Result<QList<QVariantMap>>> DataStore::saveAll(const QString &model,
 QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVariantMap &record,
                                                const Predicate &condition)
 {
+    d->autoStart();
     return d->withModel<QVariantMap>(model, true,
         [record, condition](Storage &storage, const ModelSchema &m,
                             QList<ChangeEvent> &events) -> Result<QVariantMap> {
@@ -419,6 +591,7 @@ QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QStri
 QFuture<Result<QList<QVariantMap>>> DataStore::removeWhere(const QString &model,
                                                            const Predicate &predicate)
 {
+    d->autoStart();
     return d->withModel<QList<QVariantMap>>(model, true,
         [predicate](Storage &storage, const ModelSchema &m,
                     QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
@@ -439,6 +612,7 @@ QFuture<Result<QList<QVariantMap>>> DataStore::query(const QString &model,
                                                      const Predicate &predicate,
                                                      const QList<SortBy> &sort, Paging paging)
 {
+    d->autoStart();
     return d->withModel<QList<QVariantMap>>(model, false,
         [predicate, sort, paging](Storage &storage, const ModelSchema &m,
                                   QList<ChangeEvent> &) -> Result<QList<QVariantMap>> {
@@ -456,6 +630,7 @@ QFuture<Result<QList<QVariantMap>>> DataStore::query(const QString &model,
 
 QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model, const QString &id)
 {
+    d->autoStart();
     return d->withModel<std::optional<QVariantMap>>(model, false,
         [id](Storage &storage, const ModelSchema &m,
              QList<ChangeEvent> &) -> Result<std::optional<QVariantMap>> {
@@ -470,27 +645,187 @@ QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model,
 
 QFuture<Result<qint64>> DataStore::count(const QString &model, const Predicate &predicate)
 {
+    d->autoStart();
     return d->withModel<qint64>(model, false,
         [predicate](Storage &storage, const ModelSchema &m, QList<ChangeEvent> &) {
             return storage.count(m, predicate);
         });
 }
 
-QFuture<Result<void>> DataStore::clear()
+QFuture<Result<qint64>> DataStore::clear(ClearMode mode)
 {
-    auto future = d->submit<bool>([](Storage *storage, QList<ChangeEvent> &) -> Result<bool> {
+    if (mode == ClearMode::FlushFirst && d->online && d->engineRunning && d->pendingMutations > 0) {
+        // Wait (bounded) for the outbox to drain, then clear.
+        auto promise = std::make_shared<QPromise<Result<qint64>>>();
+        promise->start();
+        QFuture<Result<qint64>> result = promise->future();
+        auto *waiter = new QObject(this);
+        auto proceed = [this, promise, waiter] {
+            if (waiter->property("done").toBool())
+                return;
+            waiter->setProperty("done", true);
+            waiter->deleteLater();
+            auto *watcher = new QFutureWatcher<Result<qint64>>(this);
+            connect(watcher, &QFutureWatcherBase::finished, this, [watcher, promise] {
+                promise->addResult(watcher->result());
+                promise->finish();
+                watcher->deleteLater();
+            });
+            watcher->setFuture(clear(ClearMode::DiscardPending));
+        };
+        connect(this, &DataStore::pendingMutationsChanged, waiter, [this, proceed] {
+            if (d->pendingMutations == 0)
+                proceed();
+        });
+        connect(this, &DataStore::onlineChanged, waiter, [this, proceed] {
+            if (!d->online)
+                proceed();
+        });
+        QTimer::singleShot(tuning::clearFlushTimeout, waiter, proceed);
+        return result;
+    }
+    Worker *worker = d->worker;
+    const bool wasRunning = d->engineRunning;
+    d->engineRunning = false;
+    auto future = d->submit<qint64>([worker](Storage *storage, QList<ChangeEvent> &) -> Result<qint64> {
+        worker->stopEngine();
         if (!storage)
             return notOpen();
+        const Result<qint64> pending = storage->pendingMutationCount();
         if (const Result<void> r = storage->clear(); !r)
             return r.error();
-        return true;
+        return pending ? *pending : 0;
     }, true, true);
-    return future.then(this, [this](const Result<bool> &r) -> Result<void> {
+    return future.then(this, [this, wasRunning](const Result<qint64> &r) -> Result<qint64> {
         if (!r)
             return r.error();
+        if (wasRunning) {
+            d->setOnline(false);
+            d->setSyncState(SyncState::Stopped);
+        }
+        d->syncedModels.clear();
+        d->lastSyncedAt = QDateTime();
+        Q_EMIT lastSyncedAtChanged();
+        if (*r > 0)
+            qCInfo(lcSync) << "clear() discarded" << *r << "pending mutation(s)";
         Q_EMIT cleared();
+        return *r;
+    });
+}
+
+void DataStore::configureSync(const SyncConfiguration &configuration)
+{
+    d->syncConfig = configuration;
+    if (!d->engineRunning)
+        d->setSyncState(configuration.isEnabled() ? SyncState::Stopped : SyncState::LocalOnly);
+}
+
+SyncConfiguration DataStore::syncConfiguration() const
+{
+    return d->syncConfig;
+}
+
+bool DataStore::isSyncEnabled() const
+{
+    return d->syncConfig.isEnabled();
+}
+
+Result<void> DataStore::setSyncExpression(const QString &model, const QString &text)
+{
+    const ModelSchema *m = d->schema.model(model);
+    if (!m)
+        return unknownModel(model);
+    Result<Predicate> p = predicate::parse(text, *m, d->schema);
+    if (!p)
+        return p.error();
+    d->syncConfig.setSyncExpression(model, *p);
+    return {};
+}
+
+QFuture<Result<void>> DataStore::start()
+{
+    if (!d->syncConfig.isEnabled()) {
+        return QtFuture::makeReadyFuture(Result<void>(Error::validation(
+            u"SyncNotConfigured"_s, u"start(): no cloud endpoint is configured (configureSync())"_s)));
+    }
+    if (d->engineRunning)
+        return QtFuture::makeReadyFuture(Result<void>());
+    d->engineRunning = true;
+    d->setSyncState(SyncState::Starting);
+    Worker *worker = d->worker;
+    DataStorePrivate *priv = d.get();
+    const SyncConfiguration config = d->syncConfig;
+    auto future = d->submit<bool>([worker, priv, config](Storage *storage, QList<ChangeEvent> &) -> Result<bool> {
+        if (!storage)
+            return notOpen();
+        if (worker->engine())
+            return true;
+        Result<std::unique_ptr<SyncEngine>> engine = SyncEngine::create(*storage, config);
+        if (!engine)
+            return engine.error();
+        priv->connectEngine(engine->get(), storage);
+        worker->setEngine(std::move(*engine));
+        worker->engine()->start();
+        return true;
+    }, false, true);
+    return future.then(this, [this](const Result<bool> &r) -> Result<void> {
+        if (!r) {
+            d->engineRunning = false;
+            d->setSyncState(SyncState::Stopped);
+            d->setError(r.error());
+            return r.error();
+        }
         return {};
     });
+}
+
+QFuture<Result<void>> DataStore::stop()
+{
+    Worker *worker = d->worker;
+    d->engineRunning = false;
+    auto future = d->submit<bool>([worker](Storage *, QList<ChangeEvent> &) -> Result<bool> {
+        worker->stopEngine();
+        return true;
+    }, false, true);
+    return future.then(this, [this](const Result<bool> &) -> Result<void> {
+        if (!d->engineRunning) {
+            d->setOnline(false);
+            d->setSyncState(d->syncConfig.isEnabled() ? SyncState::Stopped : SyncState::LocalOnly);
+        }
+        return {};
+    });
+}
+
+DataStore::SyncState DataStore::syncState() const
+{
+    return d->syncState;
+}
+
+bool DataStore::isOnline() const
+{
+    return d->online;
+}
+
+QDateTime DataStore::lastSyncedAt() const
+{
+    return d->lastSyncedAt;
+}
+
+qint64 DataStore::syncedRecords() const
+{
+    return d->syncedRecords;
+}
+
+double DataStore::syncProgress() const
+{
+    if (d->syncState != SyncState::Syncing || d->expectedRecords <= 0)
+        return -1;
+    return qMin(1.0, double(d->syncedRecords) / double(d->expectedRecords));
+}
+
+bool DataStore::isModelSynced(const QString &model) const
+{
+    return d->syncedModels.contains(model);
 }
 
 QFuture<Result<QList<PendingMutation>>> DataStore::pendingMutationList()
@@ -607,6 +942,7 @@ bool DataStore::matches(const QString &model, const Predicate &p, const QVariant
 
 Observation *DataStore::observe(const QString &model, const QString &id, QObject *parent)
 {
+    d->autoStart();
     return new Observation(this, model, id, parent);
 }
 
@@ -714,7 +1050,18 @@ LiveQuery::LiveQuery(DataStore *store, QString model, Predicate predicate, QList
         apply(e);
         Q_EMIT itemsChanged();
     });
+    m_synced = store->isModelSynced(m_model);
+    connect(store, &DataStore::modelSynced, this, [this](const QString &model) {
+        if (model != m_model || m_synced)
+            return;
+        m_synced = true;
+        Q_EMIT syncedChanged();
+    });
     connect(store, &DataStore::cleared, this, [this] {
+        if (m_synced) {
+            m_synced = false;
+            Q_EMIT syncedChanged();
+        }
         m_items.clear();
         m_keys.clear();
         Q_EMIT itemsChanged();

@@ -8,4 +8,8 @@ namespace ds::tuning {
 // Bigger batches amortize the commit; smaller ones resolve futures sooner.
 inline constexpr int maxOperationsPerTransaction = 2000;
 
+// clear(ClearMode::FlushFirst) waits at most this long for the outbox to be
+// sent before it clears anyway.
+inline constexpr int clearFlushTimeout = 10000;   // ms
+
 } // namespace ds::tuning

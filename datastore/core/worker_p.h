@@ -9,6 +9,7 @@
 #include <datastore/datastore.h>
 
 #include "storage/storage.h"
+#include "sync/syncengine.h"
 
 #include <QMutex>
 #include <QObject>
@@ -31,8 +32,10 @@ public:
     virtual void run(Storage *storage) = 0;
     // The batch could not commit: the operation failed after all.
     virtual void fail(const Error &error) = 0;
-    // After the commit: resolve the future; hand over the change events.
-    virtual void finish(QList<ChangeEvent> &events) = 0;
+    // After the commit: hand over the change events...
+    virtual void takeEvents(QList<ChangeEvent> &events) = 0;
+    // ...and resolve the future.
+    virtual void finish() = 0;
 };
 
 // One allocation per operation: the body (a lambda, Result<T>(Storage *,
@@ -57,9 +60,13 @@ public:
         m_result.emplace(error);
         m_events.clear();
     }
-    void finish(QList<ChangeEvent> &events) override
+    void takeEvents(QList<ChangeEvent> &events) override
     {
         events.append(m_events);
+        m_events.clear();
+    }
+    void finish() override
+    {
         m_promise.addResult(m_result ? std::move(*m_result) : Result<T>(Error(
             Error::Domain::Storage, QStringLiteral("NotRun"), QStringLiteral("the operation did not run"))));
         m_promise.finish();
@@ -88,20 +95,27 @@ public:
     // Worker thread.
     Storage *storage() { return m_storage.get(); }
     void openStorage(std::unique_ptr<Storage> storage) { m_storage = std::move(storage); }
+    // Stops sync first: the engine borrows the storage.
     void closeStorage();
+    SyncEngine *engine() { return m_engine.get(); }
+    void setEngine(std::unique_ptr<SyncEngine> engine) { m_engine = std::move(engine); }
+    void stopEngine() { m_engine.reset(); }
     // Runs everything queued so far (the destructor path uses it to drain).
     void drain();
 
 Q_SIGNALS:
     // Emitted on the worker thread after each batch; connected queued to the facade.
+    // local: the events are the callers' writes (each queued an outbox
+    // entry); otherwise remote data applied by the sync engine.
     void batchCommitted(const QList<ds::ChangeEvent> &events, qint64 pendingMutations,
-                        bool pendingKnown);
+                        bool pendingKnown, bool local);
 
 private:
     void runBatch(std::vector<std::unique_ptr<Operation>> &batch);
 
     const Schema &m_schema;
     std::unique_ptr<Storage> m_storage;
+    std::unique_ptr<SyncEngine> m_engine;   // declared after the storage: destroyed first
     QMutex m_mutex;
     std::deque<std::unique_ptr<Operation>> m_queue;
     bool m_scheduled = false;

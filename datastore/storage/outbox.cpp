@@ -290,6 +290,23 @@ Result<std::optional<OutboxEntry>> Storage::peekOutbox() const
     return std::optional<OutboxEntry>(entries->first());
 }
 
+Result<QList<OutboxEntry>> Storage::outboxFor(const QString &model, const QString &recordId) const
+{
+    Error error;
+    if (!d->open)
+        return Private::notOpen();
+    if (Error e = d->flushPending(); !e.isNull())
+        return e;
+    QSqlQuery *q = d->statement(Private::OutboxForRecord, error);
+    if (!q)
+        return error;
+    q->bindValue(0, model);
+    q->bindValue(1, recordId);
+    if (!d->exec(*q, u"cannot read the outbox", error))
+        return error;
+    return d->readOutbox(*q);
+}
+
 Result<void> Storage::removeOutboxEntry(qint64 id)
 {
     return d->write<void>([this, id]() -> Result<void> {

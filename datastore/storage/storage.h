@@ -193,6 +193,8 @@ public:
     Result<QList<OutboxEntry>> outbox() const;
     Result<qint64> pendingMutationCount() const;
     Result<std::optional<OutboxEntry>> peekOutbox() const;
+    // The entries queued for one record that are not in flight, oldest first.
+    Result<QList<OutboxEntry>> outboxFor(const QString &model, const QString &recordId) const;
     Result<void> removeOutboxEntry(qint64 id);
     Result<void> updateOutboxEntry(const OutboxEntry &entry);
     Result<SyncMetadata> syncMetadata(const QString &model) const;

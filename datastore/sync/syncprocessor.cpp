@@ -159,6 +159,40 @@ void SyncProcessor::startModel(const ModelSchema &model)
     m_run.filter = expression.isAll()
         ? QJsonValue(QJsonValue::Null)
         : QJsonValue(predicate::toJson(expression, model, predicate::JsonKind::Filter));
+    m_evicted.remove(model.name);
+
+    // A changed expression over rows synced under the old one: refilter
+    // instead of downloading everything again.
+    if (meta->syncPredicate != m_run.expressionText && meta->lastSync && meta->resumeToken.isEmpty()
+        && m_now() < *meta->lastFullSync + qint64(m_options.fullSyncInterval.count())) {
+        const Result<Predicate> old = meta->syncPredicate.isEmpty()
+            ? Result<Predicate>(Predicate::all())
+            : predicate::parse(meta->syncPredicate, model, m_storage.schema());
+        if (old) {
+            if (!evict(model, expression))
+                return;
+            m_run.type = SyncType::Delta;
+            m_run.deltaLastSync = *meta->lastSync;
+            m_run.deltaFilter = m_run.filter;
+            const Predicate added = expression && !*old;
+            qCInfo(lcSync).noquote() << model.name << "sync expression changed from"
+                                     << (meta->syncPredicate.isEmpty() ? u"all"_s : meta->syncPredicate) << "to"
+                                     << (m_run.expressionText.isEmpty() ? u"all"_s : m_run.expressionText) << ";"
+                                     << m_evicted.value(model.name) << "rows evicted";
+            if (added.isNone()) {
+                m_run.phase = Phase::DeltaAfterWiden;
+                m_run.lastSync = m_run.deltaLastSync;
+            } else {
+                m_run.phase = Phase::Widen;
+                m_run.lastSync = 0;
+                m_run.filter = QJsonValue(predicate::toJson(added, model, predicate::JsonKind::Filter));
+            }
+            requestPage();
+            return;
+        }
+        qCWarning(lcSync).noquote() << model.name << "the previous sync expression no longer parses ("
+                                    << old.error().message() << "); syncing from scratch";
+    }
     if (m_run.type == SyncType::Delta) {
         m_run.lastSync = *meta->lastSync;
     } else if (!meta->resumeToken.isEmpty() && meta->syncPredicate == m_run.expressionText) {
@@ -290,6 +324,8 @@ Error SyncProcessor::applyPage(const QList<QVariantMap> &items, const QString &n
             return meta.error();
         SyncMetadata m = *meta;
         m.model = model.name;
+        if (m_run.phase == Phase::Widen)
+            return {};       // refiltering persists only at the end of its delta phase
         if (more) {
             if (!base)
                 return {};   // a delta round is cheap to redo: nothing persisted mid-way
@@ -317,8 +353,57 @@ Error SyncProcessor::applyPage(const QList<QVariantMap> &items, const QString &n
     return {};
 }
 
+bool SyncProcessor::evict(const ModelSchema &model, const Predicate &expression)
+{
+    if (expression.isAll())
+        return true;
+    QueryOptions options;
+    options.predicate = !expression;
+    Result<QList<QVariantMap>> outside = m_storage.query(model, options);
+    if (!outside) {
+        Q_EMIT errorOccurred(model.name, outside.error());
+        finish(outside.error());
+        return false;
+    }
+    if (outside->isEmpty())
+        return true;
+    // Through the one ingestion path: a remote delete of each row, which
+    // leaves every row with pending outbox entries alone.
+    QList<QVariantMap> tombstones;
+    tombstones.reserve(outside->size());
+    for (const QVariantMap &row : std::as_const(*outside)) {
+        QVariantMap t;
+        for (const QString &k : model.primaryKey)
+            t.insert(k, row.value(k));
+        t.insert(u"_deleted"_s, true);
+        tombstones.append(std::move(t));
+    }
+    Result<MergeResult> merged = m_storage.mergeRemote(model, tombstones);
+    if (!merged) {
+        Q_EMIT errorOccurred(model.name, merged.error());
+        finish(merged.error());
+        return false;
+    }
+    m_evicted.insert(model.name, merged->deleted);
+    if (!merged->changes.isEmpty())
+        Q_EMIT changesApplied(merged->changes);
+    return true;
+}
+
 void SyncProcessor::finishModel()
 {
+    if (m_run.phase == Phase::Widen) {
+        // What the new expression adds is in; now the changes since the last
+        // sync of everything it selects.
+        m_run.phase = Phase::DeltaAfterWiden;
+        m_run.lastSync = m_run.deltaLastSync;
+        m_run.filter = m_run.deltaFilter;
+        m_run.token.clear();
+        m_run.firstPage = true;
+        m_run.received = 0;
+        requestPage();
+        return;
+    }
     const bool full = m_run.type == SyncType::Base;
     qCInfo(lcSync).noquote() << m_run.model->name << (full ? "base" : "delta") << "sync done:"
                              << m_run.received << "records," << m_run.created << "new,"

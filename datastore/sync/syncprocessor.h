@@ -100,6 +100,9 @@ public:
 
     // Records applied in the current (or last) round, all models together.
     qint64 recordsApplied() const { return m_applied; }
+    // Local rows the last sync of model evicted because a narrower sync
+    // expression no longer selects them.
+    int lastEvicted(const QString &model) const { return m_evicted.value(model); }
 
 Q_SIGNALS:
     // Amplify's hub events (PROTOCOL 6.9).
@@ -122,10 +125,19 @@ Q_SIGNALS:
     void finished(const ds::Error &error);
 
 private:
+    // A changed sync expression with rows already synced under the old one
+    // (Refilter): evict what the new one no longer selects, fetch only what
+    // it adds (a base sync of `new and not old`), then a delta sync of `new`
+    // since the old lastSync. No clear(), no full re-download.
+    enum class Phase { Normal, Widen, DeltaAfterWiden };
+
     struct ModelRun
     {
         const ModelSchema *model = nullptr;
         SyncType type = SyncType::Base;
+        Phase phase = Phase::Normal;
+        qint64 deltaLastSync = 0;         // Widen: the lastSync of the delta phase
+        QJsonValue deltaFilter;           // Widen: the filter of the delta phase
         qint64 lastSync = 0;              // sent; 0 for base
         QJsonValue filter;
         QString expressionText;           // persisted as syncPredicate
@@ -146,6 +158,9 @@ private:
     Error applyPage(const QList<QVariantMap> &items, const QString &nextToken, qint64 startedAt,
                     bool more);
     void finishModel();
+    // Refilter: evicts rows outside `expression`; returns false on an error
+    // (reported, round finished).
+    bool evict(const ModelSchema &model, const Predicate &expression);
     void finish(const Error &error);
     int pageLimit() const;
 
@@ -160,6 +175,7 @@ private:
     QList<const ModelSchema *> m_queue;
     ModelRun m_run;
     qint64 m_applied = 0;
+    QHash<QString, int> m_evicted;
 };
 
 } // namespace ds

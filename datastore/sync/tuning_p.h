@@ -22,4 +22,18 @@ inline constexpr int defaultMaxRecords = 10000;
 // fullSyncInterval 1440 min); otherwise a delta sync runs.
 inline constexpr std::chrono::milliseconds defaultFullSyncInterval = 24h;
 
+// A mutation that cannot reach the server is retried forever with the
+// jittered backoff of net::Backoff::retryPolicy(); once that policy gives
+// up, every this often (JS retries network errors every 5 minutes).
+inline constexpr std::chrono::milliseconds maxMutationRetryDelay = 5min;
+
+// How long start() waits for every subscription's start_ack before it syncs
+// anyway (events of the missing ones are then only caught by the next delta
+// sync). Android waits max(60 s, 20 s per model).
+inline constexpr std::chrono::milliseconds subscriptionsEstablishTimeout = 30s;
+
+// Subscription events are merged in batches: those arriving within one turn
+// of the event loop go into one transaction (one signal to observers).
+inline constexpr int maxSubscriptionBatch = 500;
+
 } // namespace ds::sync::tuning

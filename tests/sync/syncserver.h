@@ -34,9 +34,9 @@ public:
 
     // Starts on any free port (a restart may get another one). Returns an
     // error message, empty on success.
-    QString start()
+    QString start(quint16 port = 0)
     {
-        return ServerProcess::start({QStringLiteral("--api-key"), apiKey(), QStringLiteral("--db"), m_db});
+        return ServerProcess::start({QStringLiteral("--api-key"), apiKey(), QStringLiteral("--db"), m_db}, port);
     }
 
 private:

@@ -23,7 +23,9 @@
 #include <datastore/modelschema.h>
 #include <datastore/predicate.h>
 #include <datastore/result.h>
+#include <datastore/syncconfiguration.h>
 
+#include <QDateTime>
 #include <QFuture>
 #include <QObject>
 #include <QVariantMap>
@@ -113,8 +115,31 @@ class DATASTORE_EXPORT DataStore : public QObject
     Q_PROPERTY(QString databasePath READ databasePath NOTIFY openChanged)
     Q_PROPERTY(qint64 pendingMutations READ pendingMutations NOTIFY pendingMutationsChanged)
     Q_PROPERTY(ds::Error lastError READ lastError NOTIFY errorOccurred)
+    Q_PROPERTY(bool isSyncEnabled READ isSyncEnabled NOTIFY syncStateChanged)
+    Q_PROPERTY(SyncState syncState READ syncState NOTIFY syncStateChanged)
+    Q_PROPERTY(bool online READ isOnline NOTIFY onlineChanged)
+    Q_PROPERTY(QDateTime lastSyncedAt READ lastSyncedAt NOTIFY lastSyncedAtChanged)
+    Q_PROPERTY(qint64 syncedRecords READ syncedRecords NOTIFY syncProgressChanged)
+    Q_PROPERTY(double syncProgress READ syncProgress NOTIFY syncProgressChanged)
 
 public:
+    // Where the sync engine is (PROTOCOL.md 6.3).
+    enum class SyncState {
+        LocalOnly,   // no cloud configured
+        Stopped,     // configured, not started (or stop()ped)
+        Starting,    // connecting, establishing subscriptions
+        Syncing,     // sync queries running
+        Ready,       // synced; changes flow both ways as they happen
+        Offline,     // started, the cloud is unreachable; local changes queue
+    };
+    Q_ENUM(SyncState)
+
+    enum class ClearMode {
+        DiscardPending,   // pending local changes are deleted with everything else
+        FlushFirst,       // when online, wait (bounded) until the outbox is sent first
+    };
+    Q_ENUM(ClearMode)
+
     explicit DataStore(Schema schema, QObject *parent = nullptr);
     ~DataStore() override;
 
@@ -154,8 +179,36 @@ public:
     QFuture<Result<std::optional<QVariantMap>>> get(const QString &model, const QString &id);
     QFuture<Result<qint64>> count(const QString &model,
                                   const Predicate &predicate = Predicate::all());
-    // Deletes every record, the outbox and the sync state.
-    QFuture<Result<void>> clear();
+    // Stops sync, then deletes every record, the outbox and the sync state,
+    // so the next start() syncs from scratch. Resolves to the number of
+    // pending mutations that were discarded.
+    QFuture<Result<qint64>> clear(ClearMode mode = ClearMode::DiscardPending);
+
+    // ---- cloud sync --------------------------------------------------------
+
+    // How to sync; a configuration without endpoint keeps the store local-
+    // only. Takes effect at the next start() (stop() first to change it).
+    void configureSync(const SyncConfiguration &configuration);
+    SyncConfiguration syncConfiguration() const;
+    bool isSyncEnabled() const;
+    // Replaces one model's sync expression (text: docs/predicates.md) for
+    // the next start(); stop() + start() applies it: rows it no longer
+    // selects are evicted, rows it adds are fetched (nothing else is).
+    Result<void> setSyncExpression(const QString &model, const QString &text);
+    // Starts syncing (idempotent). Also started by save/remove/query/get/
+    // count/observe once sync is configured, as Amplify does. Resolves when
+    // the engine runs (not when it is ready: see ready()).
+    QFuture<Result<void>> start();
+    // Stops syncing; local data, the outbox and the sync metadata stay.
+    QFuture<Result<void>> stop();
+
+    SyncState syncState() const;
+    bool isOnline() const;
+    QDateTime lastSyncedAt() const;
+    qint64 syncedRecords() const;      // records applied by the current/last sync round
+    double syncProgress() const;       // 0..1 during a round when known, -1 otherwise
+    // Whether a sync round has completed for model since start (or clear()).
+    bool isModelSynced(const QString &model) const;
 
     // The outbox: local changes not yet sent to the cloud, oldest first.
     QFuture<Result<QList<PendingMutation>>> pendingMutationList();
@@ -274,6 +327,34 @@ Q_SIGNALS:
     void errorOccurred(const ds::Error &error);
     void cleared();
 
+    // Sync state for UIs.
+    void syncStateChanged();
+    void onlineChanged();
+    void lastSyncedAtChanged();
+    void syncProgressChanged();
+
+    // Hub events, named as Amplify names them (PROTOCOL.md 6.9).
+    void networkStatus(bool active);
+    void subscriptionsEstablished();
+    void syncQueriesStarted(const QStringList &models);
+    // evictedCount: local rows a narrower sync expression no longer selects.
+    void modelSynced(const QString &model, bool isFullSync, bool isDeltaSync, int newCount,
+                     int updatedCount, int deletedCount, int evictedCount);
+    void syncQueriesReady();
+    void ready();
+    void outboxMutationEnqueued(const QString &model, const QVariantMap &element);
+    void outboxMutationProcessed(const QString &model, const QVariantMap &element);
+    void outboxStatus(bool isEmpty);
+    // The server rejected a conditional save or delete; the local record is
+    // back to the server's copy.
+    void conditionalSaveFailed(const QString &model, const QVariantMap &element, const ds::Error &error);
+    // The server refused a mutation for another reason (unauthorized,
+    // invalid); the change was dropped.
+    void outboxMutationFailed(const QString &model, const QString &operation, const QVariantMap &element,
+                              const ds::Error &error);
+    // Any error the sync engine reports (also given to the error handler).
+    void syncErrorOccurred(const QString &model, const ds::Error &error);
+
 private:
     template<typename M>
     static Result<M> fromMap(const Result<QVariantMap> &r)
@@ -327,7 +408,7 @@ public:
     bool isLoaded() const { return m_loaded; }
     // True once the model has been synced with the cloud (always false while
     // the store is local-only).
-    bool isSynced() const { return false; }
+    bool isSynced() const { return m_synced; }
     int count() const { return int(m_items.size()); }
     const QList<QVariantMap> &items() const { return m_items; }
     Error error() const { return m_error; }
@@ -359,6 +440,7 @@ private:
     QList<QString> m_keys;            // m_keys[i] is the primary key of m_items[i]
     QList<ds::ChangeEvent> m_pending; // changes that arrived before the snapshot
     bool m_loaded = false;
+    bool m_synced = false;
     Error m_error;
 };
 
