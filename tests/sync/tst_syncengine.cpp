@@ -11,6 +11,7 @@
 #include <datastore/datastore.h>
 
 #include <QJsonDocument>
+#include <QMutex>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -55,6 +56,8 @@ private slots:
     void subscriptionRespectsSyncExpression();
     void secondExpressionIgnored();
     void clearDiscardsAndResyncs();
+    void replayedMutationsAreReconciled();
+    void conflictHandlerDecides();
     void badConfigurationIsAnError();
 
 private:
@@ -63,6 +66,12 @@ private:
     std::optional<QVariantMap> localGet(DataStore &store, const QString &model, const QString &id);
     QJsonObject serverGet(const QString &id);
     QList<QJsonObject> seed(int count, const QString &prefix);
+    bool serverMutate(net::MutationType type, const QJsonObject &input);
+    // Stops the server, runs `offline` (local changes that cannot be sent),
+    // restarts it on the same port with `extra` arguments and runs `before`
+    // at once (before the client can reconnect, sync and drain).
+    void withServerDown(const std::function<void()> &offline, const std::function<void()> &before,
+                        const QStringList &extra = {});
 
     QTemporaryDir m_dir;
     Schema m_schema;
@@ -404,6 +413,132 @@ void tst_SyncEngine::clearDiscardsAndResyncs()
     QVERIFY(!synced.isEmpty());
     QCOMPARE(synced.constFirst().at(1).toBool(), true);   // a full sync again
     QVERIFY(serverGet(u"pending"_s).isEmpty());
+}
+
+bool tst_SyncEngine::serverMutate(net::MutationType type, const QJsonObject &input)
+{
+    return synctest::sendAll(*m_http, {net::mutation(m_schema, *m_schema.model(u"Post"_s), type, input)}).size() == 1;
+}
+
+void tst_SyncEngine::withServerDown(const std::function<void()> &offline, const std::function<void()> &before,
+                                    const QStringList &extra)
+{
+    const quint16 port = m_server->port();
+    m_server->stop();
+    offline();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start(QStringList{u"--api-key"_s, synctest::apiKey(), u"--db"_s, db} + extra, port)
+                .isEmpty());
+    before();
+}
+
+void tst_SyncEngine::replayedMutationsAreReconciled()
+{
+    // A process that dies after the server applied its mutation but before
+    // the outbox entry was removed sends it again on restart. Here the
+    // "first delivery" is made over HTTP while the client cannot reach the
+    // server; the client's replay must neither fail nor apply twice.
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QVERIFY(await(a->save(u"Post"_s, post(u"d1"_s, u"Doomed"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"d1"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+    QSignalSpy failed(a.get(), &DataStore::outboxMutationFailed);
+    QSignalSpy conditional(a.get(), &DataStore::conditionalSaveFailed);
+
+    withServerDown([&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 15000);
+        QVERIFY(await(a->save(u"Post"_s, post(u"c1"_s, u"Created offline"_s, 4))).ok());
+        QVERIFY(await(a->remove(u"Post"_s, u"d1"_s)).ok());
+        QTRY_COMPARE(a->pendingMutations(), 2);
+    }, [&] {
+        // The same mutations, already applied by the server. (Updates that
+        // were in flight are checked against the server before they are
+        // sent again: tst_sync_crash.)
+        QVERIFY(serverMutate(net::MutationType::Create, QJsonObject{{u"id"_s, u"c1"_s}, {u"title"_s, u"Created offline"_s},
+                                                                     {u"rating"_s, 4}, {u"status"_s, u"DRAFT"_s}}));
+        QVERIFY(serverMutate(net::MutationType::Delete, QJsonObject{{u"id"_s, u"d1"_s}, {u"_version"_s, 1}}));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(a->isOnline(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 20000);
+    QCOMPARE(serverGet(u"c1"_s).value(u"_version"_s).toInt(), 1);
+    QCOMPARE(serverGet(u"d1"_s).value(u"_version"_s).toInt(), 2);
+    QVERIFY(serverGet(u"d1"_s).value(u"_deleted"_s).toBool());
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(conditional.size(), 0);
+    QVERIFY(!localGet(*a, u"Post"_s, u"d1"_s).has_value());
+}
+
+void tst_SyncEngine::conflictHandlerDecides()
+{
+    // Optimistic concurrency on the server: every stale update is a
+    // ConflictUnhandled, and the client's handler decides.
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--conflict"_s, u"optimistic"_s})
+                .isEmpty());
+    synctest::configure(*m_http, m_server->graphqlUrl());
+
+    auto a = client(u"a"_s);
+    QList<ConflictData> seen;
+    QMutex mutex;
+    SyncConfiguration config = a->syncConfiguration();
+    config.conflictHandler = [&](const ConflictData &c) {
+        QMutexLocker lock(&mutex);
+        seen.append(c);
+        const QString id = c.localModel.value(u"id"_s).toString();
+        if (id == u"custom")
+            return ConflictResolution::custom({{u"title"_s, u"Merged by the handler"_s}});
+        if (id == u"discard")
+            return ConflictResolution::discard();
+        return ConflictResolution::retry();
+    };
+    a->configureSync(config);
+    QVERIFY(waitReady(*a));
+    for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s})
+        QVERIFY(await(a->save(u"Post"_s, post(id, u"Original"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+
+    withServerDown([&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 15000);
+        for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s})
+            QVERIFY(await(a->save(u"Post"_s, post(id, u"Local edit"_s, 2))).ok());
+    }, [&] {
+        for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s}) {
+            QVERIFY(serverMutate(net::MutationType::Update, QJsonObject{{u"id"_s, id}, {u"rating"_s, 9},
+                                                                         {u"_version"_s, 1}}));
+        }
+    }, {u"--conflict"_s, u"optimistic"_s});
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    QTRY_VERIFY_WITH_TIMEOUT(a->isOnline(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 20000);
+
+    {
+        QMutexLocker lock(&mutex);
+        QCOMPARE(seen.size(), 3);
+        for (const ConflictData &c : std::as_const(seen)) {
+            QCOMPARE(c.model, u"Post"_s);
+            QCOMPARE(c.operation, ConflictData::Operation::Update);
+            QCOMPARE(c.attempts, 1);
+            QCOMPARE(c.localModel.value(u"title"_s).toString(), u"Local edit"_s);
+            QCOMPARE(c.remoteModel.value(u"rating"_s).toInt(), 9);
+            QCOMPARE(c.remoteModel.value(u"_version"_s).toInt(), 2);
+        }
+    }
+    // custom: the handler's fields, on top of the server's version.
+    QCOMPARE(serverGet(u"custom"_s).value(u"title"_s).toString(), u"Merged by the handler"_s);
+    QCOMPARE(serverGet(u"custom"_s).value(u"_version"_s).toInt(), 3);
+    // discard: the server's copy everywhere.
+    QCOMPARE(serverGet(u"discard"_s).value(u"_version"_s).toInt(), 2);
+    QCOMPARE(localGet(*a, u"Post"_s, u"discard"_s)->value(u"title"_s).toString(), u"Original"_s);
+    QCOMPARE(localGet(*a, u"Post"_s, u"discard"_s)->value(u"rating"_s).toInt(), 9);
+    // retry (the default): the local change wins with the server's version.
+    QCOMPARE(serverGet(u"retry"_s).value(u"title"_s).toString(), u"Local edit"_s);
+    QCOMPARE(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 3);
+    QCOMPARE(localGet(*a, u"Post"_s, u"retry"_s)->value(u"title"_s).toString(), u"Local edit"_s);
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()
