@@ -2,6 +2,7 @@
 #include "http/constanttime.h"
 
 #include "data/auth_tuning_p.h"
+#include "data/tuning_p.h"
 
 #include <QAtomicInt>
 #include <QJsonArray>
@@ -71,14 +72,7 @@ QString sqlError(const QSqlQuery &q)
 struct AuthService::Connection
 {
     QString name;
-    ~Connection()
-    {
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(name);
-    }
+    ~Connection() { removeConnection(name); }
 };
 
 AuthService::AuthService(AuthOptions options, std::shared_ptr<const Clock> clock, QObject *parent)
@@ -98,11 +92,10 @@ QString AuthService::connection()
     if (!m_connections.hasLocalData()) {
         auto *c = new Connection;
         c->name = u"server.auth."_s % QString::number(s_connectionCounter.fetchAndAddRelaxed(1));
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, c->name);
-        db.setDatabaseName(m_options.databasePath);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-        if (!db.open())
-            qCWarning(lcServerAuth).noquote() << "cannot open" << m_options.databasePath << db.lastError().text();
+        const QSqlDatabase db = m_options.database.openConnection(c->name);
+        if (!db.isOpen())
+            qCWarning(lcServerAuth).noquote() << "cannot open" << m_options.database.displayName()
+                                              << db.lastError().text();
         m_connections.setLocalData(c);
     }
     return m_connections.localData()->name;
@@ -115,25 +108,32 @@ Result<void> AuthService::start()
     };
     Connection c;
     c.name = u"server.auth.start"_s;
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, c.name);
-    db.setDatabaseName(m_options.databasePath);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-    if (!db.open())
+    QSqlDatabase db = m_options.database.openConnection(c.name);
+    if (!db.isOpen())
         return failure(db.lastError().text());
     QSqlQuery q(db);
-    const QString statements[] = {
-        u"CREATE TABLE IF NOT EXISTS \"_server_meta\" (\"key\" TEXT PRIMARY KEY, \"value\" BLOB)"_s,
-        u"CREATE TABLE IF NOT EXISTS \"_users\" (\"username\" TEXT PRIMARY KEY, \"sub\" TEXT NOT NULL UNIQUE,"
-        " \"email\" TEXT, \"salt\" BLOB NOT NULL, \"hash\" BLOB NOT NULL, \"iterations\" INTEGER NOT NULL,"
-        " \"groups\" TEXT NOT NULL DEFAULT '[]', \"createdAt\" INTEGER NOT NULL)"_s,
-    };
-    for (const QString &sql : statements) {
+    // PostgreSQL: bytea for blobs, bigint for milliseconds; instances that
+    // start together create the tables one after the other.
+    const bool pg = m_options.database.isPostgres();
+    const QString blob = pg ? u"BYTEA"_s : u"BLOB"_s;
+    QStringList statements;
+    if (pg)
+        statements << u"BEGIN"_s << u"SELECT pg_advisory_xact_lock(%1)"_s.arg(tuning::kPgWriteLockKey);
+    statements << u"CREATE TABLE IF NOT EXISTS \"_server_meta\" (\"key\" TEXT PRIMARY KEY, \"value\" "_s % blob % u')'
+               << u"CREATE TABLE IF NOT EXISTS \"_users\" (\"username\" TEXT PRIMARY KEY, \"sub\" TEXT NOT NULL UNIQUE,"
+                  " \"email\" TEXT, \"salt\" "_s % blob % u" NOT NULL, \"hash\" "_s % blob
+                      % u" NOT NULL, \"iterations\" INTEGER NOT NULL, \"groups\" TEXT NOT NULL DEFAULT '[]',"
+                        " \"createdAt\" "_s % (pg ? u"BIGINT"_s : u"INTEGER"_s) % u" NOT NULL)"_s;
+    for (const QString &sql : std::as_const(statements)) {
         if (!q.exec(sql))
             return failure(sqlError(q));
     }
-    q.prepare(u"INSERT OR IGNORE INTO \"_server_meta\" (\"key\", \"value\") VALUES ('authSigningKey', ?)"_s);
+    q.prepare(u"INSERT INTO \"_server_meta\" (\"key\", \"value\") VALUES ('authSigningKey', ?)"
+              " ON CONFLICT DO NOTHING"_s);
     q.addBindValue(randomBytes(auth_tuning::kSigningKeyBytes));
     if (!q.exec())
+        return failure(sqlError(q));
+    if (pg && !q.exec(u"COMMIT"_s))
         return failure(sqlError(q));
     if (!q.exec(u"SELECT \"value\" FROM \"_server_meta\" WHERE \"key\" = 'authSigningKey'"_s) || !q.next())
         return failure(sqlError(q));
@@ -265,8 +265,8 @@ AuthService::Reply AuthService::signup(const QJsonObject &request)
     const QByteArray hash = pbkdf2(password.toUtf8(), salt, iterations);
     const QString sub = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"INSERT OR IGNORE INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\", \"iterations\","
-              " \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?)"_s);
+    q.prepare(u"INSERT INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\", \"iterations\","
+              " \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?) ON CONFLICT DO NOTHING"_s);
     q.addBindValue(username);
     q.addBindValue(sub);
     q.addBindValue(email.isEmpty() ? QVariant() : QVariant(email));

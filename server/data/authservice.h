@@ -11,7 +11,9 @@
 // 401 UnauthorizedException (bad credentials, bad or expired token), all as
 // {"errors":[{"errorType","message"}]}.
 //
-// Storage: the server database (same SQLite file as the data plane). "_users"
+// Storage: the server database (the data plane's SQLite file or PostgreSQL
+// database, so every instance on one PostgreSQL database knows every user
+// and signs with the same key). "_users"
 // (username PRIMARY KEY, sub, email, salt, hash, iterations, groups JSON,
 // createdAt); the signing key is "authSigningKey" in "_server_meta".
 // Passwords: PBKDF2-HMAC-SHA256, kPbkdf2Iterations, 16-byte random salt.
@@ -25,6 +27,7 @@
 
 #include "data/auth.h"
 #include "data/clock.h"
+#include "data/database.h"
 #include "http/router.h"
 
 #include <datastore/result.h>
@@ -41,7 +44,7 @@ namespace ds::server::data {
 
 struct AuthOptions
 {
-    QString databasePath;
+    DatabaseSpec database;
     std::chrono::milliseconds tokenTtl{3600000};
     std::chrono::milliseconds refreshTtl{std::chrono::hours(24 * 30)};
     QString adminGroup;                      // --admin-group: members pass every @auth rule
