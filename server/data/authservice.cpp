@@ -101,6 +101,25 @@ QString AuthService::connection()
     return m_connections.localData()->name;
 }
 
+QSqlQuery AuthService::execute(const QString &sql, const QVariantList &values, bool *ok)
+{
+    for (int attempt = 0;; ++attempt) {
+        QSqlQuery q(QSqlDatabase::database(connection(), false));
+        q.prepare(sql);
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        *ok = q.exec();
+        // 08xxx connection exceptions, 57Pxx shutdown, no state: libpq lost it.
+        const QString state = q.lastError().nativeErrorCode();
+        const bool lost = state.isEmpty() || state.startsWith(u"08") || state.startsWith(u"57P");
+        if (*ok || attempt > 0 || !m_options.database.isPostgres() || !lost)
+            return q;
+        qCWarning(lcServerAuth).noquote() << "user store connection lost, reconnecting:" << sqlError(q);
+        q = QSqlQuery();                       // before its connection goes
+        m_connections.setLocalData(nullptr);   // closes it; connection() opens a new one
+    }
+}
+
 Result<void> AuthService::start()
 {
     auto failure = [](const QString &message) {
@@ -264,17 +283,14 @@ AuthService::Reply AuthService::signup(const QJsonObject &request)
     const int iterations = m_options.pbkdf2Iterations;
     const QByteArray hash = pbkdf2(password.toUtf8(), salt, iterations);
     const QString sub = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"INSERT INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\", \"iterations\","
-              " \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?) ON CONFLICT DO NOTHING"_s);
-    q.addBindValue(username);
-    q.addBindValue(sub);
-    q.addBindValue(email.isEmpty() ? QVariant() : QVariant(email));
-    q.addBindValue(salt);
-    q.addBindValue(hash);
-    q.addBindValue(iterations);
-    q.addBindValue(m_clock->nowMs());
-    if (!q.exec()) {
+    bool ok = false;
+    QSqlQuery q = execute(u"INSERT INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\","
+                          " \"iterations\", \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?)"
+                          " ON CONFLICT DO NOTHING"_s,
+                          {username, sub, email.isEmpty() ? QVariant() : QVariant(email), salt, hash, iterations,
+                           m_clock->nowMs()},
+                          &ok);
+    if (!ok) {
         qCWarning(lcServerAuth).noquote() << "signup:" << sqlError(q);
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user could not be stored; retry"_s)};
     }
@@ -290,11 +306,11 @@ AuthService::Reply AuthService::signin(const QJsonObject &request)
     const QString password = request.value(u"password"_s).toString();
     if (username.isEmpty() || password.isEmpty())
         return {400, errorBody(kBadRequest, u"username and password are required"_s)};
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"SELECT \"sub\", \"email\", \"salt\", \"hash\", \"iterations\", \"groups\" FROM \"_users\""
-              " WHERE \"username\" = ?"_s);
-    q.addBindValue(username);
-    if (!q.exec()) {
+    bool ok = false;
+    QSqlQuery q = execute(u"SELECT \"sub\", \"email\", \"salt\", \"hash\", \"iterations\", \"groups\" FROM \"_users\""
+                          " WHERE \"username\" = ?"_s,
+                          {username}, &ok);
+    if (!ok) {
         qCWarning(lcServerAuth).noquote() << "signin:" << sqlError(q);
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user store is not available; retry"_s)};
     }
@@ -331,10 +347,10 @@ AuthService::Reply AuthService::refresh(const QJsonObject &request)
     const std::optional<QJsonObject> claims = m_tokens.verify(token, m_clock->nowMs() / 1000, &why);
     if (!claims || claims->value(u"token_use"_s).toString() != u"refresh")
         return {401, errorBody(kUnauthorized, claims ? u"Invalid Refresh Token"_s : why)};
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"SELECT \"username\", \"email\", \"groups\" FROM \"_users\" WHERE \"sub\" = ?"_s);
-    q.addBindValue(claims->value(u"sub"_s).toString());
-    if (!q.exec())
+    bool ok = false;
+    QSqlQuery q = execute(u"SELECT \"username\", \"email\", \"groups\" FROM \"_users\" WHERE \"sub\" = ?"_s,
+                          {claims->value(u"sub"_s).toString()}, &ok);
+    if (!ok)
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user store is not available; retry"_s)};
     if (!q.next())
         return {401, errorBody(kUnauthorized, u"User does not exist."_s)};

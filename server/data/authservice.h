@@ -33,6 +33,7 @@
 #include <datastore/result.h>
 
 #include <QObject>
+#include <QSqlQuery>
 #include <QThreadPool>
 #include <QThreadStorage>
 
@@ -79,6 +80,9 @@ private:
     };
     struct Connection;
     QString connection();
+    // Runs sql with values on this thread's connection; when the connection
+    // broke (PostgreSQL restarted), reconnects and runs it once more.
+    QSqlQuery execute(const QString &sql, const QVariantList &values, bool *ok);
     Reply signup(const QJsonObject &request);
     Reply signin(const QJsonObject &request);
     Reply refresh(const QJsonObject &request);

@@ -191,10 +191,18 @@ private:
             return;
         }
         const QJsonObject ping{{u"o"_s, m_instanceId}, {u"ping"_s, true}};
-        if (Result<void> r = m_store.notify(PgChangeBridge::channel(),
-                                            QString::fromUtf8(QJsonDocument(ping).toJson(QJsonDocument::Compact)));
-            !r)
-            qCDebug(lcServerData).noquote() << "ping failed:" << r.error().message();
+        const QString text = QString::fromUtf8(QJsonDocument(ping).toJson(QJsonDocument::Compact));
+        if (m_store.notify(PgChangeBridge::channel(), text))
+            return;
+        // The sending connection broke (and reconnected in notify()): the
+        // listening one most likely broke with it; renew it now.
+        qCWarning(lcServerData).noquote() << "database connection lost; listening again on" << m_spec.displayName();
+        if (Result<void> r = open(); !r) {
+            qCWarning(lcServerData).noquote() << "reconnect failed:" << r.error().message();
+            m_lastHeard.restart();
+            if (m_ping)
+                m_ping->start();
+        }
     }
 
     DatabaseSpec m_spec;

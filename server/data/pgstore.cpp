@@ -137,6 +137,15 @@ Result<void> PgStore::reopenIfBroken()
     return open(m_spec);
 }
 
+template<typename F>
+auto PgStore::retrying(F f) -> decltype(f())
+{
+    auto r = f();
+    if (!r && m_broken && !m_inTransaction && reopenIfBroken())
+        r = f();
+    return r;
+}
+
 Result<void> PgStore::exec(const QString &sql)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
@@ -289,7 +298,7 @@ Result<void> PgStore::beginWrite()
         rollback();   // a transaction left open by a failed call
     if (Result<void> r = reopenIfBroken(); !r)
         return r;
-    if (Result<void> r = exec(u"BEGIN"_s); !r)
+    if (Result<void> r = retrying([this] { return exec(u"BEGIN"_s); }); !r)
         return r;
     m_inTransaction = true;
     Result<QSqlQuery *> q = cached(u"lock"_s, u"SELECT pg_advisory_xact_lock($1)"_s);
@@ -345,6 +354,11 @@ QJsonObject PgStore::readRow(const ModelSchema &model, const QSqlQuery &query, i
 }
 
 Result<std::optional<QJsonObject>> PgStore::fetch(const ModelSchema &model, const QJsonArray &key)
+{
+    return retrying([&] { return fetchOnce(model, key); });
+}
+
+Result<std::optional<QJsonObject>> PgStore::fetchOnce(const ModelSchema &model, const QJsonArray &key)
 {
     if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
@@ -506,7 +520,8 @@ Result<Page> PgStore::scanBase(const ModelSchema &model, const BaseScan &scan)
 {
     if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
-    Result<std::shared_ptr<QSqlQuery>> r = run(baseScanSql(model, scan), u"scan "_s % model.name);
+    Result<std::shared_ptr<QSqlQuery>> r =
+        retrying([&] { return run(baseScanSql(model, scan), u"scan "_s % model.name); });
     if (!r)
         return r.error();
     QSqlQuery &q = **r;
@@ -545,7 +560,8 @@ Result<Page> PgStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
 {
     if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
-    Result<std::shared_ptr<QSqlQuery>> r = run(deltaScanSql(model, scan), u"delta scan "_s % model.name);
+    Result<std::shared_ptr<QSqlQuery>> r =
+        retrying([&] { return run(deltaScanSql(model, scan), u"delta scan "_s % model.name); });
     if (!r)
         return r.error();
     QSqlQuery &q = **r;
@@ -576,7 +592,8 @@ Result<qint64> PgStore::count(const ModelSchema &model)
 {
     if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
-    Result<std::shared_ptr<QSqlQuery>> r = run({u"SELECT COUNT(*) FROM "_s % quoted(model.name), {}}, u"count "_s % model.name);
+    Result<std::shared_ptr<QSqlQuery>> r =
+        retrying([&] { return run({u"SELECT COUNT(*) FROM "_s % quoted(model.name), {}}, u"count "_s % model.name); });
     if (!r)
         return r.error();
     QSqlQuery &q = **r;

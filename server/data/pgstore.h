@@ -88,6 +88,11 @@ private:
     Result<void> upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl);
     Error failure(const QString &what, const QSqlError &e);
     Result<void> reopenIfBroken();
+    // Runs f; when it failed because the connection broke (the server
+    // restarted, a failover) outside a transaction, reconnects and runs it once more.
+    template<typename F>
+    auto retrying(F f) -> decltype(f());
+    Result<std::optional<QJsonObject>> fetchOnce(const ModelSchema &model, const QJsonArray &key);
 
     DatabaseSpec m_spec;
     QString m_connectionName;

@@ -106,6 +106,22 @@ public:
         return {};
     }
 
+    // Stops and starts the server (same port and settings): clients lose
+    // their connections. Returns an error message; empty on success.
+    QString restart()
+    {
+        if (!isRunning())
+            return QStringLiteral("not running");
+        QString output;
+        if (!run(QStringLiteral("pg_ctl"),
+                 {QStringLiteral("-D"), m_dir + QStringLiteral("/data"), QStringLiteral("-l"),
+                  m_dir + QStringLiteral("/server.log"), QStringLiteral("-m"), QStringLiteral("fast"),
+                  QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("30"), QStringLiteral("restart")},
+                 &output))
+            return QStringLiteral("pg_ctl restart failed: ") + output;
+        return {};
+    }
+
     void stop()
     {
         if (m_dir.isEmpty())
