@@ -1,6 +1,7 @@
 // ServerStore: the server's storage, behind an interface so that the SQLite
-// implementation (sqlitestore.h, the default) and a PostgreSQL one share the
-// resolvers, the conflict rules and the sync paging (STYLE.md rule 12).
+// implementation (sqlitestore.h, the default) and the PostgreSQL one
+// (pgstore.h; database.h picks one from --db) share the resolvers, the
+// conflict rules and the sync paging (STYLE.md rule 12).
 //
 // Layout (SQLite; PostgreSQL follows it with its own types):
 //   "<Model>"  one table per model: a typed column per stored field (as
