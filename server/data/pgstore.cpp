@@ -298,21 +298,13 @@ Result<void> PgStore::beginWrite()
         rollback();   // a transaction left open by a failed call
     if (Result<void> r = reopenIfBroken(); !r)
         return r;
-    if (Result<void> r = retrying([this] { return exec(u"BEGIN"_s); }); !r)
+    // One round trip: the transaction and its lock (released at COMMIT/ROLLBACK).
+    const QString begin = u"BEGIN; SELECT pg_advisory_xact_lock("_s % QString::number(tuning::kPgWriteLockKey) % u')';
+    if (Result<void> r = retrying([this, &begin] { return exec(begin); }); !r) {
+        rollback();
         return r;
+    }
     m_inTransaction = true;
-    Result<QSqlQuery *> q = cached(u"lock"_s, u"SELECT pg_advisory_xact_lock($1)"_s);
-    if (!q) {
-        rollback();
-        return q.error();
-    }
-    (*q)->bindValue(0, tuning::kPgWriteLockKey);
-    if (!(*q)->exec()) {
-        const Error error = failure(u"take the write lock"_s, (*q)->lastError());
-        rollback();
-        return error;
-    }
-    (*q)->finish();
     return {};
 }
 
