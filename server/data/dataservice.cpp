@@ -57,17 +57,20 @@ Result<void> DataService::start()
 
 DataService::Worker *DataService::worker()
 {
-    if (!m_workers.hasLocalData()) {
-        auto *w = new Worker;
+    if (!m_workers.hasLocalData())
+        m_workers.setLocalData(new Worker);
+    Worker *w = m_workers.localData();
+    // Opened on first use, and again while it fails (a database server that
+    // was down when this thread started).
+    if (!w->resolver) {
         if (Result<std::unique_ptr<ServerStore>> store = openStore(m_options.database); !store) {
             w->openError = store.error();
         } else {
             w->store = std::move(*store);
             w->resolver = std::make_unique<DataResolver>(m_config, *w->store);
         }
-        m_workers.setLocalData(w);
     }
-    return m_workers.localData();
+    return w;
 }
 
 void DataService::execute(std::function<QByteArray(DataResolver &)> job, std::function<void(QByteArray)> done)
