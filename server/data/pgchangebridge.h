@@ -1,24 +1,24 @@
 // PgChangeBridge: the change feed across server instances that share one
-// PostgreSQL database (LISTEN/NOTIFY on channel "datastore_changes").
+// PostgreSQL database (LISTEN/NOTIFY, payload in pgnotify_p.h).
 //
-//   this instance: ChangeFeed::published (origin empty) -> NOTIFY payload
-//   other instance: notification -> ServerChange (origin = sender's id)
-//                   -> ChangeFeed::publish -> its realtime hub
+//   instance A: mutation -> PgStore::announce() = pg_notify inside the write
+//               transaction (so it is sent exactly when, and only if, the
+//               write commits; writes are serialized, so in commit order)
+//   instance B: this bridge hears it -> ServerChange (origin = A's id)
+//               -> ChangeFeed::publish -> B's realtime hub
 //
-// Payload (JSON, < tuning::kPgNotifyMaxPayload bytes): {"o": instance id,
-// "m": model, "op": "c"|"u"|"d", "f": mutation field, "s": selected fields,
-// "a": actor, "k": primary key, "v": _version, "i": item}. "i" is left out
-// when the payload would be too large; the receiver then reads the item back
-// from the delta log (PgStore::fetchChange). A change is sent after its
-// transaction committed, so a receiver always finds it. The sender ignores
-// its own notifications: no change is delivered twice on one instance.
+// A change left without its item (too large for a payload) is read back
+// from the delta log (PgStore::fetchChange). Every instance ignores its own
+// notifications: its hub got the change from its own feed, and no change is
+// delivered twice.
 //
 // The listening connection runs no other statement (libpq would swallow
-// notifications that arrive during one); a second connection sends and reads.
-// The listener pings itself every kPgListenPing and reconnects both
-// connections when kPgListenMissedPings pings in a row did not come back
-// (changes notified while disconnected are not replayed: clients catch up
-// with their delta sync on reconnect, as after any dropped subscription).
+// notifications that arrive during one); a second connection reads items and
+// sends pings. The listener pings itself every kPgListenPing and reconnects
+// both connections when a ping cannot be sent or kPgListenMissedPings pings
+// in a row did not come back. Changes notified while it was disconnected are
+// not replayed: clients catch up with their delta sync on reconnect, as after
+// any dropped subscription.
 //
 // Threading: create, start and destroy on the ChangeFeed's thread; the
 // connections live on the bridge's own thread.
@@ -51,19 +51,15 @@ public:
                    QObject *parent = nullptr);
     ~PgChangeBridge() override;
 
-    // Connects and LISTENs (blocking until then), then carries changes both ways.
+    // Connects and LISTENs (blocking until then), then feeds other
+    // instances' changes into the ChangeFeed.
     Result<void> start();
     void stop();
-
-    QString instanceId() const { return m_instanceId; }
-
-    static QString channel();
 
 private:
     DatabaseSpec m_spec;
     std::shared_ptr<const Schema> m_schema;
     ChangeFeed *m_feed;
-    QString m_instanceId;
     QThread m_thread;
     PgChangeBridgeWorker *m_worker = nullptr;   // lives on m_thread
 };

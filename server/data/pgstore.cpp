@@ -1,6 +1,7 @@
 #include "data/pgstore.h"
 
 #include "data/logging_p.h"
+#include "data/pgnotify_p.h"
 #include "data/tuning_p.h"
 #include "data/values_p.h"
 
@@ -438,6 +439,16 @@ Result<void> PgStore::put(const ModelSchema &model, const QJsonObject &item, con
 Result<void> PgStore::putBase(const ModelSchema &model, const QJsonObject &item)
 {
     return upsert(model, item, 0);
+}
+
+Result<void> PgStore::announce(const ModelSchema &model, const ServerChange &change)
+{
+    const QByteArray payload = pgnotify::encode(model, change);
+    if (payload.isEmpty()) {
+        qCWarning(lcServerData).noquote() << "a change of" << model.name << "is too large to announce";
+        return {};
+    }
+    return notify(pgnotify::channel(), QString::fromUtf8(payload));
 }
 
 Result<void> PgStore::notify(const QString &channel, const QString &payload)

@@ -13,6 +13,9 @@
 // (a sequence) grows in commit order, which delta paging relies on. Readers
 // (READ COMMITTED, one snapshot per statement) never wait for the lock.
 //
+// announce() queues a NOTIFY in the write transaction: other instances
+// (PgChangeBridge) hear of a change exactly when it commits, in commit order.
+//
 // SQL is built in small pieces (baseScanSql(), deltaScanSql()) that return
 // text plus bindings, so a query-plan method can reuse them.
 //
@@ -57,6 +60,8 @@ public:
     Result<std::optional<QJsonObject>> fetch(const ModelSchema &model, const QJsonArray &key) override;
     Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) override;
     Result<void> putBase(const ModelSchema &model, const QJsonObject &item) override;
+    // pg_notify on pgnotify::channel() inside the write transaction (pgnotify_p.h).
+    Result<void> announce(const ModelSchema &model, const ServerChange &change) override;
     Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) override;
     Result<qint64> lastDeltaSeq() override;

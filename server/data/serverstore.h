@@ -33,6 +33,10 @@
 
 #include <optional>
 
+namespace ds::server {
+struct ServerChange;
+}
+
 namespace ds::server::data {
 
 // Metadata of one write besides the item itself.
@@ -103,6 +107,10 @@ public:
     // Inserts or replaces the row and appends its delta-log row. Inside a
     // write transaction.
     virtual Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) = 0;
+    // Tells other server instances on the same database about a change, as
+    // part of the write transaction (so they hear of it when, and only when,
+    // it commits, in commit order). Default: nothing to tell (SQLite: one instance).
+    virtual Result<void> announce(const ModelSchema &model, const ServerChange &change);
     // Inserts rows without delta-log rows (seeding); inside a write transaction.
     virtual Result<void> putBase(const ModelSchema &model, const QJsonObject &item) = 0;
 
