@@ -1,8 +1,10 @@
 // The --db value (server/data/database.h DatabaseSpec) and the statements of
 // the PostgreSQL store (pgstore.h), in process: URL forms and errors; scans
 // number their placeholders $1..$n in binding order, type their delta
-// filters, and carry no value in their text.
+// filters, and carry no value in their text; and the NOTIFY payload of a
+// change between instances (pgnotify_p.h), with and without its item.
 #include "data/database.h"
+#include "data/pgnotify_p.h"
 #include "data/pgstore.h"
 
 #include <datastore/modelschema.h>
@@ -53,6 +55,7 @@ private Q_SLOTS:
     void parse_data();
     void parse();
     void scanStatements();
+    void notificationPayload();
 };
 
 void TestDatabase::parse_data()
@@ -137,6 +140,47 @@ void TestDatabase::scanStatements()
     // Booleans bind as booleans (PostgreSQL has no 0/1 for them).
     QCOMPARE(PgStore::toPgColumn(*post.field(u"done"), QJsonValue(true)).typeId(), QMetaType::Bool);
     QCOMPARE(PgStore::pgType(*post.field(u"title")), u"text COLLATE \"C\""_s);
+}
+
+void TestDatabase::notificationPayload()
+{
+    namespace pgnotify = ds::server::data::pgnotify;
+    ds::SourceError error;
+    const std::optional<ds::Schema> schema = ds::Schema::fromGraphQL(kSchema, u"schema.graphql"_s, &error);
+    QVERIFY(schema);
+    const ds::ModelSchema &post = *schema->model(u"Post");
+    ds::server::ServerChange change;
+    change.model = u"Post"_s;
+    change.operation = ds::server::ServerChange::Operation::Update;
+    change.mutationField = u"updatePost"_s;
+    change.selectedFields = {u"id"_s, u"title"_s};
+    change.item = QJsonObject{{u"id"_s, u"p1"_s}, {u"title"_s, u"small"_s}, {u"_version"_s, 3}};
+    QByteArray payload = pgnotify::encode(post, change);
+    std::optional<pgnotify::Notification> n = pgnotify::decode(*schema, payload);
+    QVERIFY(n);
+    QCOMPARE(n->origin, pgnotify::instanceId());
+    QVERIFY(n->hasItem);
+    QCOMPARE(n->change.item, change.item);
+    QCOMPARE(n->change.mutationField, u"updatePost"_s);
+    QCOMPARE(n->change.selectedFields, change.selectedFields);
+    QCOMPARE(n->change.operation, ds::server::ServerChange::Operation::Update);
+    QCOMPARE(n->change.origin, pgnotify::instanceId());
+
+    // Over NOTIFY's limit with the item: key and version only.
+    change.item.insert(u"title"_s, QString(9000, u'\u00fc'));
+    payload = pgnotify::encode(post, change);
+    QVERIFY(!payload.isEmpty());
+    QVERIFY(payload.size() < 8000);
+    n = pgnotify::decode(*schema, payload);
+    QVERIFY(n);
+    QVERIFY(!n->hasItem);
+    QCOMPARE(n->key, QJsonArray{u"p1"_s});
+    QCOMPARE(n->version, 3);
+
+    n = pgnotify::decode(*schema, pgnotify::ping());
+    QVERIFY(n && n->isPing);
+    QVERIFY(!pgnotify::decode(*schema, R"({"o":"x","m":"Nope","op":"c"})"));
+    QVERIFY(!pgnotify::decode(*schema, "not json"));
 }
 
 QTEST_MAIN(TestDatabase)
