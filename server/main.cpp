@@ -1,13 +1,14 @@
 // datastore-server: an AppSync-compatible GraphQL + realtime sync server.
 //
 // GET /healthz; POST /graphql: the GraphQL engine over the data plane
-// (server/data: SQLite store, versioned writes, delta sync, conflicts), run
+// (server/data: SQLite or PostgreSQL store, versioned writes, delta sync, conflicts), run
 // on worker threads; /graphql/realtime accepting graphql-ws WebSockets with
 // connection_init -> connection_ack and periodic ka (placeholder hub).
 #include "data/authservice.h"
 #include "data/changefeed.h"
 #include "data/clock.h"
 #include "data/dataservice.h"
+#include "data/pgchangebridge.h"
 #include "data/graphqlendpoint.h"
 #include "data/auth_tuning_p.h"
 #include "data/tuning_p.h"
@@ -45,7 +46,7 @@ namespace {
 struct Options
 {
     QString schemaFile;
-    QString database;       // SQLite file
+    ds::server::data::DatabaseSpec database;   // --db
     QHostAddress host = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8080;
     QStringList apiKeys;
@@ -93,7 +94,8 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption schema(u"schema"_s, u"Amplify schema.graphql to serve (required)."_s, u"file"_s);
     const QCommandLineOption db(u"db"_s,
                                 u"Database: sqlite:FILE or FILE (default: datastore-server.sqlite in the "
-                                "current directory). PostgreSQL comes later."_s,
+                                "current directory), or postgres://user[:password]@host:port/dbname "
+                                "(several instances may share one)."_s,
                                 u"database"_s);
     const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s,
                                   u"127.0.0.1"_s);
@@ -140,13 +142,15 @@ QString parseOptions(const QCoreApplication &app, Options *options)
         return u"--schema FILE is required"_s;
     if (!QFileInfo(options->schemaFile).isReadable())
         return u"cannot read the schema file %1"_s.arg(options->schemaFile);
-    options->database = parser.value(db);
-    if (options->database.startsWith(u"sqlite:"))
-        options->database = options->database.mid(7);
-    else if (options->database.startsWith(u"postgres"))
-        return u"--db: PostgreSQL is not supported yet; use sqlite:FILE"_s;
-    if (options->database.isEmpty())
-        options->database = QDir::current().filePath(u"datastore-server.sqlite"_s);
+    if (const QString value = parser.value(db); value.isEmpty()) {
+        options->database = ds::server::data::DatabaseSpec::sqlite(QDir::current().filePath(u"datastore-server.sqlite"_s));
+    } else {
+        QString error;
+        const std::optional<ds::server::data::DatabaseSpec> spec = ds::server::data::DatabaseSpec::parse(value, &error);
+        if (!spec)
+            return u"--db: "_s % error;
+        options->database = *spec;
+    }
 
     const QString hostText = parser.value(host);
     if (hostText == u"localhost")
@@ -325,20 +329,32 @@ int main(int argc, char *argv[])
         }
     }
     ds::server::data::DataServiceOptions dataOptions;
-    dataOptions.databasePath = options.database;
+    dataOptions.database = options.database;
     dataOptions.sweepInterval = options.sweepInterval;
     dataOptions.workers = ds::server::data::tuning::kWorkerThreads;
     dataOptions.seed = options.seed;
     ds::server::data::DataService data(dataConfig, dataOptions);
     if (const ds::Result<void> started = data.start(); !started) {
-        std::fprintf(stderr, "datastore-server: database %s: %s\n", qPrintable(options.database),
+        std::fprintf(stderr, "datastore-server: database %s: %s\n", qPrintable(options.database.displayName()),
                      qPrintable(started.error().message()));
         return 1;
+    }
+    // Several instances on one PostgreSQL database: their change feeds are
+    // one (LISTEN/NOTIFY), so a subscriber anywhere sees every mutation.
+    std::unique_ptr<ds::server::data::PgChangeBridge> changeBridge;
+    if (options.database.isPostgres()) {
+        changeBridge = std::make_unique<ds::server::data::PgChangeBridge>(options.database, dataConfig->schema,
+                                                                          &changeFeed);
+        if (const ds::Result<void> started = changeBridge->start(); !started) {
+            std::fprintf(stderr, "datastore-server: change notifications on %s: %s\n",
+                         qPrintable(options.database.displayName()), qPrintable(started.error().message()));
+            return 1;
+        }
     }
 
     // Users (/auth/*) and their tokens (Authorization on /graphql and realtime).
     ds::server::data::AuthOptions authOptions;
-    authOptions.databasePath = options.database;
+    authOptions.database = options.database;
     authOptions.tokenTtl = options.tokenTtl;
     authOptions.refreshTtl = options.refreshTtl;
     authOptions.adminGroup = options.adminGroup;
@@ -346,7 +362,7 @@ int main(int argc, char *argv[])
     authOptions.pbkdf2Iterations = ds::server::data::auth_tuning::kPbkdf2Iterations;
     ds::server::data::AuthService auth(authOptions, dataConfig->clock);
     if (const ds::Result<void> started = auth.start(); !started) {
-        std::fprintf(stderr, "datastore-server: auth store %s: %s\n", qPrintable(options.database),
+        std::fprintf(stderr, "datastore-server: auth store %s: %s\n", qPrintable(options.database.displayName()),
                      qPrintable(started.error().message()));
         return 1;
     }
@@ -442,7 +458,7 @@ int main(int argc, char *argv[])
                      qPrintable(server.errorString()));
         return 1;
     }
-    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database" << options.database
+    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database" << options.database.displayName()
                                << "|" << options.apiKeys.size() << "API key(s) | ka every"
                                << options.keepAliveInterval.count() << "ms";
     std::printf("listening on %s\n", qPrintable(server.baseUrl().toString()));

@@ -616,17 +616,20 @@ FieldResult DataResolver::commitWrite(const FieldRequest &request, const ModelSc
         return storageFailure(r.error());
     }
     const QJsonObject result = withRelations(model, item, nullptr);
+    ServerChange change;
+    change.model = model.name;
+    change.operation = ServerChange::Operation(operation);
+    change.mutationField = request.fieldName;
+    change.item = result;
+    change.selectedFields = request.operation.selectedFieldNames(request.responseKey);
+    if (Result<void> r = m_store.announce(model, change); !r) {   // other instances (PostgreSQL)
+        m_store.rollback();
+        return storageFailure(r.error());
+    }
     if (Result<void> r = m_store.commit(); !r)
         return storageFailure(r.error());
-    if (m_config->changeFeed) {
-        ServerChange change;
-        change.model = model.name;
-        change.operation = ServerChange::Operation(operation);
-        change.mutationField = request.fieldName;
-        change.item = result;
-        change.selectedFields = request.operation.selectedFieldNames(request.responseKey);
+    if (m_config->changeFeed)
         m_config->changeFeed->publish(change);
-    }
     return FieldResult::fromValue(result);
 }
 

@@ -4,7 +4,8 @@
 //
 //   mutation: begin write -> read the stored item -> condition (section 4)
 //             -> version check -> conflict policy (section 3) -> write row +
-//             delta row -> commit -> publish a ServerChange to the ChangeFeed
+//             delta row -> announce (other instances) -> commit -> publish a
+//             ServerChange to the ChangeFeed
 //   sync:     lastSync null/0/older than the delta TTL -> base (model table,
 //             tombstones included), else delta (the delta log); keyset pages,
 //             signed nextToken (synctoken_p.h), startedAt fixed at page 1

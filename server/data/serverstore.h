@@ -1,6 +1,7 @@
 // ServerStore: the server's storage, behind an interface so that the SQLite
-// implementation (sqlitestore.h, the default) and a PostgreSQL one share the
-// resolvers, the conflict rules and the sync paging (STYLE.md rule 12).
+// implementation (sqlitestore.h, the default) and the PostgreSQL one
+// (pgstore.h; database.h picks one from --db) share the resolvers, the
+// conflict rules and the sync paging (STYLE.md rule 12).
 //
 // Layout (SQLite; PostgreSQL follows it with its own types):
 //   "<Model>"  one table per model: a typed column per stored field (as
@@ -31,6 +32,10 @@
 #include <QList>
 
 #include <optional>
+
+namespace ds::server {
+struct ServerChange;
+}
 
 namespace ds::server::data {
 
@@ -102,6 +107,10 @@ public:
     // Inserts or replaces the row and appends its delta-log row. Inside a
     // write transaction.
     virtual Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) = 0;
+    // Tells other server instances on the same database about a change, as
+    // part of the write transaction (so they hear of it when, and only when,
+    // it commits, in commit order). Default: nothing to tell (SQLite: one instance).
+    virtual Result<void> announce(const ModelSchema &model, const ServerChange &change);
     // Inserts rows without delta-log rows (seeding); inside a write transaction.
     virtual Result<void> putBase(const ModelSchema &model, const QJsonObject &item) = 0;
 

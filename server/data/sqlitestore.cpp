@@ -20,6 +20,11 @@ namespace ds::server::data {
 
 ServerStore::~ServerStore() = default;
 
+Result<void> ServerStore::announce(const ModelSchema &, const ServerChange &)
+{
+    return {};
+}
+
 QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item)
 {
     QJsonArray key;

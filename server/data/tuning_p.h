@@ -33,3 +33,20 @@ inline constexpr int kBusyTimeoutMs = 5000;
 inline constexpr int kSeedBatch = 1000;
 
 } // namespace ds::server::data::tuning
+
+namespace ds::server::data::tuning {
+
+// PostgreSQL (pgstore.h): how long a connection attempt may take, and the key
+// of the transaction-level advisory lock that serializes writers of every
+// server instance on one database (any constant; it only has to be the same).
+inline constexpr int kPgConnectTimeoutSeconds = 10;
+inline constexpr qint64 kPgWriteLockKey = 0x44537772;   // "DSwr"
+// Cross-instance change notifications (pgchangebridge.h): NOTIFY payloads
+// stay below PostgreSQL's 8000-byte limit (larger items are read back from
+// the delta log); the listener pings itself this often and reconnects when
+// its own pings stop arriving.
+inline constexpr int kPgNotifyMaxPayload = 7900;
+inline constexpr std::chrono::milliseconds kPgListenPing = 5s;
+inline constexpr int kPgListenMissedPings = 3;
+
+} // namespace ds::server::data::tuning
