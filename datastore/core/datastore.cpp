@@ -9,6 +9,7 @@
 #include "predicate/text.h"
 
 #include <QJsonDocument>
+#include <QNetworkInformation>
 
 #include <QFutureWatcher>
 #include <QPointer>
@@ -259,6 +260,31 @@ public:
         }, Qt::QueuedConnection);
     }
 
+    // The platform's reachability, where Qt has a backend for it, tells the
+    // engine at once when the network goes or comes back (the socket's
+    // keep-alive would notice only after connectionTimeoutMs).
+    void watchReachability()
+    {
+        if (reachabilityWatched)
+            return;
+        reachabilityWatched = true;
+        if (!QNetworkInformation::instance()
+            && !QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability))
+            return;
+        QNetworkInformation *info = QNetworkInformation::instance();
+        if (!info || !info->supports(QNetworkInformation::Feature::Reachability))
+            return;
+        QObject::connect(info, &QNetworkInformation::reachabilityChanged, q,
+                         [this](QNetworkInformation::Reachability reachability) {
+            const bool reachable = reachability != QNetworkInformation::Reachability::Disconnected;
+            Worker *w = worker;
+            QMetaObject::invokeMethod(w, [w, reachable] {
+                if (SyncEngine *engine = w->engine())
+                    engine->setNetworkReachable(reachable);
+            }, Qt::QueuedConnection);
+        });
+    }
+
     // Worker thread: wires a new engine's signals to the facade (queued) and
     // its remote changes into the worker's change stream.
     void connectEngine(SyncEngine *engine, Storage *storage);
@@ -278,6 +304,7 @@ public:
     SyncConfiguration syncConfig;
     bool engineRunning = false;     // start() issued and not stopped
     std::atomic<bool> autoStartQueued = false;
+    bool reachabilityWatched = false;
     DataStore::SyncState syncState = DataStore::SyncState::LocalOnly;
     bool online = false;
     QDateTime lastSyncedAt;
@@ -775,6 +802,7 @@ QFuture<Result<void>> DataStore::start()
             d->setError(r.error());
             return r.error();
         }
+        d->watchReachability();
         return {};
     });
 }

@@ -130,6 +130,15 @@ void RealtimeClient::open()
     connectSocket();
 }
 
+void RealtimeClient::reconnectNow()
+{
+    if (!m_wanted || !m_reconnectTimer->isActive())
+        return;
+    m_reconnectTimer->stop();
+    m_backoff.reset();
+    connectSocket();
+}
+
 void RealtimeClient::close()
 {
     m_wanted = false;

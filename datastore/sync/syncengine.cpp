@@ -208,6 +208,19 @@ void SyncEngine::outboxChanged()
         m_mutations->kick();
 }
 
+void SyncEngine::setNetworkReachable(bool reachable)
+{
+    if (!m_started)
+        return;
+    qCInfo(lcSync) << "network reachability:" << (reachable ? "reachable" : "unreachable");
+    if (reachable) {
+        m_realtime->reconnectNow();
+        return;
+    }
+    m_mutations->pause();
+    setOnline(false);
+}
+
 void SyncEngine::onRealtimeConnected()
 {
     // established() follows once every subscription has its start_ack.

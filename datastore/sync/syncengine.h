@@ -53,6 +53,10 @@ public:
     void stop();
     // Local writes were committed: the outbox may have grown.
     void outboxChanged();
+    // The platform's reachability (QNetworkInformation, where it exists):
+    // unreachable pauses the outbox at once instead of waiting for the
+    // socket's keep-alive to expire; reachable again reconnects now.
+    void setNetworkReachable(bool reachable);
 
     bool isOnline() const { return m_online; }
     SyncProcessor &syncProcessor() { return *m_sync; }

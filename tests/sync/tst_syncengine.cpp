@@ -56,6 +56,7 @@ private slots:
     void subscriptionRespectsSyncExpression();
     void secondExpressionIgnored();
     void clearDiscardsAndResyncs();
+    void clearFlushFirstSendsTheOutbox();
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
     void badConfigurationIsAnError();
@@ -413,6 +414,25 @@ void tst_SyncEngine::clearDiscardsAndResyncs()
     QVERIFY(!synced.isEmpty());
     QCOMPARE(synced.constFirst().at(1).toBool(), true);   // a full sync again
     QVERIFY(serverGet(u"pending"_s).isEmpty());
+}
+
+void tst_SyncEngine::clearFlushFirstSendsTheOutbox()
+{
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QList<QVariantMap> posts;
+    for (int i = 0; i < 200; ++i)
+        posts.append(post(u"f%1"_s.arg(i), u"Flush me"_s, i % 10));
+    QVERIFY(await(a->saveAll(u"Post"_s, posts)).ok());
+    QTRY_VERIFY(a->pendingMutations() > 0);
+    const Result<qint64> discarded = await(a->clear(DataStore::ClearMode::FlushFirst));
+    QVERIFY(discarded);
+    QCOMPARE(*discarded, 0);
+    QCOMPARE(*await(a->count(u"Post"_s)), 0);
+    net::SyncQueryArguments args;
+    args.limit = 1000;
+    const QList<QJsonObject> page = synctest::sendAll(*m_http, {net::syncQuery(m_schema, *m_schema.model(u"Post"_s), args)});
+    QCOMPARE(page.constFirst().value(u"items"_s).toArray().size(), 200);
 }
 
 bool tst_SyncEngine::serverMutate(net::MutationType type, const QJsonObject &input)
