@@ -180,6 +180,7 @@ void RealtimeClient::connectSocket()
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
         request.setSslConfiguration(tls);
+        socket->setSslConfiguration(tls);   // QWebSocket ignores the request's
     }
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(handshakeSubprotocols());

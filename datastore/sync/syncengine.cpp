@@ -310,8 +310,9 @@ void SyncEngine::onRoundFinished(const Error &error)
 
 void SyncEngine::setOnline(bool online)
 {
-    if (m_online == online)
+    if (m_online == online && m_statusReported)
         return;
+    m_statusReported = true;   // the first status is reported even when offline
     m_online = online;
     Q_EMIT networkStatus(online);
 }

@@ -100,6 +100,7 @@ private:
     net::Backoff m_roundBackoff;
     bool m_started = false;
     bool m_online = false;
+    bool m_statusReported = false;
     bool m_readyEmitted = false;
     bool m_roundPending = false; // a round should run once the current one ends
 };

@@ -59,6 +59,7 @@ private slots:
     void clearFlushFirstSendsTheOutbox();
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
+    void tlsWithCustomCa();
     void badConfigurationIsAnError();
 
 private:
@@ -559,6 +560,51 @@ void tst_SyncEngine::conflictHandlerDecides()
     QCOMPARE(serverGet(u"retry"_s).value(u"title"_s).toString(), u"Local edit"_s);
     QCOMPARE(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 3);
     QCOMPARE(localGet(*a, u"Post"_s, u"retry"_s)->value(u"title"_s).toString(), u"Local edit"_s);
+}
+
+void tst_SyncEngine::tlsWithCustomCa()
+{
+    // https:// and wss:// on one port, a throwaway self-signed certificate
+    // trusted through caCertificateFile (verification stays on).
+    bool missing = false;
+    const QString certError = dstest::makeSelfSignedCertificate(m_dir.path(), &missing);
+    QVERIFY2(certError.isEmpty(), qPrintable(certError));
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--tls-cert"_s, m_dir.filePath(u"cert.pem"_s),
+                        u"--tls-key"_s, m_dir.filePath(u"key.pem"_s)})
+                .isEmpty());
+    QVERIFY(m_server->isSecure());
+
+    auto trusting = client(u"trusting"_s);
+    SyncConfiguration config = trusting->syncConfiguration();
+    QCOMPARE(config.endpoint.scheme(), u"https"_s);
+    config.caCertificateFile = m_dir.filePath(u"cert.pem"_s);
+    trusting->configureSync(config);
+    auto other = client(u"other"_s);
+    other->configureSync(config);
+    QVERIFY(waitReady(*trusting));
+    QVERIFY(waitReady(*other));
+    QVERIFY(await(trusting->save(u"Post"_s, post(u"tls1"_s, u"Over TLS"_s, 5))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(localGet(*other, u"Post"_s, u"tls1"_s).has_value(), 10000);   // via wss://
+
+    // Without the CA the certificate is refused: the store stays offline.
+    auto refusing = client(u"refusing"_s);
+    QSignalSpy network(refusing.get(), &DataStore::networkStatus);
+    QVERIFY(await(refusing->start()).ok());
+    QTest::qWait(1500);
+    QVERIFY(!refusing->isOnline());
+    QCOMPARE(refusing->syncState(), DataStore::SyncState::Offline);
+    QCOMPARE(*await(refusing->count(u"Post"_s)), 0);
+
+    // A CA file that holds no certificate is a configuration error.
+    config.caCertificateFile = m_dir.filePath(u"key.pem"_s);
+    auto broken = client(u"broken"_s);
+    broken->configureSync(config);
+    const Result<void> started = await(broken->start());
+    QVERIFY(!started);
+    QCOMPARE(started.error().code(), u"BadCaFile"_s);
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()
