@@ -42,6 +42,8 @@ struct Record
 };
 
 enum class MutationType { Create, Update, Delete };
+// "Create", "Update", "Delete" (the outbox's column values).
+QString mutationTypeName(MutationType type);
 
 // One pending mutation of the outbox.
 struct OutboxEntry

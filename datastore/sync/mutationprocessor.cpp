@@ -29,19 +29,6 @@ net::MutationType netType(MutationType type)
     return net::MutationType::Create;
 }
 
-QString typeName(MutationType type)
-{
-    switch (type) {
-    case MutationType::Create:
-        return u"Create"_s;
-    case MutationType::Update:
-        return u"Update"_s;
-    case MutationType::Delete:
-        return u"Delete"_s;
-    }
-    return {};
-}
-
 ConflictData::Operation conflictOperation(MutationType type)
 {
     switch (type) {
@@ -304,7 +291,7 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
         qCInfo(lcOutbox).noquote() << root << entry.recordId << "rejected by the server's condition";
         drop(entry, remote);
         Q_EMIT conditionalSaveFailed(entry.model, entry.data, error);
-        SyncError e{SyncError::Process::Mutate, entry.model, typeName(entry.type), error, entry.data,
+        SyncError e{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type), error, entry.data,
                     remote.toVariantMap()};
         Q_EMIT failed(e);
         next();
@@ -312,7 +299,7 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
     }
     qCWarning(lcOutbox).noquote() << root << entry.recordId << "failed:" << error.message();
     drop(entry, remote);
-    SyncError e{SyncError::Process::Mutate, entry.model, typeName(entry.type), error, entry.data,
+    SyncError e{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type), error, entry.data,
                 remote.toVariantMap()};
     Q_EMIT failed(e);
     next();

@@ -9,6 +9,8 @@
 //       "empty" once the outbox is empty after the sync queries, then exits 0.
 #include <datastore/datastore.h>
 
+#include "awaitfuture.h"
+
 #include <QCoreApplication>
 #include <QFile>
 #include <QTimer>
@@ -16,6 +18,7 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+using dstest::await;
 
 namespace {
 
@@ -23,14 +26,6 @@ void say(const QString &line)
 {
     std::fputs(qPrintable(line + u'\n'), stdout);
     std::fflush(stdout);
-}
-
-template<typename T>
-T await(QFuture<T> future)
-{
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    return future.result();
 }
 
 } // namespace

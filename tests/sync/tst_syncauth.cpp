@@ -8,6 +8,8 @@
 
 #include <datastore/datastore.h>
 
+#include "awaitfuture.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -18,19 +20,9 @@
 
 using namespace Qt::StringLiterals;
 using namespace ds;
+using dstest::await;
 
 namespace {
-
-template<typename T>
-T await(QFuture<T> future)
-{
-    QDeadlineTimer deadline(30000);
-    while (!future.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    if (!future.isFinished())
-        qFatal("a future did not finish within 30 s");
-    return future.result();
-}
 
 QString appSchemaFile()
 {

@@ -10,6 +10,8 @@
 
 #include <datastore/datastore.h>
 
+#include "awaitfuture.h"
+
 #include <QJsonDocument>
 #include <QMutex>
 #include <QSignalSpy>
@@ -18,20 +20,10 @@
 
 using namespace Qt::StringLiterals;
 using namespace ds;
+using dstest::await;
 using synctest::SyncServer;
 
 namespace {
-
-template<typename T>
-T await(QFuture<T> future)
-{
-    QDeadlineTimer deadline(30000);
-    while (!future.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    if (!future.isFinished())
-        qFatal("a future did not finish within 30 s");
-    return future.result();
-}
 
 QVariantMap post(const QString &id, const QString &title, int rating)
 {
