@@ -52,6 +52,7 @@ private slots:
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
     void tlsWithCustomCa();
+    void baseSyncResumesAfterServerRestart();
     void badConfigurationIsAnError();
 
 private:
@@ -597,6 +598,41 @@ void tst_SyncEngine::tlsWithCustomCa()
     const Result<void> started = await(broken->start());
     QVERIFY(!started);
     QCOMPARE(started.error().code(), u"BadCaFile"_s);
+}
+
+void tst_SyncEngine::baseSyncResumesAfterServerRestart()
+{
+    constexpr int kPosts = 3000;
+    QCOMPARE(seed(kPosts, u"big"_s).size(), kPosts);
+    auto a = client(u"a"_s);
+    SyncConfiguration config = a->syncConfiguration();
+    config.pageSize = 100;
+    a->configureSync(config);
+    QSignalSpy synced(a.get(), &DataStore::modelSynced);
+    const quint16 port = m_server->port();
+    bool killed = false;
+    connect(a.get(), &DataStore::syncProgressChanged, this, [&] {
+        if (!killed && a->syncedRecords() >= 500) {
+            killed = true;
+            m_server->stop();   // SIGKILL in the middle of the base sync
+        }
+    });
+    QVERIFY(await(a->start()).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(killed, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 20000);
+    const qint64 before = *await(a->count(u"Post"_s));
+    QVERIFY(before >= 500 && before < kPosts);
+    QVERIFY(m_server->start(port).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(a->syncState(), DataStore::SyncState::Ready, 30000);
+    QCOMPARE(*await(a->count(u"Post"_s)), kPosts);
+    // The resumed round fetched only what the first one had not applied.
+    QVariantList last;
+    for (const QVariantList &args : std::as_const(synced)) {
+        if (args.at(0).toString() == u"Post")
+            last = args;
+    }
+    QCOMPARE(last.at(1).toBool(), true);
+    QVERIFY2(last.at(3).toInt() <= kPosts - before, qPrintable(u"%1 new after %2 applied"_s.arg(last.at(3).toInt()).arg(before)));
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()
