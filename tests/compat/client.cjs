@@ -1,0 +1,251 @@
+'use strict';
+// One real Amplify JS DataStore client in its own Node process (its own
+// in-memory IndexedDB, its own WebSocket), driven by run.mjs over the IPC
+// channel: every message {seq, cmd, ...} gets one answer {seq, ok, result|error}.
+//
+// Environment: COMPAT_ENDPOINT (https://127.0.0.1:PORT/graphql), COMPAT_API_KEY,
+// COMPAT_NAME (log prefix), NODE_EXTRA_CA_CERTS (the server's self-signed
+// certificate), COMPAT_DEBUG=1 for Amplify's own debug log.
+
+require('fake-indexeddb/auto');
+globalThis.WebSocket = require('ws');
+
+const { Amplify } = require('aws-amplify');
+const { Hub, ConsoleLogger } = require('aws-amplify/utils');
+const { DataStore, initSchema } = require('aws-amplify/datastore');
+const IndexedDBAdapter = require('@aws-amplify/datastore/dist/cjs/storage/adapter/IndexedDBAdapter').default;
+const { schema } = require('./models.cjs');
+
+const name = process.env.COMPAT_NAME || 'client';
+const log = (...args) => console.error(`[${name}]`, ...args);
+
+ConsoleLogger.LOG_LEVEL = process.env.COMPAT_DEBUG ? 'DEBUG' : 'ERROR';
+
+Amplify.configure({
+    aws_project_region: 'us-east-1',
+    aws_appsync_graphqlEndpoint: process.env.COMPAT_ENDPOINT,
+    aws_appsync_region: 'us-east-1',
+    aws_appsync_authenticationType: 'API_KEY',
+    aws_appsync_apiKey: process.env.COMPAT_API_KEY,
+});
+
+const models = initSchema(schema);
+
+// What the client reported: DataStore Hub events, errorHandler calls and
+// observe() events, in arrival order.
+const hubEvents = [];
+const syncErrors = [];
+const observed = [];
+const waiters = new Set();  // () => boolean, re-checked on every event
+
+function poke() {
+    for (const check of [...waiters])
+        check();
+}
+
+// Hub payloads name the model by its constructor; keep its name instead.
+function hubData(data) {
+    if (!data || typeof data !== 'object' || typeof data.model !== 'function')
+        return plain(data);
+    const modelName = Object.keys(models).find((n) => models[n] === data.model) || data.model.name;
+    return { ...plain(data), model: modelName };
+}
+
+Hub.listen('datastore', ({ payload }) => {
+    const data = hubData(payload.data);
+    hubEvents.push({ event: payload.event, data, at: Date.now() });
+    if (process.env.COMPAT_DEBUG)
+        log('hub', payload.event, JSON.stringify(data));
+    poke();
+});
+
+DataStore.configure({
+    storageAdapter: IndexedDBAdapter,
+    errorHandler: (error) => {
+        const e = {
+            message: error.message, errorType: error.errorType, errorInfo: error.errorInfo,
+            model: error.model, operation: error.operation, process: error.process,
+            recoverySuggestion: error.recoverySuggestion,
+        };
+        syncErrors.push(e);
+        log('DataStore errorHandler:', JSON.stringify(e));
+        poke();
+    },
+});
+
+// Model instances and hub payloads as JSON-safe objects.
+function plain(value) {
+    if (value === undefined)
+        return null;
+    try {
+        return JSON.parse(JSON.stringify(value));
+    } catch {
+        return String(value);
+    }
+}
+
+function modelOf(message) {
+    const m = models[message.model];
+    if (!m)
+        throw new Error(`unknown model ${message.model}`);
+    return m;
+}
+
+// Resolves when check() returns a value other than undefined; rejects after timeoutMs.
+function waitUntil(what, timeoutMs, check) {
+    return new Promise((resolve, reject) => {
+        let done = false;
+        const finish = (fn, value) => {
+            if (done)
+                return;
+            done = true;
+            clearTimeout(timer);
+            clearInterval(poll);
+            waiters.delete(run);
+            fn(value);
+        };
+        const run = () => {
+            Promise.resolve()
+                .then(check)
+                .then((value) => { if (value !== undefined) finish(resolve, value); },
+                      (error) => finish(reject, error));
+        };
+        const timer = setTimeout(() => finish(reject, new Error(
+            `timed out after ${timeoutMs} ms waiting for ${what}` +
+            (syncErrors.length ? `; DataStore errors so far: ${JSON.stringify(syncErrors)}` : ''))), timeoutMs);
+        const poll = setInterval(run, 100);
+        waiters.add(run);
+        run();
+    });
+}
+
+// The outbox entry for (model, id) reached the server: outboxMutationProcessed
+// for it, after the hub events seen before the call (mark.since); fails on an
+// errorHandler call for the model after mark.errorsSince.
+function waitProcessed(model, id, { since, errorsSince }, timeoutMs) {
+    return waitUntil(`outboxMutationProcessed ${model} ${id}`, timeoutMs, () => {
+        const failed = syncErrors.slice(errorsSince).find((e) => e.model === model);
+        if (failed)
+            throw new Error(`mutation of ${model} ${id} failed: ${JSON.stringify(failed)}`);
+        for (const h of hubEvents.slice(since)) {
+            if (h.event === 'outboxMutationProcessed' && h.data && h.data.model === model
+                && h.data.element && h.data.element.id === id)
+                return h.data.element;
+        }
+        return undefined;
+    });
+}
+
+const observers = [];
+
+const commands = {
+    // DataStore.start(), resolved on the hub 'ready' event; returns the
+    // modelSynced events of this start.
+    async start({ timeoutMs = 15000 }) {
+        const since = hubEvents.length;
+        for (const modelName of Object.keys(models)) {
+            observers.push(DataStore.observe(models[modelName]).subscribe((msg) => {
+                observed.push({ model: modelName, opType: msg.opType, id: msg.element && msg.element.id,
+                                element: plain(msg.element), at: Date.now() });
+                poke();
+            }));
+        }
+        await DataStore.start();
+        await waitUntil("the DataStore hub 'ready' event", timeoutMs, () =>
+            hubEvents.slice(since).some((h) => h.event === 'ready') ? true : undefined);
+        return {
+            modelSynced: hubEvents.slice(since).filter((h) => h.event === 'modelSynced').map((h) => h.data),
+            events: hubEvents.slice(since).map((h) => h.event),
+        };
+    },
+
+    async stop() {
+        await DataStore.stop();
+        return true;
+    },
+
+    async query({ model, id }) {
+        const m = modelOf({ model });
+        if (id !== undefined)
+            return plain((await DataStore.query(m, id)) || null);
+        return plain(await DataStore.query(m));
+    },
+
+    // Saves a new instance and waits until the server has it; returns what
+    // the client stored after the mutation's answer was merged.
+    async create({ model, data, timeoutMs = 10000 }) {
+        const m = modelOf({ model });
+        const mark = { since: hubEvents.length, errorsSince: syncErrors.length };
+        const saved = await DataStore.save(new m(data));
+        const element = await waitProcessed(model, saved.id, mark, timeoutMs);
+        return { id: saved.id, element, local: plain(await DataStore.query(m, saved.id)) };
+    },
+
+    async update({ model, id, changes, timeoutMs = 10000 }) {
+        const m = modelOf({ model });
+        const current = await DataStore.query(m, id);
+        if (!current)
+            throw new Error(`update: no local ${model} ${id}`);
+        const mark = { since: hubEvents.length, errorsSince: syncErrors.length };
+        await DataStore.save(m.copyOf(current, (draft) => Object.assign(draft, changes)));
+        const element = await waitProcessed(model, id, mark, timeoutMs);
+        return { element, local: plain(await DataStore.query(m, id)) };
+    },
+
+    async delete({ model, id, timeoutMs = 10000 }) {
+        const m = modelOf({ model });
+        const current = await DataStore.query(m, id);
+        if (!current)
+            throw new Error(`delete: no local ${model} ${id}`);
+        const mark = { since: hubEvents.length, errorsSince: syncErrors.length };
+        await DataStore.delete(current);
+        const element = await waitProcessed(model, id, mark, timeoutMs);
+        return { element };
+    },
+
+    // Waits until the local record (model, id) matches `expect` (field values),
+    // or is gone when expect is null; returns the record and the observe()
+    // events for it.
+    async waitFor({ model, id, expect, timeoutMs = 5000 }) {
+        const m = modelOf({ model });
+        const record = await waitUntil(`${model} ${id} to ${expect === null ? 'disappear' : 'match ' + JSON.stringify(expect)}`,
+                                       timeoutMs, async () => {
+            const r = plain((await DataStore.query(m, id)) || null);
+            if (expect === null)
+                return r === null ? null : undefined;
+            if (r === null)
+                return undefined;
+            return Object.entries(expect).every(([k, v]) => JSON.stringify(r[k]) === JSON.stringify(v)) ? r : undefined;
+        });
+        return { record, observed: observed.filter((o) => o.model === model && o.id === id) };
+    },
+
+    async status() {
+        return { hubEvents: hubEvents.map((h) => h.event), syncErrors, observed: observed.length };
+    },
+
+    async clear() {
+        for (const o of observers.splice(0))
+            o.unsubscribe();
+        await DataStore.clear();
+        return true;
+    },
+};
+
+process.on('message', async (message) => {
+    const { seq, cmd } = message;
+    try {
+        if (!commands[cmd])
+            throw new Error(`unknown command ${cmd}`);
+        const result = await commands[cmd](message);
+        process.send({ seq, ok: true, result });
+    } catch (error) {
+        process.send({ seq, ok: false, error: (error && error.stack) || String(error) });
+    }
+});
+
+process.on('unhandledRejection', (reason) => log('unhandled rejection:', reason));
+// The runner went away: never outlive it.
+process.on('disconnect', () => process.exit(0));
+
+process.send({ seq: 0, ok: true, result: 'ready' });

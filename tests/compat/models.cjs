@@ -1,0 +1,83 @@
+'use strict';
+// Model introspection of schema.graphql in the shape Amplify DataStore's
+// initSchema() takes (what `amplify codegen models` writes to models/schema.js),
+// written by hand for the three test models. Keep it in step with
+// schema.graphql: field order, required flags, read-only timestamps, the
+// hasMany/belongsTo pair, the @index keys and the public auth rule.
+
+const allOperations = ['create', 'update', 'delete', 'read'];
+
+// One field entry. type: a scalar name ('ID', 'String', ...), {enum: E} or {model: M}.
+function field(name, type, { required = false, list = false, readOnly = false, association } = {}) {
+    const f = { name, isArray: list, type, isRequired: required, attributes: [] };
+    if (list)
+        f.isArrayNullable = true;
+    if (readOnly)
+        f.isReadOnly = true;
+    if (association)
+        f.association = association;
+    return f;
+}
+
+// createdAt/updatedAt the transformer adds to every @model (read-only for the client).
+function timestamps(fields) {
+    if (!fields.createdAt)
+        fields.createdAt = field('createdAt', 'AWSDateTime', { readOnly: true });
+    fields.updatedAt = field('updatedAt', 'AWSDateTime', { readOnly: true });
+    return fields;
+}
+
+function model(name, pluralName, fields, keys = []) {
+    const attributes = [{ type: 'model', properties: {} }];
+    for (const [keyName, keyFields] of keys)
+        attributes.push({ type: 'key', properties: { name: keyName, fields: keyFields } });
+    attributes.push({ type: 'auth', properties: { rules: [{ allow: 'public', operations: allOperations }] } });
+    return {
+        name,
+        fields: timestamps(fields),
+        syncable: true,
+        pluralName,
+        attributes,
+        primaryKeyInfo: { isCustomPrimaryKey: false, primaryKeyFieldName: 'id', sortKeyFieldNames: [] },
+    };
+}
+
+const schema = {
+    models: {
+        Post: model('Post', 'Posts', {
+            id: field('id', 'ID', { required: true }),
+            title: field('title', 'String', { required: true }),
+            content: field('content', 'String'),
+            rating: field('rating', 'Int'),
+            status: field('status', { enum: 'PostStatus' }),
+            tags: field('tags', 'String', { list: true }),
+            comments: field('comments', { model: 'Comment' }, {
+                list: true,
+                association: { connectionType: 'HAS_MANY', associatedWith: ['post'] },
+            }),
+        }),
+        Comment: model('Comment', 'Comments', {
+            id: field('id', 'ID', { required: true }),
+            postID: field('postID', 'ID', { required: true }),
+            post: field('post', { model: 'Post' }, {
+                association: { connectionType: 'BELONGS_TO', targetNames: ['postID'] },
+            }),
+            content: field('content', 'String', { required: true }),
+        }, [['byPost', ['postID']]]),
+        User: model('User', 'Users', {
+            id: field('id', 'ID', { required: true }),
+            firstName: field('firstName', 'String', { required: true }),
+            lastName: field('lastName', 'String', { required: true }),
+            createdAt: field('createdAt', 'AWSDateTime', { required: true }),
+        }, [['byLastName', ['lastName', 'createdAt']]]),
+    },
+    enums: {
+        PostStatus: { name: 'PostStatus', values: ['DRAFT', 'PUBLISHED'] },
+    },
+    nonModels: {},
+    codegenVersion: '3.4.4',
+    // DataStore clears its local database when this changes; any stable string does.
+    version: 'qt-datastore-compat-1',
+};
+
+module.exports = { schema };

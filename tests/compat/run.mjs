@@ -1,0 +1,382 @@
+#!/usr/bin/env node
+// The Amplify JS compatibility suite: starts the real datastore-server (TLS,
+// throwaway SQLite database, API key, ephemeral port), then drives two real
+// Amplify JS DataStore clients (client.cjs, one Node process each) against it
+// and checks what each side sees.
+//
+//   node run.mjs --server build/bin/datastore-server [--schema schema.graphql]
+//
+// Needs the npm packages of package.json on NODE_PATH or in ./node_modules
+// (run.sh installs them). Env: COMPAT_SERVER_LOG=1 echoes the server log
+// (QT_LOGGING_RULES passes through), COMPAT_DEBUG=1 logs every hub event.
+// Exit 0 when every check passed, 1 otherwise; the server and the clients
+// are always killed.
+import { spawn, fork, execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const suiteTimeoutMs = 55000;
+const apiKey = 'da2-compat-suite-key';
+
+function argument(name, fallback) {
+    const i = process.argv.indexOf(name);
+    return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
+}
+const serverBinary = argument('--server', process.env.DATASTORE_SERVER);
+const schemaFile = argument('--schema', path.join(here, 'schema.graphql'));
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const say = (...args) => console.log(`[run ${elapsed()}]`, ...args);
+
+// ---------------------------------------------------------------- cleanup --
+const children = new Set();
+let tmpDir = null;
+let serverLog = [];
+
+function killAll(signal = 'SIGKILL') {
+    for (const child of children) {
+        if (child.exitCode === null && child.signalCode === null) {
+            try { child.kill(signal); } catch { /* already gone */ }
+        }
+    }
+}
+
+async function cleanup() {
+    killAll('SIGTERM');
+    const exits = [...children].filter((c) => c.exitCode === null && c.signalCode === null).map((c) => once(c, 'exit'));
+    const grace = new Promise((resolve) => setTimeout(resolve, 3000));
+    await Promise.race([Promise.all(exits), grace]);
+    killAll('SIGKILL');
+    if (tmpDir)
+        fs.rmSync(tmpDir, { recursive: true, force: true });
+}
+
+process.on('exit', () => killAll('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(sig, async () => {
+        console.error(`[run] ${sig}: stopping`);
+        await cleanup();
+        process.exit(1);
+    });
+}
+
+let failed = false;
+async function fail(message) {
+    if (failed)
+        return;
+    failed = true;
+    console.error(`\nFAIL: ${message}`);
+    if (serverLog.length) {
+        console.error('--- last lines of the datastore-server log ---');
+        console.error(serverLog.slice(-60).join('\n'));
+        console.error('--- end of server log ---');
+    }
+    await cleanup();
+    process.exit(1);
+}
+
+const watchdog = setTimeout(() => fail(`the suite took longer than ${suiteTimeoutMs / 1000} s`), suiteTimeoutMs);
+
+// Rejects after ms with a message naming what was awaited.
+function withTimeout(promise, ms, what) {
+    let timer;
+    return Promise.race([
+        promise.finally(() => clearTimeout(timer)),
+        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms); }),
+    ]);
+}
+
+// ----------------------------------------------------------------- checks --
+let checks = 0;
+function check(condition, message, detail) {
+    if (!condition)
+        throw new Error(`${message}${detail === undefined ? '' : `\n  got: ${JSON.stringify(detail)}`}`);
+    checks++;
+}
+function equal(actual, expected, message) {
+    check(JSON.stringify(actual) === JSON.stringify(expected),
+          `${message}: expected ${JSON.stringify(expected)}`, actual);
+}
+
+// ------------------------------------------------------------ the server --
+function makeCertificate(dir) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'key.pem', '-out', 'cert.pem',
+                             '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+                 { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30000 });
+    return { cert: path.join(dir, 'cert.pem'), key: path.join(dir, 'key.pem') };
+}
+
+// Starts the server; resolves with its base URL from the "listening on" line.
+async function startServer(tls) {
+    const args = ['--schema', schemaFile, '--db', path.join(tmpDir, 'server.sqlite'), '--host', '127.0.0.1',
+                  '--port', '0', '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key];
+    say('starting', serverBinary, args.join(' '));
+    const server = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    children.add(server);
+    const echo = !!process.env.COMPAT_SERVER_LOG;
+    readline.createInterface({ input: server.stderr }).on('line', (line) => {
+        serverLog.push(line);
+        if (echo)
+            console.error(`[server] ${line}`);
+    });
+    const lines = readline.createInterface({ input: server.stdout });
+    const url = await withTimeout(new Promise((resolve, reject) => {
+        lines.on('line', (line) => {
+            serverLog.push(line);
+            const m = /^listening on (\S+)/.exec(line);
+            if (m)
+                resolve(new URL(m[1]));
+        });
+        server.on('error', reject);
+        server.on('exit', (code, signal) => reject(new Error(`datastore-server exited (${code ?? signal}) before listening`)));
+    }), 15000, 'the server\'s "listening on" line');
+    server.on('exit', (code, signal) => {
+        if (!failed && !finished)
+            fail(`datastore-server died (exit ${code ?? signal})`);
+    });
+    return url;
+}
+
+let finished = false;
+let caPem = null;
+let graphqlUrl = null;
+
+// POST /graphql with the API key; returns data, throws on errors.
+async function graphql(query, variables = {}) {
+    const body = JSON.stringify({ query, variables });
+    const answer = await withTimeout(new Promise((resolve, reject) => {
+        const req = https.request(graphqlUrl, {
+            method: 'POST', ca: caPem,
+            headers: { 'content-type': 'application/json', 'x-api-key': apiKey, 'content-length': Buffer.byteLength(body) },
+        }, (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => { text += chunk; });
+            res.on('end', () => resolve({ status: res.statusCode, text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+    }), 5000, `POST /graphql ${query.slice(0, 60)}`);
+    let json;
+    try { json = JSON.parse(answer.text); } catch { throw new Error(`HTTP ${answer.status}: not JSON: ${answer.text}`); }
+    if (answer.status !== 200 || json.errors)
+        throw new Error(`GraphQL ${query.split('(')[0].trim()} failed: HTTP ${answer.status} ${answer.text}`);
+    return json.data;
+}
+
+const postFields = 'id title content rating status tags createdAt updatedAt _version _lastChangedAt _deleted';
+const commentFields = 'id postID content createdAt updatedAt _version _lastChangedAt _deleted post { id _deleted }';
+
+const getPost = async (id) => (await graphql(`query ($id: ID!) { getPost(id: $id) { ${postFields} } }`, { id })).getPost;
+const createPost = async (input) =>
+    (await graphql(`mutation ($input: CreatePostInput!) { createPost(input: $input) { ${postFields} } }`, { input })).createPost;
+const updatePost = async (input) =>
+    (await graphql(`mutation ($input: UpdatePostInput!) { updatePost(input: $input) { ${postFields} } }`, { input })).updatePost;
+const deletePost = async (input) =>
+    (await graphql(`mutation ($input: DeletePostInput!) { deletePost(input: $input) { ${postFields} } }`, { input })).deletePost;
+const createComment = async (input) =>
+    (await graphql(`mutation ($input: CreateCommentInput!) { createComment(input: $input) { ${commentFields} } }`, { input })).createComment;
+const syncPosts = async (lastSync) =>
+    (await graphql(`query ($lastSync: AWSTimestamp) { syncPosts(limit: 1000, lastSync: $lastSync) { items { ${postFields} } nextToken startedAt } }`,
+                   { lastSync })).syncPosts;
+
+// ----------------------------------------------------------- the clients --
+// A real Amplify DataStore in its own process; call(cmd, args) -> its answer.
+async function startClient(name, certFile) {
+    const child = fork(path.join(here, 'client.cjs'), [], {
+        cwd: here,
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        env: {
+            ...process.env,
+            NODE_EXTRA_CA_CERTS: certFile,
+            COMPAT_ENDPOINT: graphqlUrl.toString(),
+            COMPAT_API_KEY: apiKey,
+            COMPAT_NAME: name,
+        },
+    });
+    children.add(child);
+    for (const stream of [child.stdout, child.stderr])
+        readline.createInterface({ input: stream }).on('line', (line) => console.error(`[${name}] ${line}`));
+    const pending = new Map();
+    let seq = 0;
+    child.on('message', (m) => {
+        const p = pending.get(m.seq);
+        if (!p)
+            return;
+        pending.delete(m.seq);
+        if (m.ok)
+            p.resolve(m.result);
+        else
+            p.reject(new Error(`client ${name}: ${p.cmd} failed: ${m.error}`));
+    });
+    child.on('exit', (code, signal) => {
+        for (const p of pending.values())
+            p.reject(new Error(`client ${name} exited (${code ?? signal}) during ${p.cmd}`));
+        pending.clear();
+    });
+    const call = (cmd, args = {}, timeoutMs = 15000) => {
+        const id = ++seq;
+        const answer = new Promise((resolve, reject) => pending.set(id, { resolve, reject, cmd }));
+        child.send({ seq: id, cmd, timeoutMs: Math.max(1000, timeoutMs - 1000), ...args });
+        return withTimeout(answer, timeoutMs, `client ${name}: ${cmd} ${JSON.stringify(args)}`);
+    };
+    // The first message (seq 0) says the client loaded and configured Amplify.
+    const ready = new Promise((resolve, reject) => {
+        pending.set(0, { resolve, reject, cmd: 'load' });
+    });
+    await withTimeout(ready, 20000, `client ${name} to load Amplify`);
+    return { name, call, child };
+}
+
+// ------------------------------------------------------------- scenarios --
+const results = [];
+async function scenario(title, body) {
+    const t0 = Date.now();
+    say(`--- ${title}`);
+    await body();
+    results.push({ title, ms: Date.now() - t0 });
+    say(`ok: ${title} (${Date.now() - t0} ms)`);
+}
+
+async function main() {
+    if (!serverBinary || !fs.existsSync(serverBinary))
+        throw new Error(`no datastore-server binary (--server PATH or DATASTORE_SERVER): ${serverBinary}`);
+    tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-compat-'));
+    const tls = makeCertificate(tmpDir);
+    caPem = fs.readFileSync(tls.cert);
+    const base = await startServer(tls);
+    check(base.protocol === 'https:', 'the server serves https with --tls-cert', base.toString());
+    graphqlUrl = new URL('/graphql', base);
+    say('server at', base.toString());
+
+    // Seeded through plain GraphQL mutations: two live posts, a comment and a
+    // tombstone the clients must not show.
+    const seeded1 = await createPost({ id: 'seed-post-1', title: 'Seeded one', content: 'from the server', rating: 7,
+                                       status: 'PUBLISHED', tags: ['seed', 'one'] });
+    const seeded2 = await createPost({ id: 'seed-post-2', title: 'Seeded two', rating: 3, status: 'DRAFT' });
+    await createPost({ id: 'seed-post-gone', title: 'Deleted before the clients start' });
+    await deletePost({ id: 'seed-post-gone', _version: 1 });
+    await createComment({ id: 'seed-comment-1', postID: 'seed-post-1', content: 'First!' });
+    equal(seeded1._version, 1, 'a created post has _version 1');
+    equal(seeded2.status, 'DRAFT', 'enum values round-trip through the server');
+
+    const [a, b] = await Promise.all([startClient('A', tls.cert), startClient('B', tls.cert)]);
+
+    await scenario('1. start + base sync: both clients see the seeded records', async () => {
+        const [startA, startB] = await Promise.all([a.call('start'), b.call('start')]);
+        for (const [name, s] of [['A', startA], ['B', startB]]) {
+            const synced = Object.fromEntries(s.modelSynced.map((m) => [m.model, m]));
+            check(synced.Post && synced.Post.isFullSync, `client ${name}: a full sync of Post (modelSynced)`, s);
+            check(synced.Comment && synced.User, `client ${name}: modelSynced for Comment and User`, s);
+        }
+        for (const client of [a, b]) {
+            const posts = await client.call('query', { model: 'Post' });
+            equal(posts.map((p) => p.id).sort(), ['seed-post-1', 'seed-post-2'],
+                  `client ${client.name}: DataStore.query(Post) after the base sync (the tombstone stays hidden)`);
+            const p1 = posts.find((p) => p.id === 'seed-post-1');
+            equal([p1.title, p1.content, p1.rating, p1.status, p1.tags, p1._version],
+                  ['Seeded one', 'from the server', 7, 'PUBLISHED', ['seed', 'one'], 1],
+                  `client ${client.name}: the fields of seed-post-1`);
+            const comment = await client.call('query', { model: 'Comment', id: 'seed-comment-1' });
+            check(comment && comment.postID === 'seed-post-1' && comment.content === 'First!',
+                  `client ${client.name}: the seeded comment`, comment);
+        }
+    });
+
+    let newId = null;
+    await scenario('2. DataStore.save: create and update reach the server with _version increasing', async () => {
+        const created = await a.call('create', {
+            model: 'Post', data: { title: 'Hello from Amplify', content: 'v1', rating: 5, status: 'DRAFT', tags: ['js'] },
+        });
+        newId = created.id;
+        equal(created.element._version, 1, 'the createPost answer merged into client A has _version 1');
+        let onServer = await getPost(newId);
+        check(onServer, `getPost(${newId}) on the server after the client's create`, onServer);
+        equal([onServer.title, onServer.content, onServer.rating, onServer.status, onServer.tags, onServer._version],
+              ['Hello from Amplify', 'v1', 5, 'DRAFT', ['js'], 1], 'the server copy of the created post');
+        check(typeof onServer._lastChangedAt === 'number' && onServer.createdAt, 'server metadata is filled', onServer);
+
+        const updated = await a.call('update', { model: 'Post', id: newId, changes: { title: 'Hello again', rating: 6 } });
+        equal(updated.element._version, 2, 'the updatePost answer has _version 2');
+        equal(updated.local._version, 2, 'client A stores _version 2');
+        onServer = await getPost(newId);
+        equal([onServer.title, onServer.rating, onServer.content, onServer._version], ['Hello again', 6, 'v1', 2],
+              'the server copy after the update (unchanged fields kept)');
+
+        const updated2 = await a.call('update', { model: 'Post', id: newId, changes: { status: 'PUBLISHED' } });
+        equal(updated2.element._version, 3, 'a second update gives _version 3');
+        // A delta sync lists every change since lastSync (v2 and v3 here); the last one counts.
+        const sync = await syncPosts(onServer._lastChangedAt);
+        const inDelta = sync.items.filter((p) => p.id === newId).map((p) => [p._version, p.status]);
+        equal(inDelta.at(-1), [3, 'PUBLISHED'], 'syncPosts(lastSync) on the server ends with the update to _version 3');
+    });
+
+    await scenario('3. a second client receives the changes through its subscription', async () => {
+        const seen = await b.call('waitFor', { model: 'Post', id: newId,
+                                               expect: { title: 'Hello again', status: 'PUBLISHED', _version: 3 },
+                                               timeoutMs: 5000 }, 7000);
+        check(seen.observed.length > 0, 'client B: DataStore.observe(Post) reported the remote change', seen);
+
+        // The other direction, on a record from the base sync.
+        await b.call('update', { model: 'Post', id: 'seed-post-2', changes: { title: 'Seeded two, edited by B' } });
+        await a.call('waitFor', { model: 'Post', id: 'seed-post-2',
+                                  expect: { title: 'Seeded two, edited by B', _version: 2 }, timeoutMs: 5000 }, 7000);
+
+        // A writer that is not DataStore: a plain GraphQL mutation reaches both.
+        const s1 = await getPost('seed-post-1');
+        await updatePost({ id: 'seed-post-1', content: 'changed over HTTP', _version: s1._version });
+        await Promise.all([a, b].map((c) => c.call('waitFor', {
+            model: 'Post', id: 'seed-post-1', expect: { content: 'changed over HTTP', title: 'Seeded one', _version: 2 },
+            timeoutMs: 5000 }, 7000)));
+
+        // A comment (belongsTo) created by B reaches A.
+        const comment = await b.call('create', { model: 'Comment', data: { postID: newId, content: 'from B' } });
+        await a.call('waitFor', { model: 'Comment', id: comment.id, expect: { postID: newId, content: 'from B' },
+                                  timeoutMs: 5000 }, 7000);
+    });
+
+    await scenario('4. a delete propagates to the second client', async () => {
+        const deleted = await a.call('delete', { model: 'Post', id: newId });
+        check(deleted.element._deleted === true, 'the deletePost answer has _deleted: true', deleted);
+        const onServer = await getPost(newId);
+        check(onServer === null || onServer._deleted === true, 'the server marks the post deleted', onServer);
+        await b.call('waitFor', { model: 'Post', id: newId, expect: null, timeoutMs: 5000 }, 7000);
+        const gone = await a.call('query', { model: 'Post', id: newId });
+        equal(gone, null, 'client A no longer has the deleted post');
+    });
+
+    await scenario('5. restart: a stopped client catches up by delta sync', async () => {
+        await b.call('stop');
+        const s2 = await getPost('seed-post-2');
+        await updatePost({ id: 'seed-post-2', rating: 9, _version: s2._version });
+        const restart = await b.call('start');
+        const post = restart.modelSynced.find((m) => m.model === 'Post');
+        check(post && post.isDeltaSync, 'client B: the second start is a delta sync of Post', restart);
+        await b.call('waitFor', { model: 'Post', id: 'seed-post-2', expect: { rating: 9, _version: s2._version + 1 },
+                                  timeoutMs: 5000 }, 7000);
+    });
+
+    const status = await Promise.all([a.call('status'), b.call('status')]);
+    for (const [i, s] of status.entries())
+        equal(s.syncErrors, [], `client ${'AB'[i]}: no DataStore errorHandler calls`);
+}
+
+try {
+    await main();
+    finished = true;
+    clearTimeout(watchdog);
+    say(`PASS: ${results.length} scenarios, ${checks} checks`);
+    for (const r of results)
+        say(`  ${String(r.ms).padStart(6)} ms  ${r.title}`);
+    await cleanup();
+    process.exit(0);
+} catch (error) {
+    await fail(error && error.stack ? error.stack : String(error));
+}
