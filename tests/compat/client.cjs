@@ -5,14 +5,37 @@
 //
 // Environment: COMPAT_ENDPOINT (https://127.0.0.1:PORT/graphql), COMPAT_API_KEY,
 // COMPAT_NAME (log prefix), NODE_EXTRA_CA_CERTS (the server's self-signed
-// certificate), COMPAT_DEBUG=1 for Amplify's own debug log.
+// certificate), COMPAT_DEBUG=1 for Amplify's own debug log; selective sync:
+// COMPAT_POST_MIN_RATING=N (sync expression Post rating > N), COMPAT_PAGE_SIZE=N
+// (syncPageSize).
 
 require('fake-indexeddb/auto');
-globalThis.WebSocket = require('ws');
+const NodeWebSocket = require('ws');
+
+// The WebSocket Amplify's realtime provider opens. `deaf` (the 'realtime'
+// command) drops incoming subscription data frames, as if the client had
+// missed those events: its next save then carries a stale _version, which
+// makes the server's conflict answers testable without racing two clients.
+let deaf = false;
+let droppedFrames = 0;
+globalThis.WebSocket = class TestWebSocket extends NodeWebSocket {
+    get onmessage() {
+        return super.onmessage;
+    }
+    set onmessage(handler) {
+        super.onmessage = typeof handler !== 'function' ? handler : (event) => {
+            if (deaf && typeof event.data === 'string' && JSON.parse(event.data).type === 'data') {
+                droppedFrames++;
+                return;
+            }
+            handler.call(this, event);
+        };
+    }
+};
 
 const { Amplify } = require('aws-amplify');
 const { Hub, ConsoleLogger } = require('aws-amplify/utils');
-const { DataStore, initSchema } = require('aws-amplify/datastore');
+const { DataStore, initSchema, syncExpression } = require('aws-amplify/datastore');
 const IndexedDBAdapter = require('@aws-amplify/datastore/dist/cjs/storage/adapter/IndexedDBAdapter').default;
 const { schema } = require('./models.cjs');
 
@@ -35,6 +58,8 @@ const models = initSchema(schema);
 // observe() events, in arrival order.
 const hubEvents = [];
 const syncErrors = [];
+const conflicts = [];
+const retries = [];
 const observed = [];
 const waiters = new Set();  // () => boolean, re-checked on every event
 
@@ -43,12 +68,17 @@ function poke() {
         check();
 }
 
+function modelNameOf(constructor) {
+    if (typeof constructor !== 'function')
+        return constructor;
+    return Object.keys(models).find((n) => models[n] === constructor) || constructor.name;
+}
+
 // Hub payloads name the model by its constructor; keep its name instead.
 function hubData(data) {
     if (!data || typeof data !== 'object' || typeof data.model !== 'function')
         return plain(data);
-    const modelName = Object.keys(models).find((n) => models[n] === data.model) || data.model.name;
-    return { ...plain(data), model: modelName };
+    return { ...plain(data), model: modelNameOf(data.model) };
 }
 
 Hub.listen('datastore', ({ payload }) => {
@@ -59,19 +89,44 @@ Hub.listen('datastore', ({ payload }) => {
     poke();
 });
 
-DataStore.configure({
+const dataStoreConfig = {
     storageAdapter: IndexedDBAdapter,
     errorHandler: (error) => {
+        const cause = error.cause || {};
         const e = {
             message: error.message, errorType: error.errorType, errorInfo: error.errorInfo,
-            model: error.model, operation: error.operation, process: error.process,
-            recoverySuggestion: error.recoverySuggestion,
+            model: typeof error.model === 'string' ? error.model : modelNameOf(error.model),
+            localId: error.localModel ? error.localModel.id : undefined,
+            operation: error.operation, process: error.process,
+            causeErrorType: cause.errorType, remoteModel: plain(error.remoteModel),
         };
+        // Amplify JS reports a conflict handler's retry through the
+        // errorHandler too ("RetryMutation"): a step of conflict handling,
+        // not a failure.
+        if (error.message === 'RetryMutation') {
+            retries.push(e);
+            return;
+        }
         syncErrors.push(e);
         log('DataStore errorHandler:', JSON.stringify(e));
         poke();
     },
-});
+    // What DataStore does by default (retry with the local change on the
+    // server's _version), recorded so the suite can see the conflict happened.
+    conflictHandler: ({ modelConstructor, localModel, remoteModel, operation, attempts }) => {
+        conflicts.push({ model: modelNameOf(modelConstructor), operation, attempts,
+                         local: plain(localModel), remote: plain(remoteModel) });
+        poke();
+        return { ...localModel, _version: remoteModel._version };
+    },
+};
+if (process.env.COMPAT_POST_MIN_RATING) {
+    const min = Number(process.env.COMPAT_POST_MIN_RATING);
+    dataStoreConfig.syncExpressions = [syncExpression(models.Post, () => (p) => p.rating.gt(min))];
+}
+if (process.env.COMPAT_PAGE_SIZE)
+    dataStoreConfig.syncPageSize = Number(process.env.COMPAT_PAGE_SIZE);
+DataStore.configure(dataStoreConfig);
 
 // Model instances and hub payloads as JSON-safe objects.
 function plain(value) {
@@ -119,12 +174,18 @@ function waitUntil(what, timeoutMs, check) {
     });
 }
 
+// An errorHandler call about (model, id): the mutation errors name the record
+// (localModel), the others the model.
+function isAbout(error, model, id) {
+    return error.localId === id || (error.localId === undefined && error.model === model);
+}
+
 // The outbox entry for (model, id) reached the server: outboxMutationProcessed
 // for it, after the hub events seen before the call (mark.since); fails on an
 // errorHandler call for the model after mark.errorsSince.
 function waitProcessed(model, id, { since, errorsSince }, timeoutMs) {
     return waitUntil(`outboxMutationProcessed ${model} ${id}`, timeoutMs, () => {
-        const failed = syncErrors.slice(errorsSince).find((e) => e.model === model);
+        const failed = syncErrors.slice(errorsSince).find((e) => isAbout(e, model, id));
         if (failed)
             throw new Error(`mutation of ${model} ${id} failed: ${JSON.stringify(failed)}`);
         for (const h of hubEvents.slice(since)) {
@@ -181,13 +242,30 @@ const commands = {
         return { id: saved.id, element, local: plain(await DataStore.query(m, saved.id)) };
     },
 
-    async update({ model, id, changes, timeoutMs = 10000 }) {
+    // condition [field, operator, value]: a conditional save. expectError: the
+    // server is expected to refuse it; waits for the errorHandler call and the
+    // outbox to drain, returns the error and the local record after it.
+    async update({ model, id, changes, condition, expectError = false, timeoutMs = 10000 }) {
         const m = modelOf({ model });
         const current = await DataStore.query(m, id);
         if (!current)
             throw new Error(`update: no local ${model} ${id}`);
         const mark = { since: hubEvents.length, errorsSince: syncErrors.length };
-        await DataStore.save(m.copyOf(current, (draft) => Object.assign(draft, changes)));
+        const copy = m.copyOf(current, (draft) => Object.assign(draft, changes));
+        if (condition) {
+            const [field, op, value] = condition;
+            await DataStore.save(copy, (p) => p[field][op](value));
+        } else {
+            await DataStore.save(copy);
+        }
+        if (expectError) {
+            const error = await waitUntil(`the errorHandler call for ${model} ${id}`, timeoutMs, () =>
+                syncErrors.slice(mark.errorsSince).find((e) => isAbout(e, model, id)));
+            await waitUntil('an empty outbox', timeoutMs, () =>
+                hubEvents.slice(mark.since).some((h) => h.event === 'outboxStatus' && h.data && h.data.isEmpty)
+                    ? true : undefined);
+            return { error, local: plain(await DataStore.query(m, id)) };
+        }
         const element = await waitProcessed(model, id, mark, timeoutMs);
         return { element, local: plain(await DataStore.query(m, id)) };
     },
@@ -220,8 +298,13 @@ const commands = {
         return { record, observed: observed.filter((o) => o.model === model && o.id === id) };
     },
 
+    async realtime({ deaf: value }) {
+        deaf = !!value;
+        return { droppedFrames };
+    },
+
     async status() {
-        return { hubEvents: hubEvents.map((h) => h.event), syncErrors, observed: observed.length };
+        return { hubEvents: hubEvents.map((h) => h.event), syncErrors, conflicts, retries: retries.length, observed: observed.length, droppedFrames };
     },
 
     async clear() {

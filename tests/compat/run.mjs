@@ -116,7 +116,9 @@ function makeCertificate(dir) {
 // Starts the server; resolves with its base URL from the "listening on" line.
 async function startServer(tls) {
     const args = ['--schema', schemaFile, '--db', path.join(tmpDir, 'server.sqlite'), '--host', '127.0.0.1',
-                  '--port', '0', '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key];
+                  '--port', '0', '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key,
+                  // Posts merge concurrent edits (the default); comments refuse stale ones.
+                  '--conflict', 'Comment=optimistic'];
     say('starting', serverBinary, args.join(' '));
     const server = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
     children.add(server);
@@ -183,13 +185,19 @@ const deletePost = async (input) =>
     (await graphql(`mutation ($input: DeletePostInput!) { deletePost(input: $input) { ${postFields} } }`, { input })).deletePost;
 const createComment = async (input) =>
     (await graphql(`mutation ($input: CreateCommentInput!) { createComment(input: $input) { ${commentFields} } }`, { input })).createComment;
+const getComment = async (id) =>
+    (await graphql(`query ($id: ID!) { getComment(id: $id) { ${commentFields} } }`, { id })).getComment;
+const updateComment = async (input) =>
+    (await graphql(`mutation ($input: UpdateCommentInput!) { updateComment(input: $input) { ${commentFields} } }`, { input })).updateComment;
+const userFields = 'id firstName lastName createdAt updatedAt _version _lastChangedAt _deleted';
+const getUser = async (id) => (await graphql(`query ($id: ID!) { getUser(id: $id) { ${userFields} } }`, { id })).getUser;
 const syncPosts = async (lastSync) =>
     (await graphql(`query ($lastSync: AWSTimestamp) { syncPosts(limit: 1000, lastSync: $lastSync) { items { ${postFields} } nextToken startedAt } }`,
                    { lastSync })).syncPosts;
 
 // ----------------------------------------------------------- the clients --
 // A real Amplify DataStore in its own process; call(cmd, args) -> its answer.
-async function startClient(name, certFile) {
+async function startClient(name, certFile, extraEnv = {}) {
     const child = fork(path.join(here, 'client.cjs'), [], {
         cwd: here,
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -199,6 +207,7 @@ async function startClient(name, certFile) {
             COMPAT_ENDPOINT: graphqlUrl.toString(),
             COMPAT_API_KEY: apiKey,
             COMPAT_NAME: name,
+            ...extraEnv,
         },
     });
     children.add(child);
@@ -363,9 +372,131 @@ async function main() {
                                   timeoutMs: 5000 }, 7000);
     });
 
-    const status = await Promise.all([a.call('status'), b.call('status')]);
-    for (const [i, s] of status.entries())
-        equal(s.syncErrors, [], `client ${'AB'[i]}: no DataStore errorHandler calls`);
+    let c = null;
+    await scenario('6. selective sync: a sync expression and small pages (client C)', async () => {
+        for (const [id, rating] of [['sel-6', 6], ['sel-1', 1], ['sel-8', 8], ['sel-2', 2], ['sel-10', 10]])
+            await createPost({ id, title: `Rating ${rating}`, rating });
+        // What the server holds, filtered the way client C's sync expression does.
+        const all = (await syncPosts(null)).items.filter((p) => !p._deleted);
+        const expected = all.filter((p) => p.rating > 5).map((p) => p.id).sort();
+        check(expected.length >= 5 && all.length > expected.length, 'the server holds posts on both sides of the filter', all);
+
+        c = await startClient('C', tls.cert, { COMPAT_POST_MIN_RATING: '5', COMPAT_PAGE_SIZE: '2' });
+        const started = await c.call('start');
+        const post = started.modelSynced.find((m) => m.model === 'Post');
+        check(post && post.isFullSync && post.counts.new === expected.length,
+              `client C: a full sync of the ${expected.length} posts with rating > 5 in pages of 2`, started);
+        equal((await c.call('query', { model: 'Post' })).map((p) => p.id).sort(), expected,
+              'client C: DataStore.query(Post) holds exactly the posts with rating > 5');
+
+        // Live: a low-rated post, then a high-rated one; C gets only the latter.
+        await createPost({ id: 'live-low', title: 'Low', rating: 3 });
+        await createPost({ id: 'live-high', title: 'High', rating: 9 });
+        await c.call('waitFor', { model: 'Post', id: 'live-high', expect: { title: 'High', rating: 9 }, timeoutMs: 5000 }, 7000);
+        equal(await c.call('query', { model: 'Post', id: 'live-low' }), null,
+              'client C: the post outside its sync expression stays away');
+        await a.call('waitFor', { model: 'Post', id: 'live-low', expect: { rating: 3 }, timeoutMs: 5000 }, 7000);
+    });
+
+    await scenario('7. conditional saves: one that holds, one the server refuses', async () => {
+        const before = await getPost('seed-post-1');
+        const ok = await a.call('update', { model: 'Post', id: 'seed-post-1', changes: { content: 'conditional content' },
+                                            condition: ['title', 'beginsWith', 'Seeded'] });
+        equal(ok.element._version, before._version + 1, 'a save whose condition holds bumps _version');
+        const mid = await getPost('seed-post-1');
+        equal(mid.content, 'conditional content', 'the server applied the conditional save');
+        await b.call('waitFor', { model: 'Post', id: 'seed-post-1', expect: { content: 'conditional content' }, timeoutMs: 5000 }, 7000);
+
+        // The content changes on the server while A misses the event: A's
+        // condition holds locally and fails on the server.
+        await a.call('realtime', { deaf: true });
+        const changed = await updatePost({ id: 'seed-post-1', content: 'changed behind A', _version: mid._version });
+        await b.call('waitFor', { model: 'Post', id: 'seed-post-1', expect: { content: 'changed behind A' }, timeoutMs: 5000 }, 7000);
+        const refused = await a.call('update', { model: 'Post', id: 'seed-post-1', changes: { rating: 1 },
+                                                 condition: ['content', 'eq', 'conditional content'], expectError: true });
+        await a.call('realtime', { deaf: false });
+        check(refused.error.causeErrorType === 'ConditionalCheckFailedException',
+              'client A: the errorHandler sees ConditionalCheckFailedException', refused.error);
+        check(refused.error.remoteModel && refused.error.remoteModel._version === changed._version,
+              'client A: the refusal carries the server item (error data)', refused.error);
+        const after = await getPost('seed-post-1');
+        equal([after.content, after.rating, after._version], [changed.content, changed.rating, changed._version],
+              'the server kept the post unchanged');
+        // DataStore merges the item of the refusal: the local change is rolled back.
+        await a.call('waitFor', { model: 'Post', id: 'seed-post-1',
+                                  expect: { content: 'changed behind A', rating: changed.rating, _version: changed._version },
+                                  timeoutMs: 5000 }, 7000);
+    });
+
+    await scenario('8. a stale update under AUTOMERGE: a null field merges in, a scalar conflict keeps the server value', async () => {
+        const before = await getPost('seed-post-2');
+        check(before.content === null && before.rating === 9, 'seed-post-2 has no content and rating 9', before);
+        await b.call('realtime', { deaf: true });
+        const byA = await a.call('update', { model: 'Post', id: 'seed-post-2', changes: { title: 'Retitled by A' } });
+        equal(byA.element._version, before._version + 1, 'client A: its update bumps _version');
+        // B still holds before._version: content (null on the server) and rating (9) conflict differently.
+        const byB = await b.call('update', { model: 'Post', id: 'seed-post-2', changes: { content: 'B adds content', rating: 4 } });
+        await b.call('realtime', { deaf: false });
+        const merged = await getPost('seed-post-2');
+        equal([merged.title, merged.content, merged.rating, merged._version],
+              ['Retitled by A', 'B adds content', 9, before._version + 2], 'the server merged the stale update');
+        equal([byB.element.title, byB.element.rating, byB.element._version], ['Retitled by A', 9, merged._version],
+              'client B: the answer to its stale update is the merged item');
+        const want = { title: merged.title, content: merged.content, rating: merged.rating, _version: merged._version };
+        await Promise.all([a, b, c].map((cl) => cl.call('waitFor', { model: 'Post', id: 'seed-post-2', expect: want, timeoutMs: 5000 }, 7000)));
+    });
+
+    await scenario('9. stale updates under OPTIMISTIC_CONCURRENCY: ConflictUnhandled, the conflict handler, DISCARD + getComment', async () => {
+        // (a) The client's conflict handler retries its change on the server's _version.
+        // Amplify JS builds the handler's localModel from the sent patch, so the
+        // patch must hold every required field (postID, content) for it to run.
+        let before = await getComment('seed-comment-1');
+        await a.call('realtime', { deaf: true });
+        await updateComment({ id: 'seed-comment-1', content: 'edited on the server', _version: before._version });
+        const saved = await a.call('update', { model: 'Comment', id: 'seed-comment-1',
+                                               changes: { postID: 'seed-post-2', content: 'edited by A' } });
+        await a.call('realtime', { deaf: false });
+        let onServer = await getComment('seed-comment-1');
+        equal([onServer.content, onServer.postID], ['edited by A', 'seed-post-2'],
+              'the retried save (local change on the server _version) landed');
+        equal(onServer._version, before._version + 2, 'two writes on the server: the HTTP one and the retried one');
+        equal(saved.element._version, onServer._version, 'client A: the retried mutation\'s answer has the server _version');
+        const conflicts = (await a.call('status')).conflicts;
+        check(conflicts.some((x) => x.model === 'Comment' && x.remote && x.remote._version === before._version + 1
+                                    && x.remote.content === 'edited on the server'),
+              'client A: its conflict handler saw ConflictUnhandled with the server item', conflicts);
+        await b.call('waitFor', { model: 'Comment', id: 'seed-comment-1', expect: { content: 'edited by A', _version: onServer._version },
+                                  timeoutMs: 5000 }, 7000);
+
+        // (b) A patch without postID: Amplify JS cannot build the handler's
+        // localModel, gives up after its attempts (DISCARD), reads the server
+        // copy with getComment and keeps it: the server wins.
+        before = onServer;
+        await a.call('realtime', { deaf: true });
+        await updateComment({ id: 'seed-comment-1', content: 'the server wins', _version: before._version });
+        await a.call('update', { model: 'Comment', id: 'seed-comment-1', changes: { content: 'discarded' } });
+        await a.call('realtime', { deaf: false });
+        onServer = await getComment('seed-comment-1');
+        equal([onServer.content, onServer._version], ['the server wins', before._version + 1], 'the stale save never landed');
+        await a.call('waitFor', { model: 'Comment', id: 'seed-comment-1', expect: { content: 'the server wins', _version: onServer._version },
+                                  timeoutMs: 5000 }, 7000);
+    });
+
+    await scenario('10. a model with an explicit AWSDateTime createdAt', async () => {
+        const created = await b.call('create', { model: 'User', data: { firstName: 'Ada', lastName: 'Lovelace',
+                                                                        createdAt: '2021-01-01T00:00:00.000Z' } });
+        const onServer = await getUser(created.id);
+        equal([onServer.firstName, onServer.lastName, onServer.createdAt, onServer._version],
+              ['Ada', 'Lovelace', '2021-01-01T00:00:00.000Z', 1], 'the server kept the client\'s createdAt');
+        await a.call('waitFor', { model: 'User', id: created.id, expect: { lastName: 'Lovelace', createdAt: '2021-01-01T00:00:00.000Z' },
+                                  timeoutMs: 5000 }, 7000);
+    });
+
+    const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
+    equal(status[0].syncErrors.map((e) => e.causeErrorType), ['ConditionalCheckFailedException'],
+          'client A: one errorHandler call, the refused conditional save');
+    equal(status[1].syncErrors, [], 'client B: no DataStore errorHandler calls');
+    equal(status[2].syncErrors, [], 'client C: no DataStore errorHandler calls');
 }
 
 try {
