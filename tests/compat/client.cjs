@@ -16,17 +16,26 @@ const NodeWebSocket = require('ws');
 // command) drops incoming subscription data frames, as if the client had
 // missed those events: its next save then carries a stale _version, which
 // makes the server's conflict answers testable without racing two clients.
+// Every data frame is also recorded (field and item id), so the suite can
+// tell what the server pushed from what DataStore kept.
 let deaf = false;
 let droppedFrames = 0;
+const dataFrames = [];
 globalThis.WebSocket = class TestWebSocket extends NodeWebSocket {
     get onmessage() {
         return super.onmessage;
     }
     set onmessage(handler) {
         super.onmessage = typeof handler !== 'function' ? handler : (event) => {
-            if (deaf && typeof event.data === 'string' && JSON.parse(event.data).type === 'data') {
-                droppedFrames++;
-                return;
+            const frame = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+            if (frame && frame.type === 'data') {
+                const payload = (frame.payload && frame.payload.data) || {};
+                for (const [field, item] of Object.entries(payload))
+                    dataFrames.push({ field, id: item && item.id, dropped: deaf });
+                if (deaf) {
+                    droppedFrames++;
+                    return;
+                }
             }
             handler.call(this, event);
         };
@@ -304,7 +313,7 @@ const commands = {
     },
 
     async status() {
-        return { hubEvents: hubEvents.map((h) => h.event), syncErrors, conflicts, retries: retries.length, observed: observed.length, droppedFrames };
+        return { hubEvents: hubEvents.map((h) => h.event), syncErrors, conflicts, retries: retries.length, observed: observed.length, droppedFrames, dataFrames };
     },
 
     async clear() {

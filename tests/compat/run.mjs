@@ -62,6 +62,7 @@ process.on('exit', () => killAll('SIGKILL'));
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, async () => {
         console.error(`[run] ${sig}: stopping`);
+        failed = true;   // what fails from here on is the stop itself
         await cleanup();
         process.exit(1);
     });
@@ -395,6 +396,10 @@ async function main() {
         await c.call('waitFor', { model: 'Post', id: 'live-high', expect: { title: 'High', rating: 9 }, timeoutMs: 5000 }, 7000);
         equal(await c.call('query', { model: 'Post', id: 'live-low' }), null,
               'client C: the post outside its sync expression stays away');
+        // The server filtered it (ModelSubscriptionPostFilterInput), not only DataStore.
+        const frames = (await c.call('status')).dataFrames;
+        check(frames.some((f) => f.id === 'live-high') && !frames.some((f) => f.id === 'live-low'),
+              'client C: its filtered subscriptions got a frame for live-high and none for live-low', frames);
         await a.call('waitFor', { model: 'Post', id: 'live-low', expect: { rating: 3 }, timeoutMs: 5000 }, 7000);
     });
 
