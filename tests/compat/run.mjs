@@ -115,21 +115,26 @@ function makeCertificate(dir) {
 }
 
 // Starts the server; resolves with its base URL from the "listening on" line.
-async function startServer(tls) {
+let server = null;   // the running datastore-server process
+
+// Starts the server (port 0: a free one); resolves with its base URL from
+// the "listening on" line.
+async function startServer(tls, port = 0) {
     const args = ['--schema', schemaFile, '--db', path.join(tmpDir, 'server.sqlite'), '--host', '127.0.0.1',
-                  '--port', '0', '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key,
+                  '--port', String(port), '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key,
                   // Posts merge concurrent edits (the default); comments refuse stale ones.
                   '--conflict', 'Comment=optimistic'];
     say('starting', serverBinary, args.join(' '));
-    const server = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
-    children.add(server);
+    const proc = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    server = proc;
+    children.add(proc);
     const echo = !!process.env.COMPAT_SERVER_LOG;
-    readline.createInterface({ input: server.stderr }).on('line', (line) => {
+    readline.createInterface({ input: proc.stderr }).on('line', (line) => {
         serverLog.push(line);
         if (echo)
             console.error(`[server] ${line}`);
     });
-    const lines = readline.createInterface({ input: server.stdout });
+    const lines = readline.createInterface({ input: proc.stdout });
     const url = await withTimeout(new Promise((resolve, reject) => {
         lines.on('line', (line) => {
             serverLog.push(line);
@@ -137,14 +142,25 @@ async function startServer(tls) {
             if (m)
                 resolve(new URL(m[1]));
         });
-        server.on('error', reject);
-        server.on('exit', (code, signal) => reject(new Error(`datastore-server exited (${code ?? signal}) before listening`)));
+        proc.on('error', reject);
+        proc.on('exit', (code, signal) => reject(new Error(`datastore-server exited (${code ?? signal}) before listening`)));
     }), 15000, 'the server\'s "listening on" line');
-    server.on('exit', (code, signal) => {
-        if (!failed && !finished)
+    proc.on('exit', (code, signal) => {
+        if (!failed && !finished && !proc.stopping)
             fail(`datastore-server died (exit ${code ?? signal})`);
     });
     return url;
+}
+
+// SIGTERM (a graceful stop: WebSockets get a going-away close) and wait.
+async function stopServer() {
+    const proc = server;
+    proc.stopping = true;
+    const exited = once(proc, 'exit');
+    proc.kill('SIGTERM');
+    const [code, signal] = await withTimeout(exited, 10000, 'the server to stop on SIGTERM');
+    check(code === 0, 'the server exits 0 on SIGTERM', { code, signal });
+    children.delete(proc);
 }
 
 let finished = false;
@@ -495,6 +511,44 @@ async function main() {
               ['Ada', 'Lovelace', '2021-01-01T00:00:00.000Z', 1], 'the server kept the client\'s createdAt');
         await a.call('waitFor', { model: 'User', id: created.id, expect: { lastName: 'Lovelace', createdAt: '2021-01-01T00:00:00.000Z' },
                                   timeoutMs: 5000 }, 7000);
+    });
+
+    await scenario('11. a stale delete: ConflictUnhandled, the conflict handler retries it, every client drops the post', async () => {
+        const before = await getPost('sel-8');
+        await a.call('realtime', { deaf: true });
+        await updatePost({ id: 'sel-8', title: 'Edited before the delete', _version: before._version });
+        const deleted = await a.call('delete', { model: 'Post', id: 'sel-8' });
+        await a.call('realtime', { deaf: false });
+        const conflicts = (await a.call('status')).conflicts;
+        check(conflicts.some((x) => x.model === 'Post' && x.local && x.local.id === 'sel-8'
+                                    && x.remote && x.remote._version === before._version + 1 && x.remote.title === 'Edited before the delete'),
+              'client A: its conflict handler saw the stale delete refused with the server item', conflicts);
+        equal([deleted.element._deleted, deleted.element._version], [true, before._version + 2],
+              'client A: the retried delete\'s answer');
+        const onServer = await getPost('sel-8');
+        equal([onServer._deleted, onServer._version], [true, before._version + 2], 'the server holds the tombstone');
+        await Promise.all([a, b, c].map((cl) => cl.call('waitFor', { model: 'Post', id: 'sel-8', expect: null,
+                                                                     timeoutMs: 5000 }, 7000)));
+    });
+
+    await scenario('12. the server restarts: every client reconnects and catches up', async () => {
+        const port = graphqlUrl.port;
+        await stopServer();
+        const again = await startServer(tls, Number(port));
+        equal(again.port, port, 'the server is back on the same port');
+        // Written while the clients may still be reconnecting: they get it by
+        // their subscriptions or by the sync that follows a reconnect.
+        const before = await getPost('seed-post-1');
+        await updatePost({ id: 'seed-post-1', content: 'after the restart', _version: before._version });
+        const t0 = Date.now();
+        await Promise.all([a, b].map((cl) => cl.call('waitFor', {
+            model: 'Post', id: 'seed-post-1', expect: { content: 'after the restart', _version: before._version + 1 },
+            timeoutMs: 25000 }, 27000)));
+        say(`both clients caught up ${Date.now() - t0} ms after the write`);
+        // And the realtime path works again end to end.
+        const created = await a.call('create', { model: 'Post', data: { title: 'After the restart', rating: 8 } });
+        await Promise.all([b, c].map((cl) => cl.call('waitFor', { model: 'Post', id: created.id,
+                                                                  expect: { title: 'After the restart' }, timeoutMs: 10000 }, 12000)));
     });
 
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
