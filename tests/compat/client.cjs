@@ -4,7 +4,7 @@
 // channel: every message {seq, cmd, ...} gets one answer {seq, ok, result|error}.
 //
 // Environment: COMPAT_ENDPOINT (https://127.0.0.1:PORT/graphql), COMPAT_API_KEY,
-// COMPAT_NAME (log prefix), NODE_EXTRA_CA_CERTS (the server's self-signed
+// NODE_EXTRA_CA_CERTS (the server's self-signed
 // certificate), COMPAT_DEBUG=1 for Amplify's own debug log; selective sync:
 // COMPAT_POST_MIN_RATING=N (sync expression Post rating > N), COMPAT_PAGE_SIZE=N
 // (syncPageSize).
@@ -27,7 +27,12 @@ globalThis.WebSocket = class TestWebSocket extends NodeWebSocket {
     }
     set onmessage(handler) {
         super.onmessage = typeof handler !== 'function' ? handler : (event) => {
-            const frame = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+            let frame = null;
+            try {
+                frame = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+            } catch {
+                // not JSON: Amplify's to judge
+            }
             if (frame && frame.type === 'data') {
                 const payload = (frame.payload && frame.payload.data) || {};
                 for (const [field, item] of Object.entries(payload))
@@ -48,8 +53,8 @@ const { DataStore, initSchema, syncExpression } = require('aws-amplify/datastore
 const IndexedDBAdapter = require('@aws-amplify/datastore/dist/cjs/storage/adapter/IndexedDBAdapter').default;
 const { schema } = require('./models.cjs');
 
-const name = process.env.COMPAT_NAME || 'client';
-const log = (...args) => console.error(`[${name}]`, ...args);
+// run.mjs prefixes every line with the client's name.
+const log = (...args) => console.error(...args);
 
 ConsoleLogger.LOG_LEVEL = process.env.COMPAT_DEBUG ? 'DEBUG' : 'ERROR';
 
