@@ -21,6 +21,7 @@ const NodeWebSocket = require('ws');
 let deaf = false;
 let droppedFrames = 0;
 const dataFrames = [];
+let deafSince = 0;   // dataFrames index where the current deaf period began
 globalThis.WebSocket = class TestWebSocket extends NodeWebSocket {
     get onmessage() {
         return super.onmessage;
@@ -312,7 +313,15 @@ const commands = {
         return { record, observed: observed.filter((o) => o.model === model && o.id === id) };
     },
 
-    async realtime({ deaf: value }) {
+    // deaf: drop data frames from now on, or stop dropping. missed: an item id
+    // whose frame must have been dropped before the client hears again (a
+    // frame still on its way would otherwise land after newer data).
+    async realtime({ deaf: value, missed, timeoutMs = 5000 }) {
+        if (!value && missed !== undefined)
+            await waitUntil(`a dropped frame for ${missed}`, timeoutMs, () =>
+                dataFrames.slice(deafSince).some((f) => f.id === missed && f.dropped) ? true : undefined);
+        if (value && !deaf)
+            deafSince = dataFrames.length;
         deaf = !!value;
         return { droppedFrames };
     },

@@ -436,7 +436,7 @@ async function main() {
         await b.call('waitFor', { model: 'Post', id: 'seed-post-1', expect: { content: 'changed behind A' }, timeoutMs: 5000 }, 7000);
         const refused = await a.call('update', { model: 'Post', id: 'seed-post-1', changes: { rating: 1 },
                                                  condition: ['content', 'eq', 'conditional content'], expectError: true });
-        await a.call('realtime', { deaf: false });
+        await a.call('realtime', { deaf: false, missed: 'seed-post-1' });
         check(refused.error.causeErrorType === 'ConditionalCheckFailedException',
               'client A: the errorHandler sees ConditionalCheckFailedException', refused.error);
         check(refused.error.remoteModel && refused.error.remoteModel._version === changed._version,
@@ -458,7 +458,7 @@ async function main() {
         equal(byA.element._version, before._version + 1, 'client A: its update bumps _version');
         // B still holds before._version: content (null on the server) and rating (9) conflict differently.
         const byB = await b.call('update', { model: 'Post', id: 'seed-post-2', changes: { content: 'B adds content', rating: 4 } });
-        await b.call('realtime', { deaf: false });
+        await b.call('realtime', { deaf: false, missed: 'seed-post-2' });
         const merged = await getPost('seed-post-2');
         equal([merged.title, merged.content, merged.rating, merged._version],
               ['Retitled by A', 'B adds content', 9, before._version + 2], 'the server merged the stale update');
@@ -477,7 +477,7 @@ async function main() {
         await updateComment({ id: 'seed-comment-1', content: 'edited on the server', _version: before._version });
         const saved = await a.call('update', { model: 'Comment', id: 'seed-comment-1',
                                                changes: { postID: 'seed-post-2', content: 'edited by A' } });
-        await a.call('realtime', { deaf: false });
+        await a.call('realtime', { deaf: false, missed: 'seed-comment-1' });
         let onServer = await getComment('seed-comment-1');
         equal([onServer.content, onServer.postID], ['edited by A', 'seed-post-2'],
               'the retried save (local change on the server _version) landed');
@@ -497,7 +497,7 @@ async function main() {
         await a.call('realtime', { deaf: true });
         await updateComment({ id: 'seed-comment-1', content: 'the server wins', _version: before._version });
         await a.call('update', { model: 'Comment', id: 'seed-comment-1', changes: { content: 'discarded' } });
-        await a.call('realtime', { deaf: false });
+        await a.call('realtime', { deaf: false, missed: 'seed-comment-1' });
         onServer = await getComment('seed-comment-1');
         equal([onServer.content, onServer._version], ['the server wins', before._version + 1], 'the stale save never landed');
         await a.call('waitFor', { model: 'Comment', id: 'seed-comment-1', expect: { content: 'the server wins', _version: onServer._version },
@@ -519,7 +519,7 @@ async function main() {
         await a.call('realtime', { deaf: true });
         await updatePost({ id: 'sel-8', title: 'Edited before the delete', _version: before._version });
         const deleted = await a.call('delete', { model: 'Post', id: 'sel-8' });
-        await a.call('realtime', { deaf: false });
+        await a.call('realtime', { deaf: false, missed: 'sel-8' });
         const conflicts = (await a.call('status')).conflicts;
         check(conflicts.some((x) => x.model === 'Post' && x.local && x.local.id === 'sel-8'
                                     && x.remote && x.remote._version === before._version + 1 && x.remote.title === 'Edited before the delete'),
