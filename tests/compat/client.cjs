@@ -7,7 +7,8 @@
 // NODE_EXTRA_CA_CERTS (the server's self-signed
 // certificate), COMPAT_DEBUG=1 for Amplify's own debug log; selective sync:
 // COMPAT_POST_MIN_RATING=N (sync expression Post rating > N), COMPAT_PAGE_SIZE=N
-// (syncPageSize).
+// (syncPageSize); a signed-in user instead of the API key: COMPAT_ID_TOKEN and
+// COMPAT_ACCESS_TOKEN; COMPAT_MODELS=app for the app's schema.
 
 require('fake-indexeddb/auto');
 const NodeWebSocket = require('ws');
@@ -51,23 +52,37 @@ globalThis.WebSocket = class TestWebSocket extends NodeWebSocket {
 const { Amplify } = require('aws-amplify');
 const { Hub, ConsoleLogger } = require('aws-amplify/utils');
 const { DataStore, initSchema, syncExpression } = require('aws-amplify/datastore');
+const { decodeJWT } = require('@aws-amplify/core');
 const IndexedDBAdapter = require('@aws-amplify/datastore/dist/cjs/storage/adapter/IndexedDBAdapter').default;
-const { schema } = require('./models.cjs');
+const { schema, appSchema } = require('./models.cjs');
 
 // run.mjs prefixes every line with the client's name.
 const log = (...args) => console.error(...args);
 
 ConsoleLogger.LOG_LEVEL = process.env.COMPAT_DEBUG ? 'DEBUG' : 'ERROR';
 
-Amplify.configure({
+// API key, or (COMPAT_ID_TOKEN + COMPAT_ACCESS_TOKEN, from the server's
+// /auth/signin) a signed-in user: AMAZON_COGNITO_USER_POOLS with a token
+// provider handing Amplify those tokens instead of asking Cognito.
+const userPools = !!process.env.COMPAT_ACCESS_TOKEN;
+const awsExports = {
     aws_project_region: 'us-east-1',
     aws_appsync_graphqlEndpoint: process.env.COMPAT_ENDPOINT,
     aws_appsync_region: 'us-east-1',
-    aws_appsync_authenticationType: 'API_KEY',
-    aws_appsync_apiKey: process.env.COMPAT_API_KEY,
-});
+    aws_appsync_authenticationType: userPools ? 'AMAZON_COGNITO_USER_POOLS' : 'API_KEY',
+};
+if (userPools) {
+    const tokens = {
+        accessToken: decodeJWT(process.env.COMPAT_ACCESS_TOKEN),
+        idToken: decodeJWT(process.env.COMPAT_ID_TOKEN),
+    };
+    Amplify.configure(awsExports, { Auth: { tokenProvider: { getTokens: async () => tokens } } });
+} else {
+    Amplify.configure({ ...awsExports, aws_appsync_apiKey: process.env.COMPAT_API_KEY });
+}
 
-const models = initSchema(schema);
+// COMPAT_MODELS=app: the app's own schema (models/schema.graphql).
+const models = initSchema(process.env.COMPAT_MODELS === 'app' ? appSchema : schema);
 
 // What the client reported: DataStore Hub events, errorHandler calls and
 // observe() events, in arrival order.

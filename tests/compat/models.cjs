@@ -1,11 +1,17 @@
 'use strict';
-// Model introspection of schema.graphql in the shape Amplify DataStore's
-// initSchema() takes (what `amplify codegen models` writes to models/schema.js),
-// written by hand for the three test models. Keep it in step with
-// schema.graphql: field order, required flags, read-only timestamps, the
-// hasMany/belongsTo pair, the @index keys and the public auth rule.
+// Model introspection in the shape Amplify DataStore's initSchema() takes
+// (what `amplify codegen models` writes to models/schema.js), written by hand:
+//   schema     tests/compat/schema.graphql: Post, Comment, User, all public;
+//   appSchema  models/schema.graphql, the app's: the same three readable by
+//              the API key and by signed-in users, plus owner-only Note.
+// Keep them in step with those files: field order, required flags, read-only
+// timestamps, the hasMany/belongsTo pair, the @index keys, the auth rules.
 
 const allOperations = ['create', 'update', 'delete', 'read'];
+const publicRule = { allow: 'public', operations: allOperations };
+const privateRule = { allow: 'private', operations: allOperations };
+const ownerRule = { provider: 'userPools', ownerField: 'owner', allow: 'owner', identityClaim: 'cognito:username',
+                    operations: allOperations };
 
 // One field entry. type: a scalar name ('ID', 'String', ...), {enum: E} or {model: M}.
 function field(name, type, { required = false, list = false, readOnly = false, association } = {}) {
@@ -27,11 +33,11 @@ function timestamps(fields) {
     return fields;
 }
 
-function model(name, pluralName, fields, keys = []) {
+function model(name, pluralName, fields, { keys = [], rules = [publicRule] } = {}) {
     const attributes = [{ type: 'model', properties: {} }];
     for (const [keyName, keyFields] of keys)
         attributes.push({ type: 'key', properties: { name: keyName, fields: keyFields } });
-    attributes.push({ type: 'auth', properties: { rules: [{ allow: 'public', operations: allOperations }] } });
+    attributes.push({ type: 'auth', properties: { rules } });
     return {
         name,
         fields: timestamps(fields),
@@ -42,8 +48,9 @@ function model(name, pluralName, fields, keys = []) {
     };
 }
 
-const schema = {
-    models: {
+// Post, Comment and User with the given auth rules and PostStatus values.
+function sharedModels(rules) {
+    return {
         Post: model('Post', 'Posts', {
             id: field('id', 'ID', { required: true }),
             title: field('title', 'String', { required: true }),
@@ -55,7 +62,7 @@ const schema = {
                 list: true,
                 association: { connectionType: 'HAS_MANY', associatedWith: ['post'] },
             }),
-        }),
+        }, { rules }),
         Comment: model('Comment', 'Comments', {
             id: field('id', 'ID', { required: true }),
             postID: field('postID', 'ID', { required: true }),
@@ -63,14 +70,18 @@ const schema = {
                 association: { connectionType: 'BELONGS_TO', targetNames: ['postID'] },
             }),
             content: field('content', 'String', { required: true }),
-        }, [['byPost', ['postID']]]),
+        }, { keys: [['byPost', ['postID']]], rules }),
         User: model('User', 'Users', {
             id: field('id', 'ID', { required: true }),
             firstName: field('firstName', 'String', { required: true }),
             lastName: field('lastName', 'String', { required: true }),
             createdAt: field('createdAt', 'AWSDateTime', { required: true }),
-        }, [['byLastName', ['lastName', 'createdAt']]]),
-    },
+        }, { keys: [['byLastName', ['lastName', 'createdAt']]], rules }),
+    };
+}
+
+const schema = {
+    models: sharedModels([publicRule]),
     enums: {
         PostStatus: { name: 'PostStatus', values: ['DRAFT', 'PUBLISHED'] },
     },
@@ -80,4 +91,24 @@ const schema = {
     version: 'qt-datastore-compat-1',
 };
 
-module.exports = { schema };
+const appSchema = {
+    models: {
+        ...sharedModels([publicRule, privateRule]),
+        Note: model('Note', 'Notes', {
+            id: field('id', 'ID', { required: true }),
+            title: field('title', 'String', { required: true }),
+            body: field('body', 'String'),
+            pinned: field('pinned', 'Boolean'),
+            color: field('color', 'String'),
+            owner: field('owner', 'String'),
+        }, { rules: [ownerRule] }),
+    },
+    enums: {
+        PostStatus: { name: 'PostStatus', values: ['DRAFT', 'PUBLISHED', 'ARCHIVED'] },
+    },
+    nonModels: {},
+    codegenVersion: '3.4.4',
+    version: 'qt-datastore-compat-app-1',
+};
+
+module.exports = { schema, appSchema };

@@ -6,7 +6,7 @@
 // each side sees, scenario by scenario (README.md, "Compatibility with the
 // Amplify JS client").
 //
-//   node run.mjs --server build/bin/datastore-server [--schema schema.graphql]
+//   node run.mjs --server build/bin/datastore-server [--schema schema.graphql] [--app-schema models/schema.graphql]
 //
 // Needs the npm packages of package.json on NODE_PATH or in ./node_modules
 // (run.sh installs them). Env: COMPAT_SERVER_LOG=1 echoes the server log
@@ -32,6 +32,8 @@ function argument(name, fallback) {
 }
 const serverBinary = argument('--server', process.env.DATASTORE_SERVER);
 const schemaFile = argument('--schema', path.join(here, 'schema.graphql'));
+// The app's schema (owner-only notes) for the signed-in users' scenario.
+const appSchemaFile = argument('--app-schema', path.join(here, '..', '..', 'models', 'schema.graphql'));
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -119,12 +121,12 @@ function makeCertificate(dir) {
 let server = null;   // the running datastore-server process
 
 // Starts the server (port 0: a free one); resolves with its base URL from
-// the "listening on" line.
-async function startServer(tls, port = 0) {
-    const args = ['--schema', schemaFile, '--db', path.join(tmpDir, 'server.sqlite'), '--host', '127.0.0.1',
-                  '--port', String(port), '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key,
-                  // Posts merge concurrent edits (the default); comments refuse stale ones.
-                  '--conflict', 'Comment=optimistic'];
+// the "listening on" line. By default the suite's schema, where posts merge
+// concurrent edits (the default) and comments refuse stale ones.
+async function startServer(tls, { port = 0, schema = schemaFile, db = 'server.sqlite',
+                                  extra = ['--conflict', 'Comment=optimistic'] } = {}) {
+    const args = ['--schema', schema, '--db', path.join(tmpDir, db), '--host', '127.0.0.1',
+                  '--port', String(port), '--api-key', apiKey, '--tls-cert', tls.cert, '--tls-key', tls.key, ...extra];
     say('starting', serverBinary, args.join(' '));
     const proc = spawn(serverBinary, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
     server = proc;
@@ -168,14 +170,13 @@ let finished = false;
 let caPem = null;
 let graphqlUrl = null;
 
-// POST /graphql with the API key; returns data, throws on errors.
-async function graphql(query, variables = {}) {
-    const body = JSON.stringify({ query, variables });
-    const answer = await withTimeout(new Promise((resolve, reject) => {
-        const req = https.request(graphqlUrl, {
+// POST JSON to url; resolves with the status and the body text.
+function post(url, body, headers = {}) {
+    return withTimeout(new Promise((resolve, reject) => {
+        const req = https.request(url, {
             // A connection per request: none goes stale across the server restart.
             method: 'POST', ca: caPem, agent: false,
-            headers: { 'content-type': 'application/json', 'x-api-key': apiKey, 'content-length': Buffer.byteLength(body) },
+            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
         }, (res) => {
             let text = '';
             res.setEncoding('utf8');
@@ -184,7 +185,13 @@ async function graphql(query, variables = {}) {
         });
         req.on('error', reject);
         req.end(body);
-    }), 5000, `POST /graphql ${query.slice(0, 60)}`);
+    }), 5000, `POST ${url} ${body.slice(0, 80)}`);
+}
+
+// POST /graphql (the suite's server and the API key unless told otherwise);
+// returns data, throws on errors.
+async function graphql(query, variables = {}, { url = graphqlUrl, headers = { 'x-api-key': apiKey } } = {}) {
+    const answer = await post(url, JSON.stringify({ query, variables }), headers);
     let json;
     try { json = JSON.parse(answer.text); } catch { throw new Error(`HTTP ${answer.status}: not JSON: ${answer.text}`); }
     if (answer.status !== 200 || json.errors)
@@ -535,7 +542,7 @@ async function main() {
     await scenario('12. the server restarts: every client reconnects and catches up', async () => {
         const port = graphqlUrl.port;
         await stopServer();
-        const again = await startServer(tls, Number(port));
+        const again = await startServer(tls, { port: Number(port) });
         equal(again.port, port, 'the server is back on the same port');
         // Written while the clients may still be reconnecting: they get it by
         // their subscriptions or by the sync that follows a reconnect.
@@ -550,6 +557,61 @@ async function main() {
         const created = await a.call('create', { model: 'Post', data: { title: 'After the restart', rating: 8 } });
         await Promise.all([b, c].map((cl) => cl.call('waitFor', { model: 'Post', id: created.id,
                                                                   expect: { title: 'After the restart' }, timeoutMs: 10000 }, 12000)));
+    });
+
+    await scenario('13. the app\'s schema with signed-in users: owner-only notes stay private, posts are shared', async () => {
+        // A second server with the app's own schema; users from its /auth/signup.
+        const base = await startServer(tls, { schema: appSchemaFile, db: 'app.sqlite', extra: [] });
+        const appUrl = new URL('/graphql', base);
+        const signup = async (username) => {
+            const r = await post(new URL('/auth/signup', base), JSON.stringify({ username, password: `${username} password 1` }));
+            check(r.status === 200, `POST /auth/signup ${username}`, r);
+            return JSON.parse(r.text);
+        };
+        const [alice, bob] = [await signup('alice'), await signup('bob')];
+        const as = (user) => ({ url: appUrl, headers: { authorization: user.accessToken } });
+        const userEnv = (user) => ({ COMPAT_ENDPOINT: appUrl.toString(), COMPAT_MODELS: 'app',
+                                     COMPAT_ID_TOKEN: user.idToken, COMPAT_ACCESS_TOKEN: user.accessToken });
+        const [d, e, f] = await Promise.all([startClient('D', tls.cert, userEnv(alice)), startClient('E', tls.cert, userEnv(alice)),
+                                             startClient('F', tls.cert, userEnv(bob))]);
+        for (const cl of [d, e, f]) {
+            const started = await cl.call('start');
+            check(started.modelSynced.some((m) => m.model === 'Note'), `client ${cl.name}: synced Note`, started);
+        }
+
+        const aliceNote = await d.call('create', { model: 'Note', data: { title: 'Alice only', pinned: true } });
+        equal(aliceNote.element.owner, 'alice', 'the server made alice the owner of her note');
+        const noteFields = 'id title pinned owner _version _deleted';
+        const got = await graphql(`query ($id: ID!) { getNote(id: $id) { ${noteFields} } }`, { id: aliceNote.id }, as(alice));
+        equal([got.getNote.title, got.getNote.owner], ['Alice only', 'alice'], 'getNote as alice');
+        const denied = await post(appUrl, JSON.stringify({ query: `{ getNote(id: "${aliceNote.id}") { id } }` }),
+                                  { authorization: bob.accessToken });
+        check(JSON.parse(denied.text).errors?.[0]?.errorType === 'Unauthorized', 'getNote as bob is Unauthorized', denied.text);
+        // Alice's second device gets it through its owner-argument subscription.
+        await e.call('waitFor', { model: 'Note', id: aliceNote.id, expect: { title: 'Alice only', owner: 'alice' },
+                                  timeoutMs: 5000 }, 7000);
+
+        const bobNote = await f.call('create', { model: 'Note', data: { title: 'Bob only' } });
+        equal(bobNote.element.owner, 'bob', 'the server made bob the owner of his note');
+        // A shared post after both notes: once everyone has it, every note
+        // event that was going to arrive has arrived.
+        const shared = await d.call('create', { model: 'Post', data: { title: 'Shared by alice', rating: 5 } });
+        await Promise.all([e, f].map((cl) => cl.call('waitFor', { model: 'Post', id: shared.id, expect: { title: 'Shared by alice' },
+                                                                  timeoutMs: 5000 }, 7000)));
+        await d.call('waitFor', { model: 'Note', id: aliceNote.id, expect: { owner: 'alice' }, timeoutMs: 1000 }, 3000);
+        for (const [cl, mine, theirs] of [[d, aliceNote.id, bobNote.id], [e, aliceNote.id, bobNote.id], [f, bobNote.id, aliceNote.id]]) {
+            const notes = (await cl.call('query', { model: 'Note' })).map((n) => n.id);
+            equal(notes, [mine], `client ${cl.name}: only its user's note`);
+            const frames = (await cl.call('status')).dataFrames;
+            check(!frames.some((x) => x.id === theirs), `client ${cl.name}: no frame for the other user's note`, frames);
+        }
+        // A fresh base sync of bob's store: still only his note.
+        await f.call('clear');
+        await f.call('start');
+        equal((await f.call('query', { model: 'Note' })).map((n) => n.id), [bobNote.id], 'client F after clear + base sync');
+
+        for (const cl of [d, e, f])
+            equal((await cl.call('status')).syncErrors, [], `client ${cl.name}: no DataStore errorHandler calls`);
     });
 
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
