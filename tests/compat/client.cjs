@@ -138,7 +138,7 @@ const dataStoreConfig = {
             return;
         }
         syncErrors.push(e);
-        log('DataStore errorHandler:', JSON.stringify(e));
+        log('DataStore errorHandler (run.mjs decides whether it was expected):', JSON.stringify(e));
         poke();
     },
     // What DataStore does by default (retry with the local change on the
