@@ -612,6 +612,19 @@ async function main() {
 
         for (const cl of [d, e, f])
             equal((await cl.call('status')).syncErrors, [], `client ${cl.name}: no DataStore errorHandler calls`);
+
+        // A public reader of the app (the API key): Note is not for it.
+        const g = await startClient('G', tls.cert, { COMPAT_ENDPOINT: appUrl.toString(), COMPAT_MODELS: 'app' });
+        const gStart = await g.call('start');
+        check(gStart.modelSynced.some((m) => m.model === 'Post' && m.counts.new === 1), 'client G: synced the shared post', gStart);
+        equal((await g.call('query', { model: 'Note' })), [], 'client G: no notes');
+        const refusals = (await g.call('status')).syncErrors;
+        check(refusals.length > 0 && refusals.every((x) => x.model === 'Note' && x.errorType === 'Unauthorized'),
+              'client G: the only errors are Unauthorized answers for Note (its sync and subscriptions)', refusals);
+        // Amplify answers a refused subscription by reconnecting its socket
+        // (about 5 s); a post written meanwhile arrives after that.
+        const later = await d.call('create', { model: 'Post', data: { title: 'Second shared', rating: 5 } });
+        await g.call('waitFor', { model: 'Post', id: later.id, expect: { title: 'Second shared' }, timeoutMs: 20000 }, 22000);
     });
 
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
