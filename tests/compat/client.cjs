@@ -255,6 +255,10 @@ const commands = {
         return true;
     },
 
+    async count({ model }) {
+        return (await DataStore.query(modelOf({ model }))).length;
+    },
+
     async query({ model, id }) {
         const m = modelOf({ model });
         if (id !== undefined)

@@ -627,6 +627,33 @@ async function main() {
         await g.call('waitFor', { model: 'Post', id: later.id, expect: { title: 'Second shared' }, timeoutMs: 20000 }, 22000);
     });
 
+    await scenario('14. the server\'s demo data (--seed demo): a fresh client base-syncs all of it in pages of 1,000', async () => {
+        const base = await startServer(tls, { db: 'demo.sqlite', extra: ['--seed', 'demo'] });
+        const demoUrl = new URL('/graphql', base);
+        // What the server holds, paged by hand.
+        const count = async (field) => {
+            let n = 0;
+            let nextToken = null;
+            do {
+                const page = (await graphql(`query ($t: String) { ${field}(limit: 1000, nextToken: $t) { items { id _deleted } nextToken } }`,
+                                            { t: nextToken }, { url: demoUrl }))[field];
+                n += page.items.filter((i) => !i._deleted).length;
+                nextToken = page.nextToken;
+            } while (nextToken);
+            return n;
+        };
+        const expected = { Post: await count('syncPosts'), Comment: await count('syncComments'), User: await count('syncUsers') };
+        check(expected.Post > 1000, 'the demo seed holds more than one page of posts', expected);
+        const h = await startClient('H', tls.cert, { COMPAT_ENDPOINT: demoUrl.toString() });
+        const started = await h.call('start', { timeoutMs: 30000 }, 32000);
+        for (const [model, n] of Object.entries(expected)) {
+            const synced = started.modelSynced.find((m) => m.model === model);
+            equal(synced && synced.counts.new, n, `client H: modelSynced ${model} new`);
+            equal(await h.call('count', { model }), n, `client H: DataStore.query(${model}).length`);
+        }
+        equal((await h.call('status')).syncErrors, [], 'client H: no DataStore errorHandler calls');
+    });
+
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
     equal(status[0].syncErrors.map((e) => e.causeErrorType), ['ConditionalCheckFailedException'],
           'client A: one errorHandler call, the refused conditional save');
