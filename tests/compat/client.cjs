@@ -84,14 +84,15 @@ if (userPools) {
 // COMPAT_MODELS=app: the app's own schema (models/schema.graphql).
 const models = initSchema(process.env.COMPAT_MODELS === 'app' ? appSchema : schema);
 
-// What the client reported: DataStore Hub events, errorHandler calls and
-// observe() events, in arrival order.
+// What the client reported, in arrival order: DataStore Hub events,
+// errorHandler calls (conflict retries apart), conflict handler calls and
+// observe() events.
 const hubEvents = [];
 const syncErrors = [];
 const conflicts = [];
 const retries = [];
 const observed = [];
-const waiters = new Set();  // () => boolean, re-checked on every event
+const waiters = new Set();  // checks of pending waitUntil()s, re-run on every event
 
 function poke() {
     for (const check of [...waiters])
