@@ -6,7 +6,8 @@
 // Environment: COMPAT_ENDPOINT (https://127.0.0.1:PORT/graphql), COMPAT_API_KEY,
 // NODE_EXTRA_CA_CERTS (the server's self-signed
 // certificate), COMPAT_DEBUG=1 for Amplify's own debug log; selective sync:
-// COMPAT_POST_MIN_RATING=N (sync expression Post rating > N), COMPAT_PAGE_SIZE=N
+// COMPAT_POST_MIN_RATING=N (sync expression Post rating > N),
+// COMPAT_SYNC_EXPRESSIONS=captured (those of the captured transcript), COMPAT_PAGE_SIZE=N
 // (syncPageSize); a signed-in user instead of the API key: COMPAT_ID_TOKEN and
 // COMPAT_ACCESS_TOKEN; COMPAT_MODELS=app for the app's schema.
 
@@ -154,6 +155,14 @@ const dataStoreConfig = {
 if (process.env.COMPAT_POST_MIN_RATING) {
     const min = Number(process.env.COMPAT_POST_MIN_RATING);
     dataStoreConfig.syncExpressions = [syncExpression(models.Post, () => (p) => p.rating.gt(min))];
+}
+if (process.env.COMPAT_SYNC_EXPRESSIONS === 'captured') {
+    // The three of shared/protocol/captured (step 7).
+    dataStoreConfig.syncExpressions = [
+        syncExpression(models.Post, () => (p) => p.rating.gt(5)),
+        syncExpression(models.Comment, () => (c) => c.postID.beginsWith('This')),
+        syncExpression(models.User, () => (u) => u.and((x) => [x.lastName.eq('Doe'), x.createdAt.gt('2020-10-10')])),
+    ];
 }
 if (process.env.COMPAT_PAGE_SIZE)
     dataStoreConfig.syncPageSize = Number(process.env.COMPAT_PAGE_SIZE);

@@ -627,22 +627,24 @@ async function main() {
         await g.call('waitFor', { model: 'Post', id: later.id, expect: { title: 'Second shared' }, timeoutMs: 20000 }, 22000);
     });
 
-    await scenario('14. the server\'s demo data (--seed demo): a fresh client base-syncs all of it in pages of 1,000', async () => {
+    await scenario('14. the server\'s demo data (--seed demo): base sync of all of it in pages of 1,000, and of the captured sync expressions', async () => {
         const base = await startServer(tls, { db: 'demo.sqlite', extra: ['--seed', 'demo'] });
         const demoUrl = new URL('/graphql', base);
         // What the server holds, paged by hand.
-        const count = async (field) => {
-            let n = 0;
+        const all = async (field, fields) => {
+            const items = [];
             let nextToken = null;
             do {
-                const page = (await graphql(`query ($t: String) { ${field}(limit: 1000, nextToken: $t) { items { id _deleted } nextToken } }`,
+                const page = (await graphql(`query ($t: String) { ${field}(limit: 1000, nextToken: $t) { items { ${fields} } nextToken } }`,
                                             { t: nextToken }, { url: demoUrl }))[field];
-                n += page.items.filter((i) => !i._deleted).length;
+                items.push(...page.items.filter((i) => !i._deleted));
                 nextToken = page.nextToken;
             } while (nextToken);
-            return n;
+            return items;
         };
-        const expected = { Post: await count('syncPosts'), Comment: await count('syncComments'), User: await count('syncUsers') };
+        const held = { Post: await all('syncPosts', 'id rating _deleted'), Comment: await all('syncComments', 'id postID _deleted'),
+                       User: await all('syncUsers', 'id lastName createdAt _deleted') };
+        const expected = Object.fromEntries(Object.entries(held).map(([model, items]) => [model, items.length]));
         check(expected.Post > 1000, 'the demo seed holds more than one page of posts', expected);
         const h = await startClient('H', tls.cert, { COMPAT_ENDPOINT: demoUrl.toString() });
         const started = await h.call('start', { timeoutMs: 30000 }, 32000);
@@ -652,6 +654,24 @@ async function main() {
             equal(await h.call('count', { model }), n, `client H: DataStore.query(${model}).length`);
         }
         equal((await h.call('status')).syncErrors, [], 'client H: no DataStore errorHandler calls');
+
+        // The captured transcript's three sync expressions, checked against
+        // the same data filtered here.
+        const selected = {
+            Post: held.Post.filter((p) => p.rating > 5),
+            Comment: held.Comment.filter((c) => c.postID.startsWith('This')),
+            User: held.User.filter((u) => u.lastName === 'Doe' && u.createdAt > '2020-10-10'),
+        };
+        const k = await startClient('K', tls.cert, { COMPAT_ENDPOINT: demoUrl.toString(), COMPAT_SYNC_EXPRESSIONS: 'captured' });
+        const kStarted = await k.call('start', { timeoutMs: 30000 }, 32000);
+        for (const [model, items] of Object.entries(selected)) {
+            check(items.length > 0 && items.length < held[model].length, `the ${model} expression selects some of the demo data`,
+                  [items.length, held[model].length]);
+            const synced = kStarted.modelSynced.find((m) => m.model === model);
+            equal(synced && synced.counts.new, items.length, `client K: modelSynced ${model} new`);
+            equal(await k.call('count', { model }), items.length, `client K: DataStore.query(${model}).length`);
+        }
+        equal((await k.call('status')).syncErrors, [], 'client K: no DataStore errorHandler calls');
     });
 
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);
