@@ -83,7 +83,24 @@ if (userPools) {
 }
 
 // COMPAT_MODELS=app: the app's own schema (models/schema.graphql).
-const models = initSchema(process.env.COMPAT_MODELS === 'app' ? appSchema : schema);
+const schemaInUse = process.env.COMPAT_MODELS === 'app' ? appSchema : schema;
+const models = initSchema(schemaInUse);
+
+// A record's identifier as DataStore.query takes it: the id, or for a custom
+// primary key an object of its fields. Commands take either as `id`.
+function identify(modelName, element) {
+    const info = schemaInUse.models[modelName].primaryKeyInfo;
+    if (!info || !info.isCustomPrimaryKey)
+        return element.id;
+    const key = {};
+    for (const f of [info.primaryKeyFieldName, ...info.sortKeyFieldNames])
+        key[f] = element[f];
+    return key;
+}
+function sameKey(modelName, element, id) {
+    return !!element && JSON.stringify(identify(modelName, element))
+        === JSON.stringify(typeof id === 'object' ? identify(modelName, id) : id);
+}
 
 // What the client reported, in arrival order: DataStore Hub events,
 // errorHandler calls (conflict retries apart), conflict handler calls and
@@ -128,7 +145,7 @@ const dataStoreConfig = {
         const e = {
             message: error.message, errorType: error.errorType, errorInfo: error.errorInfo,
             model: typeof error.model === 'string' ? error.model : modelNameOf(error.model),
-            localId: error.localModel ? error.localModel.id : undefined,
+            local: error.localModel ? plain(error.localModel) : undefined,
             operation: error.operation, process: error.process,
             causeErrorType: cause.errorType, remoteModel: plain(error.remoteModel),
         };
@@ -217,7 +234,7 @@ function waitUntil(what, timeoutMs, check) {
 // An errorHandler call about (model, id): the mutation errors name the record
 // (localModel), the others the model.
 function isAbout(error, model, id) {
-    return error.localId === id || (error.localId === undefined && error.model === model);
+    return error.local ? sameKey(model, error.local, id) : error.model === model;
 }
 
 // The outbox entry for (model, id) reached the server: outboxMutationProcessed
@@ -230,7 +247,7 @@ function waitProcessed(model, id, { since, errorsSince }, timeoutMs) {
             throw new Error(`mutation of ${model} ${id} failed: ${JSON.stringify(failed)}`);
         for (const h of hubEvents.slice(since)) {
             if (h.event === 'outboxMutationProcessed' && h.data && h.data.model === model
-                && h.data.element && h.data.element.id === id)
+                && sameKey(model, h.data.element, id))
                 return h.data.element;
         }
         return undefined;
@@ -246,8 +263,7 @@ const commands = {
         const since = hubEvents.length;
         for (const modelName of Object.keys(models)) {
             observers.push(DataStore.observe(models[modelName]).subscribe((msg) => {
-                observed.push({ model: modelName, opType: msg.opType, id: msg.element && msg.element.id,
-                                element: plain(msg.element), at: Date.now() });
+                observed.push({ model: modelName, opType: msg.opType, element: plain(msg.element), at: Date.now() });
                 poke();
             }));
         }
@@ -282,8 +298,9 @@ const commands = {
         const m = modelOf({ model });
         const mark = { since: hubEvents.length, errorsSince: syncErrors.length };
         const saved = await DataStore.save(new m(data));
-        const element = await waitProcessed(model, saved.id, mark, timeoutMs);
-        return { id: saved.id, element, local: plain(await DataStore.query(m, saved.id)) };
+        const id = identify(model, saved);
+        const element = await waitProcessed(model, id, mark, timeoutMs);
+        return { id, element, local: plain(await DataStore.query(m, id)) };
     },
 
     // condition [field, operator, value]: a conditional save. expectError: the
@@ -339,7 +356,7 @@ const commands = {
                 return undefined;
             return Object.entries(expect).every(([k, v]) => JSON.stringify(r[k]) === JSON.stringify(v)) ? r : undefined;
         });
-        return { record, observed: observed.filter((o) => o.model === model && o.id === id) };
+        return { record, observed: observed.filter((o) => o.model === model && sameKey(model, o.element, id)) };
     },
 
     // deaf: drop data frames from now on, or stop dropping. missed: an item id

@@ -1,7 +1,8 @@
 'use strict';
 // Model introspection in the shape Amplify DataStore's initSchema() takes
 // (what `amplify codegen models` writes to models/schema.js), written by hand:
-//   schema     tests/compat/schema.graphql: Post, Comment, User, all public;
+//   schema     tests/compat/schema.graphql: Post, Comment, User, Order (a
+//              composite primary key), all public;
 //   appSchema  models/schema.graphql, the app's: the same three readable by
 //              the API key and by signed-in users, plus owner-only Note.
 // Keep them in step with those files: field order, required flags, read-only
@@ -33,8 +34,11 @@ function timestamps(fields) {
     return fields;
 }
 
-function model(name, pluralName, fields, { keys = [], rules = [publicRule] } = {}) {
+// primaryKey: [field, ...sort key fields] of a @primaryKey; absent: `id`.
+function model(name, pluralName, fields, { keys = [], rules = [publicRule], primaryKey } = {}) {
     const attributes = [{ type: 'model', properties: {} }];
+    if (primaryKey)
+        attributes.push({ type: 'key', properties: { fields: primaryKey } });
     for (const [keyName, keyFields] of keys)
         attributes.push({ type: 'key', properties: { name: keyName, fields: keyFields } });
     attributes.push({ type: 'auth', properties: { rules } });
@@ -44,7 +48,9 @@ function model(name, pluralName, fields, { keys = [], rules = [publicRule] } = {
         syncable: true,
         pluralName,
         attributes,
-        primaryKeyInfo: { isCustomPrimaryKey: false, primaryKeyFieldName: 'id', sortKeyFieldNames: [] },
+        primaryKeyInfo: primaryKey
+            ? { isCustomPrimaryKey: true, primaryKeyFieldName: primaryKey[0], sortKeyFieldNames: primaryKey.slice(1) }
+            : { isCustomPrimaryKey: false, primaryKeyFieldName: 'id', sortKeyFieldNames: [] },
     };
 }
 
@@ -81,7 +87,15 @@ function sharedModels(rules) {
 }
 
 const schema = {
-    models: sharedModels([publicRule]),
+    models: {
+        ...sharedModels([publicRule]),
+        Order: model('Order', 'Orders', {
+            customerId: field('customerId', 'ID', { required: true }),
+            orderedAt: field('orderedAt', 'AWSDateTime', { required: true }),
+            total: field('total', 'Float'),
+            note: field('note', 'String'),
+        }, { primaryKey: ['customerId', 'orderedAt'] }),
+    },
     enums: {
         PostStatus: { name: 'PostStatus', values: ['DRAFT', 'PUBLISHED'] },
     },

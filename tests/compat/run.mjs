@@ -539,7 +539,43 @@ async function main() {
                                                                      timeoutMs: 5000 }, 7000)));
     });
 
-    await scenario('12. the server restarts: every client reconnects and catches up', async () => {
+    await scenario('12. a composite primary key (Order: customerId + orderedAt): create, update, delete, sync', async () => {
+        const orderFields = 'customerId orderedAt total note createdAt updatedAt _version _lastChangedAt _deleted';
+        const createOrderOverHttp = async (input) => (await graphql(
+            `mutation ($input: CreateOrderInput!) { createOrder(input: $input) { ${orderFields} } }`, { input })).createOrder;
+        const getOrder = async (key) => (await graphql(
+            `query ($c: ID!, $o: AWSDateTime!) { getOrder(customerId: $c, orderedAt: $o) { ${orderFields} } }`,
+            { c: key.customerId, o: key.orderedAt })).getOrder;
+        // Two orders of one customer: only the sort key tells them apart.
+        const first = await a.call('create', { model: 'Order', data: { customerId: 'cust-1', orderedAt: '2024-05-06T10:00:00.000Z',
+                                                                       total: 9.5, note: 'first' } });
+        const second = await a.call('create', { model: 'Order', data: { customerId: 'cust-1', orderedAt: '2024-05-06T11:00:00.000Z',
+                                                                        total: 20, note: 'second' } });
+        equal(first.id, { customerId: 'cust-1', orderedAt: '2024-05-06T10:00:00.000Z' }, 'client A: the identifier of the first order');
+        equal([(await getOrder(first.id)).note, (await getOrder(second.id)).note], ['first', 'second'], 'getOrder by both key fields');
+        await b.call('waitFor', { model: 'Order', id: second.id, expect: { total: 20, note: 'second' }, timeoutMs: 5000 }, 7000);
+
+        const updated = await b.call('update', { model: 'Order', id: first.id, changes: { total: 12.25 } });
+        equal(updated.element._version, 2, 'client B: the update of the first order');
+        equal([(await getOrder(first.id)).total, (await getOrder(second.id)).total], [12.25, 20], 'only the first order changed');
+        await a.call('waitFor', { model: 'Order', id: first.id, expect: { total: 12.25, _version: 2 }, timeoutMs: 5000 }, 7000);
+
+        await a.call('delete', { model: 'Order', id: second.id });
+        equal((await getOrder(second.id))._deleted, true, 'the server holds the second order\'s tombstone');
+        await b.call('waitFor', { model: 'Order', id: second.id, expect: null, timeoutMs: 5000 }, 7000);
+        await b.call('waitFor', { model: 'Order', id: first.id, expect: { total: 12.25 }, timeoutMs: 1000 }, 3000);
+        // A base sync from scratch in C's pages of 2: the live orders, not the tombstone.
+        await createOrderOverHttp({ customerId: 'cust-0', orderedAt: '2024-01-01T00:00:00.000Z', total: 1 });
+        await c.call('clear');
+        const started = await c.call('start');
+        equal(started.modelSynced.find((m) => m.model === 'Order').counts, { new: 2, updated: 0, deleted: 1 },
+              'client C: modelSynced Order after clear()');
+        equal((await c.call('query', { model: 'Order' })).map((o) => [o.customerId, o.orderedAt, o.total]).sort(),
+              [['cust-0', '2024-01-01T00:00:00.000Z', 1], ['cust-1', '2024-05-06T10:00:00.000Z', 12.25]],
+              'client C: the live orders');
+    });
+
+    await scenario('13. the server restarts: every client reconnects and catches up', async () => {
         const port = graphqlUrl.port;
         await stopServer();
         const again = await startServer(tls, { port: Number(port) });
@@ -559,7 +595,7 @@ async function main() {
                                                                   expect: { title: 'After the restart' }, timeoutMs: 10000 }, 12000)));
     });
 
-    await scenario('13. the app\'s schema with signed-in users: owner-only notes stay private, posts are shared', async () => {
+    await scenario('14. the app\'s schema with signed-in users: owner-only notes stay private, posts are shared', async () => {
         // A second server with the app's own schema; users from its /auth/signup.
         const base = await startServer(tls, { schema: appSchemaFile, db: 'app.sqlite', extra: [] });
         const appUrl = new URL('/graphql', base);
@@ -627,7 +663,7 @@ async function main() {
         await g.call('waitFor', { model: 'Post', id: later.id, expect: { title: 'Second shared' }, timeoutMs: 20000 }, 22000);
     });
 
-    await scenario('14. the server\'s demo data (--seed demo): base sync of all of it in pages of 1,000, and of the captured sync expressions', async () => {
+    await scenario('15. the server\'s demo data (--seed demo): base sync of all of it in pages of 1,000, and of the captured sync expressions', async () => {
         const base = await startServer(tls, { db: 'demo.sqlite', extra: ['--seed', 'demo'] });
         const demoUrl = new URL('/graphql', base);
         // What the server holds, paged by hand.
