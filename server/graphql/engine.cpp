@@ -254,6 +254,10 @@ QByteArray Engine::execute(const Operation &operation, Resolver &resolver, const
             result = FieldResult::error(u"InternalFailure"_s, u"An internal error occurred."_s);
         }
         for (GraphQLError &e : result.errors) {
+            // AppSync filters an error's data by the field's selection set; the
+            // Amplify clients build models from it (a nested item with more
+            // than the selected fields breaks Amplify JS's conflict handling).
+            e.data = executor.shapeErrorData(f, root, e.data);
             if (e.path.isEmpty())
                 e.path = executor.path();
             if (e.locations.isEmpty())

@@ -97,6 +97,10 @@ public:
     void popPath() { m_path.pop_back(); }
     QJsonArray path() const;
     void fieldError(const QString &message, const PlanField &field);
+    // An error's `data` (e.g. the server item of a ConflictUnhandled) shaped by
+    // the field's selection set, as AppSync filters it; data that does not fit
+    // the field's type is returned unchanged.
+    QJsonValue shapeErrorData(PlanField &field, const TypeInfo *parent, const QJsonValue &data);
 
 private:
     bool complete(const gql::TypeRef &type, PlanField &field, const TypeInfo *parent, const Src &value);
