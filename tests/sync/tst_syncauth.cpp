@@ -107,8 +107,7 @@ void tst_SyncAuth::notesStayWithTheirOwner()
     QSignalSpy aErrors(a.get(), &DataStore::syncErrorOccurred);
     QVERIFY(await(a->start()).ok());
     QVERIFY(await(b->start()).ok());
-    QVERIFY(aReady.wait(20000));
-    QVERIFY(bReady.size() == 1 || bReady.wait(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(aReady.size() == 1 && bReady.size() == 1, 20000);
 
     // Alice writes a secret note and a shared post.
     const QString secret = u"alice's secret 7f3a"_s;
@@ -133,7 +132,7 @@ void tst_SyncAuth::notesStayWithTheirOwner()
     auto b2 = client(u"bob"_s, bob);
     QSignalSpy b2Ready(b2.get(), &DataStore::syncQueriesReady);
     QVERIFY(await(b2->start()).ok());
-    QVERIFY(b2Ready.wait(20000));
+    QTRY_COMPARE_WITH_TIMEOUT(b2Ready.size(), 1, 20000);
     QCOMPARE(*await(b2->count(u"Note"_s)), 1);
     QCOMPARE(*await(b2->count(u"Post"_s)), 1);
     const QString bobFile = b2->databasePath();
@@ -153,7 +152,7 @@ void tst_SyncAuth::badTokenIsReported()
     auto c = client(u"mallory"_s, u"not.a.token"_s);
     QSignalSpy errors(c.get(), &DataStore::syncErrorOccurred);
     QVERIFY(await(c->start()).ok());
-    QVERIFY(errors.wait(15000));
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 15000);
     QCOMPARE(errors.constFirst().at(1).value<Error>().domain(), Error::Domain::Auth);
     QCOMPARE(*await(c->count(u"Note"_s)), 0);
 }

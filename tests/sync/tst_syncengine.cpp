@@ -325,8 +325,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     QVERIFY(a->setSyncExpression(u"Post"_s, u"rating > 7"_s));
     QSignalSpy synced(a.get(), &DataStore::modelSynced);
     QSignalSpy ready(a.get(), &DataStore::syncQueriesReady);
+    qsizetype readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 20);
     QVariantList postSync;
     for (const QVariantList &args : std::as_const(synced)) {
@@ -341,8 +342,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     QVERIFY(await(a->stop()).ok());
     QVERIFY(a->setSyncExpression(u"Post"_s, u"rating > 3"_s));
     synced.clear();
+    readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 60);
     for (const QVariantList &args : std::as_const(synced)) {
         if (args.at(0).toString() == u"Post")
@@ -354,8 +356,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     // all removes the filter.
     QVERIFY(await(a->stop()).ok());
     QVERIFY(a->setSyncExpression(u"Post"_s, u"all"_s));
+    readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 100);
 }
 
