@@ -34,11 +34,27 @@ public:
     Result<void> putBase(const ModelSchema &model, const QJsonObject &item) override;
     Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) override;
+    Result<ScanExplanation> explainBase(const ModelSchema &model, const BaseScan &scan) override;
+    Result<ScanExplanation> explainDelta(const ModelSchema &model, const DeltaScan &scan) override;
     Result<qint64> lastDeltaSeq() override;
     Result<qint64> count(const ModelSchema &model) override;
     Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) override;
 
 private:
+    struct Statement
+    {
+        QString sql;
+        QVariantList bindings;
+    };
+    // The SELECT of a base scan page (shared by scanBase and explainBase, so
+    // what is explained is what runs). pin: name the plan's index with
+    // INDEXED BY.
+    Statement baseStatement(const ModelSchema &model, const BaseScan &scan, bool pin) const;
+    Statement deltaStatement(const ModelSchema &model, const DeltaScan &scan) const;
+    // Prepares the base scan statement; when SQLite cannot use the pinned
+    // index ("no query solution"), unpinned, with a warning.
+    Result<Statement> prepareBase(QSqlQuery &query, const ModelSchema &model, const BaseScan &scan);
+    Result<ScanExplanation> explainStatement(const ModelSchema &model, const Statement &statement);
     Result<void> exec(const QString &sql);
     QSqlQuery *cached(const QString &key, const QString &sql, Error *error);
     Result<void> upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl);
