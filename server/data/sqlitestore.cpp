@@ -374,10 +374,26 @@ QString keysetCondition(const QStringList &fields, const QVariantList &values, b
         }
         return u"("_s % keyColumns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
     }
+    // The exact form, over "+column" so that SQLite does not split its ORs
+    // into index lookups of their own (MULTI-INDEX OR, then a sort) ...
+    QString seek;
+    qsizetype leading = 0;
+    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
+        ++leading;
+    if (leading > 0) {
+        // ... after a bound on the leading never-NULL columns that it seeks by.
+        QStringList marks;
+        for (qsizetype i = 0; i < leading; ++i) {
+            marks.append(u"?"_s);
+            bindings->append(values.at(i));
+        }
+        seek = u"("_s % keyColumns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
+            % marks.join(u", "_s) % u") AND "_s;
+    }
     std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
         if (i == fields.size())
             return u"0"_s;
-        const QString column = quoted(fields.at(i));
+        const QString column = u'+' % quoted(fields.at(i));
         const QVariant &v = values.at(i);
         if (v.isNull()) {
             if (descending)   // NULLs last: only NULLs can follow
@@ -386,11 +402,12 @@ QString keysetCondition(const QStringList &fields, const QVariantList &values, b
         }
         bindings->append(v);
         bindings->append(v);
-        const QString head = descending ? QString(u"("_s % column % u" < ? OR "_s % column % u" IS NULL"_s)
-                                        : QString(u"("_s % column % u" > ?"_s);
+        const QString head = descending && !neverNull(fields.at(i))
+            ? QString(u"("_s % column % u" < ? OR "_s % column % u" IS NULL"_s)
+            : QString(u"("_s % column % (descending ? u" < ?"_s : u" > ?"_s));
         return head % u" OR ("_s % column % u" = ? AND "_s % after(i + 1) % u"))"_s;
     };
-    return after(0);
+    return seek % after(0);
 }
 
 } // namespace
