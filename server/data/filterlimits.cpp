@@ -31,7 +31,7 @@ public:
             const QString here = path % u'.' % it.key();
             if (isGroup(it.key())) {
                 if (depth + 1 > m_limits.maxDepth)
-                    return here % u": filter nesting depth exceeds the maximum of "_s
+                    return here % u": nesting depth exceeds the maximum of "_s
                         % QString::number(m_limits.maxDepth) % u" (and/or/not groups)"_s;
                 if (it.value().isArray()) {
                     const QJsonArray children = it.value().toArray();

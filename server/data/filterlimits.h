@@ -24,7 +24,7 @@ struct FilterLimits
 };
 
 // "" when the filter JSON is within the limits; else the message, starting
-// with the JSON path: "filter.and[0].or[1]: filter nesting depth exceeds the
+// with the JSON path: "filter.and[0].or[1]: nesting depth exceeds the
 // maximum of 16 (and/or/not groups)".
 QString checkFilterLimits(const QJsonValue &filter, const QString &path, const FilterLimits &limits);
 // The same for a parsed predicate (the text syntax): "" or the message.
