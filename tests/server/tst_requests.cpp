@@ -1,0 +1,373 @@
+// The request path of POST /graphql in process (requestharness.h: the real
+// engine, resolvers and SQLite store behind GraphQLEndpoint::answer()):
+// every seed request (captured Amplify traffic and our own) and thousands of
+// deterministic mutations of them answer valid JSON ({"data"} and/or
+// {"errors"} with messages) and never crash; hostile bodies get clean errors;
+// a sync query logs its plan on server.data.
+#include "requestharness.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QMutex>
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QMutex s_logMutex;
+QStringList s_log;
+QtMessageHandler s_previousHandler = nullptr;
+
+void captureLog(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "server.data") == 0) {
+        QMutexLocker lock(&s_logMutex);
+        s_log.append(message);
+        return;
+    }
+    if (s_previousHandler)
+        s_previousHandler(type, context, message);
+}
+
+// Why an answer is not a valid GraphQL response; empty when it is.
+QString checkAnswer(const QByteArray &answer)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(answer, &error);
+    if (error.error != QJsonParseError::NoError)
+        return u"not JSON: "_s + error.errorString();
+    if (!document.isObject())
+        return u"not an object"_s;
+    const QJsonObject o = document.object();
+    if (!o.contains(u"data"_s) && !o.contains(u"errors"_s))
+        return u"neither data nor errors"_s;
+    if (o.contains(u"errors"_s)) {
+        const QJsonArray errors = o.value(u"errors"_s).toArray();
+        if (errors.isEmpty())
+            return u"an empty errors list"_s;
+        for (const QJsonValue &e : errors) {
+            if (!e.toObject().value(u"message"_s).isString() || e.toObject().value(u"message"_s).toString().isEmpty())
+                return u"an error without a message"_s;
+        }
+    }
+    return {};
+}
+
+// Pieces a mutation inserts: GraphQL punctuation and keywords, JSON
+// syntax, odd values.
+const QList<QByteArray> kTokens{
+    "{", "}", "[", "]", "(", ")", ":", ",", "\"", "\\", "$", "@", "!", "...", "=", " ", "\n", "#",
+    "null", "true", "false", "-1", "0", "2147483648", "9007199254740993", "1e308", "-1e400", "0.5",
+    "\\u0000", "\\ud800", "\xff", "\xc3\x28", "__typename", "__schema", "fragment F on Post { id }", "...F",
+    "@skip(if: true)", "@include(if: $v)", "query", "mutation", "subscription", "on", "$filter", "$limit",
+    "syncPosts", "syncUsers", "listPosts", "getPost(id: \"p1\")", "createPost", "items", "nextToken",
+    "and", "or", "not", "eq", "ne", "gt", "between", "beginsWith", "in", "contains", "attributeExists",
+    "\"\"\"block\"\"\"", "_version", "_deleted", "lastSync", "filter", "condition", "input",
+};
+
+QJsonValue randomValue(QRandomGenerator &rng, int depth = 0)
+{
+    switch (rng.bounded(depth > 3 ? 9 : 12)) {
+    case 0: return QJsonValue::Null;
+    case 1: return -1;
+    case 2: return 2147483648.0;
+    case 3: return 1e300;
+    case 4: return u""_s;
+    case 5: return QString(int(rng.bounded(5000)), u'x');
+    case 6: return true;
+    case 7: return 0.5;
+    case 8: return QString::fromUtf8(kTokens.at(rng.bounded(int(kTokens.size()))));
+    case 9: {
+        QJsonArray a;
+        for (int i = 0, n = int(rng.bounded(4)); i < n; ++i)
+            a.append(randomValue(rng, depth + 1));
+        return a;
+    }
+    case 10: {
+        static const QStringList keys{u"and"_s, u"or"_s, u"not"_s, u"eq"_s, u"gt"_s, u"between"_s, u"rating"_s,
+                                      u"lastName"_s, u"id"_s, u"title"_s, u"_deleted"_s, u"beginsWith"_s, u"in"_s};
+        QJsonObject o;
+        for (int i = 0, n = 1 + int(rng.bounded(3)); i < n; ++i)
+            o.insert(keys.at(rng.bounded(int(keys.size()))), randomValue(rng, depth + 1));
+        return o;
+    }
+    default: {   // deep nesting
+        QJsonValue v = QJsonObject{{u"rating"_s, QJsonObject{{u"gt"_s, 1}}}};
+        for (int i = 0, n = int(rng.bounded(40)); i < n; ++i) {
+            const QString key = i % 3 == 0 ? u"not"_s : i % 3 == 1 ? u"and"_s : u"or"_s;
+            v = QJsonObject{{key, i % 3 == 0 ? v : QJsonValue(QJsonArray{v})}};
+        }
+        return v;
+    }
+    }
+}
+
+// Replaces one node of a JSON tree (chosen at random) with a random value.
+QJsonValue mutateJson(const QJsonValue &value, QRandomGenerator &rng, int depth = 0)
+{
+    if (rng.bounded(4) == 0 || depth > 8 || (!value.isObject() && !value.isArray()))
+        return randomValue(rng);
+    if (value.isArray()) {
+        QJsonArray a = value.toArray();
+        if (a.isEmpty())
+            return randomValue(rng);
+        const int i = int(rng.bounded(int(a.size())));
+        a[i] = mutateJson(a.at(i), rng, depth + 1);
+        return a;
+    }
+    QJsonObject o = value.toObject();
+    if (o.isEmpty() || rng.bounded(6) == 0) {
+        o.insert(rng.bounded(2) ? u"_deleted"_s : u"zz"_s, randomValue(rng));
+        return o;
+    }
+    const QString key = o.keys().at(rng.bounded(int(o.size())));
+    if (rng.bounded(8) == 0)
+        o.remove(key);
+    else
+        o.insert(key, mutateJson(o.value(key), rng, depth + 1));
+    return o;
+}
+
+QByteArray mutateBytes(QByteArray text, QRandomGenerator &rng)
+{
+    const int n = int(text.size());
+    const int at = n ? int(rng.bounded(n + 1)) : 0;
+    switch (rng.bounded(7)) {
+    case 0:   // flip a bit
+        if (n)
+            text[at % n] = char(text.at(at % n) ^ (1 << rng.bounded(8)));
+        break;
+    case 1:   // delete a span
+        text.remove(at, int(rng.bounded(1 + qMin(n - at, 40))));
+        break;
+    case 2: {   // duplicate a span
+        const QByteArray span = text.mid(at, int(rng.bounded(1 + qMin(n - at, 60))));
+        text.insert(at, span);
+        break;
+    }
+    case 3:   // insert a token
+    case 4:
+        text.insert(at, kTokens.at(rng.bounded(int(kTokens.size()))));
+        break;
+    case 5:   // truncate
+        text.truncate(at);
+        break;
+    default:   // a random byte
+        text.insert(at, char(rng.bounded(256)));
+        break;
+    }
+    return text;
+}
+
+QByteArray mutate(const QByteArray &body, const QList<QByteArray> &seeds, QRandomGenerator &rng)
+{
+    QJsonObject request = QJsonDocument::fromJson(body).object();
+    switch (rng.bounded(6)) {
+    case 0:   // the raw body
+        return mutateBytes(body, rng);
+    case 1:
+    case 2: {   // the variables
+        QJsonValue variables = request.value(u"variables"_s);
+        if (!variables.isObject())
+            variables = QJsonObject{{u"filter"_s, QJsonObject()}};
+        request.insert(u"variables"_s, mutateJson(variables, rng));
+        break;
+    }
+    case 3: {   // the query text
+        QByteArray query = request.value(u"query"_s).toString().toUtf8();
+        for (int i = 0, n = 1 + int(rng.bounded(3)); i < n; ++i)
+            query = mutateBytes(query, rng);
+        request.insert(u"query"_s, QString::fromUtf8(query));
+        break;
+    }
+    case 4: {   // another seed's query with these variables
+        const QJsonObject other = QJsonDocument::fromJson(seeds.at(rng.bounded(int(seeds.size())))).object();
+        request.insert(u"query"_s, other.value(u"query"_s));
+        break;
+    }
+    default:   // the envelope
+        request.insert(rng.bounded(2) ? u"operationName"_s : u"variables"_s, randomValue(rng));
+        break;
+    }
+    return QJsonDocument(request).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+class TestRequests : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void seeds();
+    void syncLogsThePlan();
+    void hostileBodies_data();
+    void hostileBodies();
+    void mutationFuzz();
+
+private:
+    dstest::RequestHarness m_harness;
+    QList<QByteArray> m_seeds;
+};
+
+void TestRequests::initTestCase()
+{
+    const QString error = m_harness.open();
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    const QDir dir(QStringLiteral(DS_TEST_DATA_DIR "/requests"));
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    for (const QString &name : files) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        m_seeds.append(f.readAll().trimmed());
+    }
+    QVERIFY(m_seeds.size() >= 20);
+    // Rows for the queries to find.
+    for (int i = 0; i < 10; ++i) {
+        const QByteArray body = QJsonDocument(QJsonObject{
+            {u"query"_s, u"mutation ($p: CreatePostInput!, $c: CreateCommentInput!, $u: CreateUserInput!) {"
+                         " createPost(input: $p) { id } createComment(input: $c) { id } createUser(input: $u) { id } }"_s},
+            {u"variables"_s,
+             QJsonObject{{u"p"_s, QJsonObject{{u"id"_s, u"p%1"_s.arg(i)}, {u"title"_s, u"Post %1"_s.arg(i)},
+                                              {u"rating"_s, i}, {u"tags"_s, QJsonArray{u"qt"_s}}}},
+                         {u"c"_s, QJsonObject{{u"id"_s, u"c%1"_s.arg(i)}, {u"postID"_s, u"p%1"_s.arg(i % 3)},
+                                              {u"content"_s, u"Comment %1"_s.arg(i)}}},
+                         {u"u"_s, QJsonObject{{u"id"_s, u"u%1"_s.arg(i)}, {u"firstName"_s, u"F"_s},
+                                              {u"lastName"_s, i % 2 ? u"Doe"_s : u"Roe"_s},
+                                              {u"createdAt"_s, u"2020-%1-01T00:00:00.000Z"_s.arg(i + 1, 2, 10, QLatin1Char('0'))}}}}}})
+                                     .toJson(QJsonDocument::Compact);
+        const QByteArray answer = m_harness.answer(body);
+        QVERIFY2(!answer.contains("\"errors\""), answer.constData());
+    }
+    s_previousHandler = qInstallMessageHandler(captureLog);
+}
+
+void TestRequests::cleanupTestCase()
+{
+    qInstallMessageHandler(s_previousHandler);
+}
+
+void TestRequests::seeds()
+{
+    int clean = 0;
+    for (const QByteArray &seed : std::as_const(m_seeds)) {
+        const QByteArray answer = m_harness.answer(seed);
+        const QString why = checkAnswer(answer);
+        QVERIFY2(why.isEmpty(), qPrintable(why + u"\n"_s + QString::fromUtf8(seed) + u"\n-> "_s + QString::fromUtf8(answer)));
+        if (!answer.contains("\"errors\""))
+            ++clean;
+    }
+    qInfo("%d of %d seed requests answer data without errors", clean, int(m_seeds.size()));
+    QVERIFY(clean >= int(m_seeds.size()) / 2);
+}
+
+void TestRequests::syncLogsThePlan()
+{
+    QLoggingCategory::setFilterRules(u"server.data.debug=true"_s);
+    {
+        QMutexLocker lock(&s_logMutex);
+        s_log.clear();
+    }
+    const QByteArray body = R"({"query":"query ($f: ModelUserFilterInput) { syncUsers(filter: $f, limit: 2) { items { id } nextToken } }","variables":{"f":{"lastName":{"eq":"Doe"},"createdAt":{"gt":"2020-02-10"}}}})";
+    QVERIFY(checkAnswer(m_harness.answer(body)).isEmpty());
+    const QByteArray scanBody = R"({"query":"{ syncPosts(filter: {rating: {gt: 5}}) { items { id } } }"})";
+    QVERIFY(checkAnswer(m_harness.answer(scanBody)).isEmpty());
+    QLoggingCategory::setFilterRules(u"server.data.debug=false"_s);
+    QMutexLocker lock(&s_logMutex);
+    const QString log = s_log.join(u'\n');
+    QVERIFY2(log.contains(u"syncUsers User base first page: index byLastName (lastName eq, createdAt range) | order "
+                          "lastName, createdAt, id"_s),
+             qPrintable(log));
+    QVERIFY2(log.contains(u"syncPosts Post base first page: scan (no top-level eq or range on the first field of an index (id))"_s),
+             qPrintable(log));
+}
+
+void TestRequests::hostileBodies_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("message");
+    QTest::addRow("empty") << QByteArray() << u"Invalid JSON"_s;
+    QTest::addRow("NUL bytes") << QByteArray("{\"query\":\"{ syncPosts \0 }\"}", 26) << QString();
+    QTest::addRow("invalid UTF-8 in the query") << QByteArray("{\"query\":\"{ \xff\xfe syncPosts }\"}") << QString();
+    QTest::addRow("deep JSON") << (QByteArray(5000, '[') + QByteArray(5000, ']')) << u"Invalid JSON"_s;
+    QByteArray deepVariables = "{\"query\":\"query ($f: ModelPostFilterInput) { syncPosts(filter: $f) { nextToken } }\","
+                               "\"variables\":{\"f\":";
+    for (int i = 0; i < 500; ++i)
+        deepVariables += "{\"not\":";
+    deepVariables += "{\"rating\":{\"gt\":1}}" + QByteArray(500, '}') + "}}";
+    QTest::addRow("deep filter variable") << deepVariables << QString();
+    QTest::addRow("variables as broken text") << QByteArray(R"({"query":"{ syncPosts { nextToken } }","variables":"{oops"})")
+                                              << QString();
+    QTest::addRow("variables not an object") << QByteArray(R"({"query":"{ __typename }","variables":[1]})")
+                                             << u"\"variables\" must be an object"_s;
+    QTest::addRow("operationName a number") << QByteArray(R"({"query":"{ __typename }","operationName":5})")
+                                            << u"\"operationName\" must be a string"_s;
+    QTest::addRow("no query") << QByteArray(R"({"variables":{}})") << u"no \"query\" string"_s;
+    QTest::addRow("huge limit") << QByteArray(R"({"query":"{ syncPosts(limit: 2147483647) { nextToken } }"})") << QString();
+    QTest::addRow("negative limit") << QByteArray(R"({"query":"{ syncPosts(limit: -5) { nextToken } }"})") << QString();
+    QTest::addRow("forged nextToken") << QByteArray(R"({"query":"{ syncPosts(nextToken: \"eyJ2IjoxfQ.AAAA\") { nextToken } }"})")
+                                      << u"Invalid nextToken"_s;
+}
+
+void TestRequests::hostileBodies()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, message);
+    const QByteArray answer = m_harness.answer(body);
+    const QString why = checkAnswer(answer);
+    QVERIFY2(why.isEmpty(), qPrintable(why + u": "_s + QString::fromUtf8(answer.left(300))));
+    if (!message.isEmpty()) {
+        const QString first = QJsonDocument::fromJson(answer).object().value(u"errors"_s).toArray().at(0).toObject()
+                                  .value(u"message"_s).toString();
+        QVERIFY2(first.contains(message), qPrintable(first));
+    }
+}
+
+void TestRequests::mutationFuzz()
+{
+    QRandomGenerator rng(20261206);
+    constexpr int kRequests = 10000;
+    QElapsedTimer timer;
+    timer.start();
+    int withData = 0;
+    int withErrors = 0;
+    QHash<QString, int> errorTypes;
+    for (int i = 0; i < kRequests; ++i) {
+        QByteArray body = m_seeds.at(rng.bounded(int(m_seeds.size())));
+        for (int m = 0, n = 1 + int(rng.bounded(3)); m < n; ++m)
+            body = mutate(body, m_seeds, rng);
+        const QByteArray answer = m_harness.answer(body);
+        const QString why = checkAnswer(answer);
+        if (!why.isEmpty()) {
+            qWarning().noquote() << "request" << i << ":" << QString::fromUtf8(body.left(2000));
+            QFAIL(qPrintable(why + u": "_s + QString::fromUtf8(answer.left(500))));
+        }
+        if (answer.contains("\"errors\"")) {
+            ++withErrors;
+            const QJsonObject e = QJsonDocument::fromJson(answer).object().value(u"errors"_s).toArray().at(0).toObject();
+            ++errorTypes[e.value(u"errorType"_s).toString()];
+        }
+        if (answer.startsWith("{\"data\":{\"") || answer.contains(",\"data\":{\""))
+            ++withData;
+    }
+    QStringList types;
+    for (auto it = errorTypes.cbegin(); it != errorTypes.cend(); ++it)
+        types.append((it.key().isEmpty() ? u"(GraphQL)"_s : it.key()) % u' ' % QString::number(it.value()));
+    types.sort();
+    qInfo("%d mutated requests in %lld ms: %d with data, %d with errors (%s)", kRequests, qint64(timer.elapsed()),
+          withData, withErrors, qPrintable(types.join(u", "_s)));
+    // Still serving.
+    QVERIFY(!m_harness.answer(R"({"query":"{ syncPosts(limit: 1) { items { id } } }"})").contains("\"errors\""));
+}
+
+QTEST_GUILESS_MAIN(TestRequests)
+#include "tst_requests.moc"
