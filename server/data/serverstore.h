@@ -15,6 +15,12 @@
 //              written in the same transaction as the row.
 //   "_server_meta"  key/value: the nextToken signing key.
 //
+// Reads: planScan() decides the access path of a base scan (which index, the
+// keyset order; scanplan.h), scanBase() follows it, explainBase() and
+// explainDelta() show the statement and the engine's plan of it (POST
+// /admin/explain). The decision lives in planBaseScan(), engine-neutral, so
+// SQLite and PostgreSQL answer the same "index byLastName" for one filter.
+//
 // Items cross this interface in wire form (QJsonObject): every stored field
 // (null when unset) plus _version, _lastChangedAt and _deleted (true or null).
 //
