@@ -92,11 +92,12 @@ bool sameStoredValues(const ModelSchema &model, const QJsonObject &stored, const
 }
 
 // The keyset fields a token continues with: its own (signed, so ours), else
-// the primary key (tokens from before scan plans); nullopt when they do not
-// fit the model any more.
-std::optional<QStringList> tokenOrder(const ModelSchema &model, const SyncCursor &cursor)
+// `legacy`, the order of tokens from before scan plans (sync: the primary
+// key; an index query: the index's fields and the primary key); nullopt when
+// they do not fit the model any more.
+std::optional<QStringList> tokenOrder(const ModelSchema &model, const SyncCursor &cursor, const QStringList &legacy)
 {
-    const QStringList order = cursor.orderFields.isEmpty() ? model.primaryKey : cursor.orderFields;
+    const QStringList order = cursor.orderFields.isEmpty() ? legacy : cursor.orderFields;
     if (cursor.lastKey.size() != order.size())
         return std::nullopt;
     for (const QString &f : order) {
@@ -322,15 +323,12 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
     }
     // An index query reads in its index's order; a plain list in the plan's.
     const ScanPlan plan = m_store.planScan(model, predicate);
-    if (op.kind == RootOperation::Kind::IndexQuery) {
-        scan.orderFields = op.index->fields;
-        for (const QString &f : model.primaryKey) {
-            if (!scan.orderFields.contains(f))
-                scan.orderFields.append(f);
-        }
-    } else {
-        scan.orderFields = plan.orderFields;
+    QStringList legacyOrder = op.kind == RootOperation::Kind::IndexQuery ? op.index->fields : QStringList();
+    for (const QString &f : model.primaryKey) {
+        if (!legacyOrder.contains(f))
+            legacyOrder.append(f);
     }
+    scan.orderFields = op.kind == RootOperation::Kind::IndexQuery ? legacyOrder : plan.orderFields;
     scan.descending = args.value(u"sortDirection"_s).toString() == u"DESC";
     scan.limit = pageLimit(args);
     const qint64 now = m_config->clock->nowMs();
@@ -343,14 +341,11 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
     const QString token = args.value(u"nextToken"_s).toString();
     if (!token.isEmpty()) {
         const std::optional<SyncCursor> cursor = m_tokens.decode(token);
-        const std::optional<QStringList> order = cursor ? tokenOrder(model, *cursor) : std::nullopt;
+        const std::optional<QStringList> order = cursor ? tokenOrder(model, *cursor, legacyOrder) : std::nullopt;
         if (!cursor || cursor->kind != SyncCursor::Kind::List || cursor->queryField != request.fieldName
             || cursor->argumentsHash != argumentsHash || !order)
             return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
-        if (!cursor->orderFields.isEmpty())
-            scan.orderFields = *order;
-        else if (cursor->lastKey.size() != scan.orderFields.size())
-            return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
+        scan.orderFields = *order;
         scan.after = cursor->lastKey;
     }
     if (scan.orderFields == plan.orderFields)
@@ -410,7 +405,7 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     if (!token.isEmpty()) {
         const std::optional<SyncCursor> decoded = m_tokens.decode(token);
         if (!decoded || decoded->kind == SyncCursor::Kind::List || decoded->queryField != request.fieldName
-            || (decoded->kind == SyncCursor::Kind::Base && !tokenOrder(model, *decoded)))
+            || (decoded->kind == SyncCursor::Kind::Base && !tokenOrder(model, *decoded, model.primaryKey)))
             return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
         if (decoded->argumentsHash != argumentsHash)
             return FieldResult::error(kBadRequest, u"Invalid nextToken: it belongs to a sync with another filter"_s);
@@ -449,7 +444,7 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
             cursor.orderFields = plan.orderFields;
             scan.orderFields = plan.orderFields;
         } else {
-            scan.orderFields = tokenOrder(model, cursor).value_or(model.primaryKey);   // checked above
+            scan.orderFields = tokenOrder(model, cursor, model.primaryKey).value_or(model.primaryKey);   // checked above
         }
         // A token from before a plan change keeps its own order; the engine then chooses.
         if (scan.orderFields == plan.orderFields)

@@ -7,6 +7,7 @@
 #include "data/filterlimits.h"
 #include "data/scanplan.h"
 #include "data/sqlitestore.h"
+#include "data/synctoken_p.h"
 #include "data/values_p.h"
 
 #include "predicate/evaluate.h"
@@ -88,6 +89,7 @@ private Q_SLOTS:
     void pagingExactlyOnce_data();
     void pagingExactlyOnce();
     void oldTokenOrder();
+    void tokenCarriesTheOrder();
     void prefixUpperBound_data();
     void prefixUpperBound();
     void filterLimits();
@@ -364,6 +366,28 @@ void TestScanPlan::oldTokenOrder()
     }
     QCOMPARE(rows, seen.size());
     QCOMPARE(rows, 33);   // i % 3 != 0 of 50
+}
+
+void TestScanPlan::tokenCarriesTheOrder()
+{
+    const SyncTokenCodec codec("0123456789abcdef0123456789abcdef");
+    SyncCursor cursor;
+    cursor.kind = SyncCursor::Kind::Base;
+    cursor.queryField = u"syncUsers"_s;
+    cursor.lastKey = QJsonArray{u"Doe"_s, u"2020-11-01"_s, u"u7"_s};
+    cursor.orderFields = QStringList{u"lastName"_s, u"createdAt"_s, u"id"_s};
+    const std::optional<SyncCursor> back = codec.decode(codec.encode(cursor));
+    QVERIFY(back);
+    QCOMPARE(back->orderFields, cursor.orderFields);
+    QCOMPARE(back->lastKey, cursor.lastKey);
+    // Tokens without an order (from before scan plans) decode with none.
+    cursor.orderFields.clear();
+    cursor.lastKey = QJsonArray{u"u7"_s};
+    const std::optional<SyncCursor> legacy = codec.decode(codec.encode(cursor));
+    QVERIFY(legacy);
+    QVERIFY(legacy->orderFields.isEmpty());
+    // Another key's token is refused.
+    QVERIFY(!SyncTokenCodec("another key, another key, another").decode(codec.encode(cursor)));
 }
 
 void TestScanPlan::prefixUpperBound_data()
