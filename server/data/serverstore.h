@@ -54,7 +54,11 @@ struct WriteMeta
 struct BaseScan
 {
     Predicate filter;              // ANDed with the keyset condition
-    QStringList orderFields;       // keyset columns: the primary key, or index fields + primary key
+    // Keyset columns: the primary key, or index fields + primary key. Index
+    // fields may hold NULL: the keyset comparison must be exact with NULLs and
+    // agree with the ORDER BY (SQLite sorts NULL first ascending, PostgreSQL
+    // last unless NULLS FIRST), or rows are skipped or repeated.
+    QStringList orderFields;
     QJsonArray after;              // values of orderFields of the last row returned; empty: from the start
     bool descending = false;
     int limit = 100;
