@@ -213,6 +213,7 @@ private Q_SLOTS:
     void hostileBodies_data();
     void hostileBodies();
     void mutationFuzz();
+    void explainFuzz();
 
 private:
     dstest::RequestHarness m_harness;
@@ -367,6 +368,46 @@ void TestRequests::mutationFuzz()
           withData, withErrors, qPrintable(types.join(u", "_s)));
     // Still serving.
     QVERIFY(!m_harness.answer(R"({"query":"{ syncPosts(limit: 1) { items { id } } }"})").contains("\"errors\""));
+}
+
+void TestRequests::explainFuzz()
+{
+    // POST /admin/explain's body, mutated: always a plan or a clean error.
+    const QList<QByteArray> seeds{
+        R"({"model":"User","predicate":"lastName == \"Doe\" and createdAt > \"2020-10-10\""})",
+        R"({"model":"User","filter":{"and":[{"lastName":{"beginsWith":"D"}},{"createdAt":{"between":["2020","2021"]}}]}})",
+        R"({"model":"Post","filter":{"or":[{"rating":{"gt":5}},{"not":{"status":{"eq":"DRAFT"}}}]}})",
+        R"({"model":"Comment","predicate":"postID == \"p1\" and content contains \"x\"","lastSync":1})",
+        R"({"model":"Note","filter":{"owner":{"eq":"alice"},"_deleted":{"ne":true}}})",
+        R"json({"model":"User","predicate":"id in [\"u1\", \"u2\"] or not (firstName exists)"})json",
+    };
+    QRandomGenerator rng(424242);
+    constexpr int kRequests = 3000;
+    int plans = 0;
+    int errors = 0;
+    for (int i = 0; i < kRequests; ++i) {
+        QByteArray body = seeds.at(rng.bounded(int(seeds.size())));
+        for (int m = 0, n = 1 + int(rng.bounded(3)); m < n; ++m) {
+            if (rng.bounded(3) == 0)
+                body = mutateBytes(body, rng);
+            else
+                body = QJsonDocument(mutateJson(QJsonDocument::fromJson(body).object(), rng).toObject())
+                           .toJson(QJsonDocument::Compact);
+        }
+        const QJsonObject request = QJsonDocument::fromJson(body).object();
+        const ds::server::data::ExplainAnswer answer = m_harness.resolver().explain(request);
+        if (answer.status == 200) {
+            QVERIFY2(answer.body.value(u"plan"_s).isString() && answer.body.value(u"sql"_s).isString(), body.constData());
+            ++plans;
+        } else {
+            QVERIFY2(answer.status == 400, qPrintable(QString::number(answer.status) + u' ' + QString::fromUtf8(body)));
+            const QJsonObject e = answer.body.value(u"errors"_s).toArray().at(0).toObject();
+            QVERIFY2(e.value(u"errorType"_s).toString() == u"BadRequestException" && !e.value(u"message"_s).toString().isEmpty(),
+                     body.constData());
+            ++errors;
+        }
+    }
+    qInfo("%d mutated explain requests: %d plans, %d errors", kRequests, plans, errors);
 }
 
 QTEST_GUILESS_MAIN(TestRequests)
