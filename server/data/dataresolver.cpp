@@ -767,7 +767,10 @@ ExplainAnswer DataResolver::explain(const QJsonObject &request)
         if (text.toString().size() > tuning::kMaxPredicateTextBytes)
             return fail(400, kBadRequest, u"predicate: longer than "_s % QString::number(tuning::kMaxPredicateTextBytes)
                                               % u" characters (the maximum)"_s);
-        Result<Predicate> parsed = predicate::parse(text.toString(), *model, schema);
+        // An empty text is no filter, as an empty filter object is.
+        Result<Predicate> parsed = text.toString().trimmed().isEmpty()
+            ? Result<Predicate>(Predicate::all())
+            : predicate::parse(text.toString(), *model, schema);
         if (!parsed) {
             const SourceLocation at = parsed.error().location();
             QJsonObject extra;

@@ -234,6 +234,8 @@ void TestDataExplain::explainScan_data()
     QTest::addRow("sort key alone") << QByteArray(R"({"model":"User","predicate":"createdAt > \"2020\""})")
                                     << u"User"_s << u"first field of an index"_s;
     QTest::addRow("no filter") << QByteArray(R"({"model":"User"})") << u"User"_s << u"no filter"_s;
+    QTest::addRow("empty predicate") << QByteArray(R"({"model":"User","predicate":"  "})") << u"User"_s << u"no filter"_s;
+    QTest::addRow("empty filter") << QByteArray(R"({"model":"User","filter":{}})") << u"User"_s << u"no filter"_s;
 }
 
 void TestDataExplain::explainScan()
