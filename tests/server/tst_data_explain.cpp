@@ -4,9 +4,11 @@
 // agreeing with SQLite's EXPLAIN QUERY PLAN, scans, clear errors; paging an
 // index-served base sync while others write (every record exactly once, a
 // moved record in the next delta); the request limits of POST /graphql.
+#include "requestmutator.h"
 #include "tst_data_support.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QSet>
 #include <QTest>
 
@@ -60,6 +62,7 @@ private Q_SLOTS:
     void requestLimits_data();
     void requestLimits();
     void bodyLimit();
+    void mutatedRequestsOverHttp();
 
 private:
     struct Reply
@@ -513,6 +516,40 @@ void TestDataExplain::bodyLimit()
     const GraphQLReply r = m_server.post(body, {{"x-api-key", dstest::kApiKey}});
     QCOMPARE(r.status, 413);
     QCOMPARE(r.errorType(), u"PayloadTooLarge"_s);
+}
+
+void TestDataExplain::mutatedRequestsOverHttp()
+{
+    // The seeds of tst_server_requests, mutated, through the real server's
+    // HTTP layer and worker threads: every answer a valid GraphQL response.
+    const QDir dir(QStringLiteral(DS_TEST_DATA_DIR "/requests"));
+    QList<QByteArray> seeds;
+    const QStringList files = dir.entryList({u"*.json"_s}, QDir::Files, QDir::Name);
+    for (const QString &name : files) {
+        QFile f(dir.filePath(name));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        seeds.append(f.readAll().trimmed());
+    }
+    QVERIFY(seeds.size() >= 20);
+    QRandomGenerator rng(7777);
+    QNetworkRequest request(m_server.process().url(u"/graphql"_s));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("x-api-key", dstest::kApiKey);
+    for (int i = 0; i < 600; ++i) {
+        QByteArray body = seeds.at(rng.bounded(int(seeds.size())));
+        for (int m = 0, n = 1 + int(rng.bounded(3)); m < n; ++m)
+            body = dstest::mutate(body, seeds, rng);
+        std::unique_ptr<QNetworkReply> reply(m_nam.post(request, body));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            QVERIFY(finished.wait(20000));
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray answer = reply->readAll();
+        QVERIFY2(status == 200, qPrintable(QString::number(status) + u' ' + QString::fromUtf8(body.left(300))));
+        const QString why = dstest::checkAnswer(answer);
+        QVERIFY2(why.isEmpty(), qPrintable(why + u": "_s + QString::fromUtf8(body.left(300))));
+    }
+    QVERIFY(m_server.query(u"{ syncPosts(limit: 1) { nextToken } }"_s).errors().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestDataExplain)
