@@ -50,6 +50,7 @@ private Q_SLOTS:
     void authorization_data();
     void authorization();
     void adminKeyOption();
+    void adminGroupUser();
     void explainIndex_data();
     void explainIndex();
     void explainScan_data();
@@ -71,6 +72,8 @@ private:
         QJsonObject body;
     };
     Reply explain(const QByteArray &body, const QList<QPair<QByteArray, QByteArray>> &headers = {{"x-api-key", kAdminKey}});
+    Reply postTo(dstest::DataServer &server, const QString &path, const QByteArray &body,
+                 const QList<QPair<QByteArray, QByteArray>> &headers);
     QJsonObject write(const QString &document, const QJsonObject &input);
 
     dstest::DataServer m_server;
@@ -102,7 +105,13 @@ void TestDataExplain::cleanupTestCase()
 TestDataExplain::Reply TestDataExplain::explain(const QByteArray &body,
                                                 const QList<QPair<QByteArray, QByteArray>> &headers)
 {
-    QNetworkRequest request(m_server.process().url(u"/admin/explain"_s));
+    return postTo(m_server, u"/admin/explain"_s, body, headers);
+}
+
+TestDataExplain::Reply TestDataExplain::postTo(dstest::DataServer &server, const QString &path, const QByteArray &body,
+                                               const QList<QPair<QByteArray, QByteArray>> &headers)
+{
+    QNetworkRequest request(server.process().url(path));
     request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
     for (const auto &[name, value] : headers)
         request.setRawHeader(name, value);
@@ -174,6 +183,37 @@ void TestDataExplain::adminKeyOption()
         QVERIFY2(!error.isEmpty(), qPrintable(key));
         server.stop();
     }
+}
+
+void TestDataExplain::adminGroupUser()
+{
+    // Signed-in members of --admin-group are admins too; other users are not.
+    dstest::DataServer server;
+    const QString error = server.start({u"--admin-group"_s, u"admins"_s, u"--user-group"_s, u"alice=admins"_s});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QHash<QString, QByteArray> tokens;
+    for (const QString &user : {u"alice"_s, u"bob"_s}) {
+        const Reply r = postTo(server, u"/auth/signup"_s,
+                               QJsonDocument(QJsonObject{{u"username"_s, user}, {u"password"_s, u"correct horse battery"_s}})
+                                   .toJson(QJsonDocument::Compact),
+                               {});
+        QCOMPARE(r.status, 200);
+        tokens.insert(user, r.body.value(u"idToken"_s).toString().toLatin1());
+        QVERIFY(!tokens.value(user).isEmpty());
+    }
+    const QByteArray body = R"({"model":"User","predicate":"lastName == \"Doe\""})";
+    Reply r = postTo(server, u"/admin/explain"_s, body, {{"authorization", tokens.value(u"alice"_s)}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.value(u"index"_s).toString(), u"byLastName"_s);
+    r = postTo(server, u"/admin/explain"_s, body, {{"authorization", "Bearer " + tokens.value(u"bob"_s)}});
+    QCOMPARE(r.status, 403);
+    QCOMPARE(r.body.value(u"errors"_s).toArray().at(0).toObject().value(u"errorType"_s).toString(),
+             u"AccessDeniedException"_s);
+    // No admin key configured: API keys get 403 and a hint.
+    r = postTo(server, u"/admin/explain"_s, body, {{"x-api-key", dstest::kApiKey}});
+    QCOMPARE(r.status, 403);
+    QVERIFY(r.body.value(u"errors"_s).toArray().at(0).toObject().value(u"message"_s).toString().contains(u"--admin-key"_s));
+    server.stop();
 }
 
 void TestDataExplain::explainIndex_data()
