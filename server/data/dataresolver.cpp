@@ -461,7 +461,7 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     } else {
         qCDebug(lcServerData).noquote() << request.fieldName << model.name << "delta"
                                         << (token.isEmpty() ? "first page:" : "next page:")
-                                        << "the delta log by model and _lastChangedAt, in commit order";
+                                        << "the delta log by (model, seq) from the first change since lastSync, in commit order";
         DeltaScan scan;
         scan.filter = *filter;
         scan.sinceMs = cursor.lastSync;
@@ -824,7 +824,9 @@ ExplainAnswer DataResolver::explain(const QJsonObject &request)
         if (!e)
             return storeFailure(e.error());
         answer.insert(u"plan"_s, u"deltaLog"_s);
-        answer.insert(u"reason"_s, u"lastSync is within the delta TTL: the changes since then, from the delta log"_s);
+        answer.insert(u"reason"_s, u"lastSync is within the delta TTL: the changes since then, from the delta log "
+                                   "in commit order (index _delta_model_seq), starting at the first change since "
+                                   "lastSync (found in index _delta_model_time)"_s);
         const QJsonObject first = explanationJson(*e);
         for (auto it = first.begin(); it != first.end(); ++it)
             answer.insert(it.key(), it.value());

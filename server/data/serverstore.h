@@ -12,7 +12,8 @@
 //   "_delta"   the delta log of every model: seq (commit order), model, key
 //              (JSON array of the primary key), _version, _lastChangedAt,
 //              _ttl (epoch seconds), item (the item after the change, JSON);
-//              written in the same transaction as the row.
+//              written in the same transaction as the row; indexes
+//              (model, _lastChangedAt), (model, seq), (_ttl).
 //   "_server_meta"  key/value: the nextToken signing key.
 //
 // Reads: planScan() decides the access path of a base scan (which index, the

@@ -150,6 +150,8 @@ Result<void> SqliteStore::prepareSchema(const Schema &schema)
         "\"_lastChangedAt\" INTEGER NOT NULL, \"_ttl\" INTEGER NOT NULL, \"item\" TEXT NOT NULL)"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_model_time\" ON \"_delta\" (\"model\", \"_lastChangedAt\")"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_ttl\" ON \"_delta\" (\"_ttl\")"_s,
+        // Delta pages read one model's changes in commit order off this one.
+        u"CREATE INDEX IF NOT EXISTS \"_delta_model_seq\" ON \"_delta\" (\"model\", \"seq\")"_s,
     };
     for (const QString &sql : statements) {
         if (Result<void> r = exec(sql); !r)
@@ -531,7 +533,8 @@ Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &sca
     return page;
 }
 
-SqliteStore::Statement SqliteStore::deltaStatement(const ModelSchema &model, const DeltaScan &scan) const
+SqliteStore::Statement SqliteStore::deltaStatement(const ModelSchema &model, const DeltaScan &scan,
+                                                   qint64 afterSeq) const
 {
     predicate::SqlOptions options;
     options.dialect = predicate::SqlDialect::SQLite;
@@ -539,18 +542,45 @@ SqliteStore::Statement SqliteStore::deltaStatement(const ModelSchema &model, con
         return u"json_extract(\"item\", '$."_s % field.name % u"')"_s;
     };
     const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
+    // One model's changes in commit order straight off (model, seq): each
+    // page seeks past the last one and nothing is sorted.
     Statement statement;
-    statement.sql = u"SELECT \"seq\", \"item\" FROM \"_delta\" WHERE \"model\" = ? AND \"_lastChangedAt\" >= ? "
-                    "AND \"seq\" > ? AND \"seq\" <= ? AND \"_ttl\" > ? AND ("_s
+    statement.sql = u"SELECT \"seq\", \"item\" FROM \"_delta\" INDEXED BY \"_delta_model_seq\" WHERE \"model\" = ? "
+                    "AND \"seq\" > ? AND \"seq\" <= ? AND \"_lastChangedAt\" >= ? AND \"_ttl\" > ? AND ("_s
         % filter.sql % u") ORDER BY \"seq\" LIMIT "_s % QString::number(scan.limit + 1);
-    statement.bindings = {model.name, scan.sinceMs, scan.afterSeq, scan.maxSeq, scan.nowSeconds};
+    statement.bindings = {model.name, afterSeq, scan.maxSeq, scan.sinceMs, scan.nowSeconds};
     statement.bindings += filter.bindings;
     return statement;
 }
 
+Result<std::optional<qint64>> SqliteStore::deltaStart(const ModelSchema &model, const DeltaScan &scan)
+{
+    if (scan.afterSeq > 0)
+        return std::optional<qint64>(scan.afterSeq);
+    // The first page starts before the model's first change since sinceMs,
+    // found in the (model, _lastChangedAt) index alone: older changes are
+    // never read.
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT MIN(\"seq\") FROM \"_delta\" INDEXED BY \"_delta_model_time\" WHERE \"model\" = ? "
+              "AND \"_lastChangedAt\" >= ?"_s);
+    q.addBindValue(model.name);
+    q.addBindValue(scan.sinceMs);
+    if (!q.exec() || !q.next())
+        return storageError(u"delta scan "_s % model.name, q.lastError());
+    if (q.value(0).isNull())
+        return std::optional<qint64>();   // no change since then
+    return std::optional<qint64>(q.value(0).toLongLong() - 1);
+}
+
 Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
 {
-    const Statement statement = deltaStatement(model, scan);
+    const Result<std::optional<qint64>> start = deltaStart(model, scan);
+    if (!start)
+        return start.error();
+    if (!start->has_value())
+        return Page{};
+    const Statement statement = deltaStatement(model, scan, **start);
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
     if (!q.prepare(statement.sql))
@@ -615,7 +645,7 @@ Result<ScanExplanation> SqliteStore::explainBase(const ModelSchema &model, const
 
 Result<ScanExplanation> SqliteStore::explainDelta(const ModelSchema &model, const DeltaScan &scan)
 {
-    return explainStatement(model, deltaStatement(model, scan));
+    return explainStatement(model, deltaStatement(model, scan, scan.afterSeq));
 }
 
 Result<qint64> SqliteStore::lastDeltaSeq()

@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <optional>
+
 namespace ds::server::data {
 
 class SqliteStore final : public ServerStore
@@ -50,7 +52,11 @@ private:
     // what is explained is what runs). pin: name the plan's index with
     // INDEXED BY.
     Statement baseStatement(const ModelSchema &model, const BaseScan &scan, bool pin) const;
-    Statement deltaStatement(const ModelSchema &model, const DeltaScan &scan) const;
+    Statement deltaStatement(const ModelSchema &model, const DeltaScan &scan, qint64 afterSeq) const;
+    // Where a delta page starts (seq > it): scan.afterSeq, or for the first
+    // page just before the model's first change since scan.sinceMs; nullopt
+    // when there is none.
+    Result<std::optional<qint64>> deltaStart(const ModelSchema &model, const DeltaScan &scan);
     // Prepares the base scan statement; when SQLite cannot use the pinned
     // index ("no query solution"), unpinned, with a warning.
     Result<Statement> prepareBase(QSqlQuery &query, const ModelSchema &model, const BaseScan &scan);

@@ -309,7 +309,9 @@ void TestDataExplain::explainDelta()
     QCOMPARE(r.body.value(u"sync"_s).toString(), u"delta"_s);
     QCOMPARE(r.body.value(u"plan"_s).toString(), u"deltaLog"_s);
     QVERIFY(r.body.value(u"sql"_s).toString().contains(u"\"_delta\""));
-    QVERIFY(!r.body.value(u"databasePlan"_s).toArray().isEmpty());
+    const QString plan = r.body.value(u"databasePlan"_s).toArray().at(0).toString();
+    QVERIFY2(plan.contains(u"USING INDEX _delta_model_seq (model=? AND"_s), qPrintable(plan));
+    QCOMPARE(r.body.value(u"sorts"_s).toBool(), false);
     // An old lastSync is a base sync again.
     const Reply old = explain(R"({"model":"User","lastSync":1000})");
     QCOMPARE(old.body.value(u"sync"_s).toString(), u"base"_s);

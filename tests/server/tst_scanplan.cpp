@@ -90,6 +90,7 @@ private Q_SLOTS:
     void pagingExactlyOnce();
     void oldTokenOrder();
     void tokenCarriesTheOrder();
+    void deltaPages();
     void prefixUpperBound_data();
     void prefixUpperBound();
     void filterLimits();
@@ -388,6 +389,68 @@ void TestScanPlan::tokenCarriesTheOrder()
     QVERIFY(legacy->orderFields.isEmpty());
     // Another key's token is refused.
     QVERIFY(!SyncTokenCodec("another key, another key, another").decode(codec.encode(cursor)));
+}
+
+void TestScanPlan::deltaPages()
+{
+    // Changes of two models interleaved, times not monotonic (a clock that
+    // stepped back): a delta read from sinceMs returns exactly the changes
+    // with _lastChangedAt >= sinceMs and seq <= maxSeq, in commit order, each
+    // once, reading by (model, seq) without sorting.
+    const ModelSchema &comments = *m_schema->model(u"Comment");
+    const ModelSchema &posts = *m_schema->model(u"Post");
+    const QList<qint64> times{100, 200, 150, 300, 250, 400, 120, 500, 450, 600, 90, 700};
+    QVERIFY(m_store.beginWrite().ok());
+    for (int i = 0; i < times.size(); ++i) {
+        for (const ModelSchema *m : {&comments, &posts}) {
+            QJsonObject values = m == &comments
+                ? QJsonObject{{u"id"_s, u"dc%1"_s.arg(i)}, {u"postID"_s, u"p"_s}, {u"content"_s, u"c"_s}}
+                : QJsonObject{{u"id"_s, u"dp%1"_s.arg(i)}, {u"title"_s, u"t"_s}};
+            QJsonObject row = item(*m, values, 1);
+            row.insert(u"_lastChangedAt"_s, times.at(i) + (m == &posts ? 1 : 0));
+            QVERIFY(m_store.put(*m, row, WriteMeta{0, 4000000000}).ok());
+        }
+    }
+    QVERIFY(m_store.commit().ok());
+    const Result<qint64> end = m_store.lastDeltaSeq();
+    QVERIFY(end.ok());
+    for (const qint64 since : {0, 150, 401, 650, 800}) {
+        for (const int limit : {1, 2, 5}) {
+            DeltaScan scan;
+            scan.sinceMs = since;
+            scan.maxSeq = *end - 2;   // the last change of each model came after the sync started
+            scan.limit = limit;
+            scan.nowSeconds = 1000;
+            QStringList ids;
+            qint64 lastSeq = 0;
+            for (int pages = 0; pages < 100; ++pages) {
+                const Result<Page> page = m_store.scanDelta(comments, scan);
+                QVERIFY(page.ok());
+                for (const QJsonObject &row : page->items)
+                    ids.append(row.value(u"id"_s).toString());
+                if (!page->items.isEmpty()) {
+                    QVERIFY(page->lastSeq > lastSeq);
+                    lastSeq = page->lastSeq;
+                }
+                if (!page->hasMore)
+                    break;
+                scan.afterSeq = page->lastSeq;
+            }
+            QStringList expected;
+            for (int i = 0; i < times.size() - 1; ++i) {
+                if (times.at(i) >= since)
+                    expected.append(u"dc%1"_s.arg(i));
+            }
+            QCOMPARE(ids, expected);
+        }
+    }
+    DeltaScan scan;
+    scan.sinceMs = 300;
+    scan.maxSeq = *end;
+    const Result<ScanExplanation> e = m_store.explainDelta(comments, scan);
+    QVERIFY(e.ok());
+    QVERIFY2(e->databasePlan.join(u' ').contains(u"USING INDEX _delta_model_seq"), qPrintable(e->databasePlan.join(u" | "_s)));
+    QVERIFY(!e->sorts);
 }
 
 void TestScanPlan::prefixUpperBound_data()
