@@ -182,11 +182,23 @@ void TestRequests::mutationFuzz()
     int withData = 0;
     int withErrors = 0;
     QHash<QString, int> errorTypes;
+    // Callers as the endpoint makes them: API keys (public rules), signed-in
+    // users (private and owner rules: owner rows in SQL), an admin.
+    using ds::server::data::Caller;
+    QList<Caller> callers{Caller::apiKey()};
+    for (const QString &name : {u"alice"_s, u"bob"_s}) {
+        Caller user;
+        user.kind = Caller::Kind::User;
+        user.username = name;
+        user.sub = u"sub-"_s + name;
+        user.admin = name == u"bob";
+        callers.append(user);
+    }
     for (int i = 0; i < kRequests; ++i) {
         QByteArray body = m_seeds.at(rng.bounded(int(m_seeds.size())));
         for (int m = 0, n = 1 + int(rng.bounded(3)); m < n; ++m)
             body = mutate(body, m_seeds, rng);
-        const QByteArray answer = m_harness.answer(body);
+        const QByteArray answer = m_harness.answer(body, callers.at(i % callers.size()));
         const QString why = checkAnswer(answer);
         if (!why.isEmpty()) {
             qWarning().noquote() << "request" << i << ":" << QString::fromUtf8(body.left(2000));
