@@ -1,6 +1,7 @@
 // libFuzzer target for the request path of POST /graphql (built with
 // -DDS_FUZZ=ON and clang): any body, run through GraphQLEndpoint::answer()
-// over the app's schema and a temporary SQLite store (requestharness.h),
+// as an API key, a user or an admin (by the input's length), over the app's
+// schema and a temporary SQLite store (requestharness.h),
 // must answer a JSON object with "data" or non-empty "errors"; a crash, a
 // sanitizer report or anything else aborts.
 #include "requestharness.h"
@@ -42,7 +43,22 @@ extern "C" int LLVMFuzzerInitialize(int *argc, char ***argv)
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
 {
     const QByteArray body(reinterpret_cast<const char *>(data), qsizetype(size));
-    const QByteArray answer = harness()->answer(body);
+    // The caller, from the input's length: an API key, a user (owner rows in
+    // SQL), an admin user.
+    using ds::server::data::Caller;
+    static const QList<Caller> callers = [] {
+        QList<Caller> list{Caller::apiKey()};
+        for (const char *name : {"alice", "root"}) {
+            Caller user;
+            user.kind = Caller::Kind::User;
+            user.username = QString::fromLatin1(name);
+            user.sub = QLatin1StringView("sub-") + user.username;
+            user.admin = user.username == QLatin1StringView("root");
+            list.append(user);
+        }
+        return list;
+    }();
+    const QByteArray answer = harness()->answer(body, callers.at(qsizetype(size % 3)));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(answer, &error);
     const QJsonObject o = document.object();
