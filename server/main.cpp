@@ -3,7 +3,9 @@
 // GET /healthz; POST /graphql: the GraphQL engine over the data plane
 // (server/data: SQLite or PostgreSQL store, versioned writes, delta sync, conflicts), run
 // on worker threads; /graphql/realtime accepting graphql-ws WebSockets with
-// connection_init -> connection_ack and periodic ka (placeholder hub).
+// connection_init -> connection_ack and periodic ka (placeholder hub);
+// POST /admin/explain for admin keys (--admin-key): the plan of a sync.
+#include "data/adminendpoint.h"
 #include "data/authservice.h"
 #include "data/changefeed.h"
 #include "data/clock.h"
@@ -50,6 +52,7 @@ struct Options
     QHostAddress host = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8080;
     QStringList apiKeys;
+    QStringList adminKeys;
     QString tlsCertificate;
     QString tlsKey;
     std::chrono::milliseconds keepAliveInterval = 60s;
@@ -102,6 +105,10 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption port(u"port"_s, u"Port to listen on; 0 picks a free one (default 8080)."_s,
                                   u"port"_s, u"8080"_s);
     const QCommandLineOption apiKey(u"api-key"_s, u"Accepted API key (x-api-key); repeatable."_s, u"key"_s);
+    const QCommandLineOption adminKey(u"admin-key"_s,
+                                      u"Admin key (x-api-key) for /admin/* such as POST /admin/explain; repeatable. "
+                                      "API keys are not admin keys."_s,
+                                      u"key"_s);
     const QCommandLineOption tlsCert(u"tls-cert"_s, u"PEM certificate (chain) for https/wss."_s, u"file"_s);
     const QCommandLineOption tlsKey(u"tls-key"_s, u"PEM private key for https/wss."_s, u"file"_s);
     const QCommandLineOption ka(u"ka-interval"_s, u"Realtime keep-alive interval, e.g. 60s, 500ms (default 60s)."_s,
@@ -131,7 +138,7 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption userGroup(u"user-group"_s,
                                        u"USER=GROUP: put a user in a group (its tokens carry it); repeatable."_s,
                                        u"user=group"_s);
-    parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
+    parser.addOptions({schema, db, host, port, apiKey, adminKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
                        conflict, clockOffset, seed, tokenTtl, refreshTtl, adminGroup, userGroup});
     parser.process(app);  // --help, --version and unknown options exit here
 
@@ -165,6 +172,13 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     options->port = quint16(portValue);
 
     options->apiKeys = parser.values(apiKey);
+    options->adminKeys = parser.values(adminKey);
+    for (const QString &key : std::as_const(options->adminKeys)) {
+        if (key.size() < 8)
+            return u"--admin-key: a key of at least 8 characters, please"_s;
+        if (options->apiKeys.contains(key))
+            return u"--admin-key: an admin key must not also be an --api-key"_s;
+    }
     options->tlsCertificate = parser.value(tlsCert);
     options->tlsKey = parser.value(tlsKey);
     if (options->tlsCertificate.isEmpty() != options->tlsKey.isEmpty())
@@ -390,6 +404,9 @@ int main(int argc, char *argv[])
     routes.addRoute("POST", u"/graphql"_s,
                     std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys, &auth));
     auth.addRoutes(routes);
+    // Admin: how a sync would read (index or scan), for --admin-key holders and --admin-group users.
+    routes.addRoute("POST", ds::server::data::AdminEndpoint::explainPath(),
+                    std::make_shared<ds::server::data::AdminEndpoint>(&data, options.adminKeys, options.apiKeys, &auth));
     // The realtime hub: AppSync graphql-ws on /graphql/realtime, fed by the change feed.
     ds::server::RealtimeOptions realtimeOptions;
     realtimeOptions.keepAliveInterval = options.keepAliveInterval;

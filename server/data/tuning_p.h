@@ -29,6 +29,16 @@ inline constexpr int kWorkerThreads = 4;
 // How long a connection waits for another connection's write lock.
 inline constexpr int kBusyTimeoutMs = 5000;
 
+// Filters and conditions (filterlimits.h): and/or/not groups inside one
+// another, field conditions in all, values of one in/notIn/between list.
+// AppSync documents no such limits for queries; these keep one request's SQL
+// far below SQLite's expression depth (1000) and its work bounded.
+inline constexpr int kMaxFilterDepth = 16;
+inline constexpr int kMaxFilterConditions = 500;
+inline constexpr int kMaxFilterListValues = 100;
+// POST /admin/explain: the longest text predicate accepted.
+inline constexpr int kMaxPredicateTextBytes = 16 * 1024;
+
 // The demo seed: rows per transaction.
 inline constexpr int kSeedBatch = 1000;
 
