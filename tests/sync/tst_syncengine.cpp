@@ -14,6 +14,8 @@
 
 #include <QJsonDocument>
 #include <QMutex>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -52,6 +54,7 @@ private slots:
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
     void tlsWithCustomCa();
+    void userExpressionUsesTheServersIndex();
     void baseSyncResumesAfterServerRestart();
     void badConfigurationIsAnError();
 
@@ -636,6 +639,59 @@ void tst_SyncEngine::baseSyncResumesAfterServerRestart()
     }
     QCOMPARE(last.at(1).toBool(), true);
     QVERIFY2(last.at(3).toInt() <= kPosts - before, qPrintable(u"%1 new after %2 applied"_s.arg(last.at(3).toInt()).arg(before)));
+}
+
+void tst_SyncEngine::userExpressionUsesTheServersIndex()
+{
+    // The seed's query-instead-of-scan case: this User expression is served
+    // by the server's byLastName index, which POST /admin/explain shows.
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    const QString adminKey = u"admin-key-for-tests"_s;
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--admin-key"_s, adminKey})
+                .isEmpty());
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    const ModelSchema &user = *m_schema.model(u"User"_s);
+    QList<net::GraphQLRequest> requests;
+    const QStringList lastNames{u"Doe"_s, u"Roe"_s, u"Doe"_s, u"Smith"_s};
+    for (int i = 0; i < 40; ++i) {
+        const QJsonObject input{{u"id"_s, u"u%1"_s.arg(i)},
+                                {u"firstName"_s, u"F%1"_s.arg(i)},
+                                {u"lastName"_s, lastNames.at(i % 4)},
+                                {u"createdAt"_s, QDateTime(QDate(2020, 10, 1).addDays(i), QTime(12, 0), Qt::UTC)
+                                                     .toString(Qt::ISODateWithMs)}};
+        requests.append(net::mutation(m_schema, user, net::MutationType::Create, input));
+    }
+    QCOMPARE(synctest::sendAll(*m_http, requests).size(), 40);
+
+    const QString expression = u"lastName == \"Doe\" and createdAt > \"2020-10-10\""_s;
+    auto a = client(u"a"_s, {u"User: "_s + expression});
+    QVERIFY(waitReady(*a));
+    // Doe users are i % 4 in {0, 2}; created after Oct 10: i >= 10 (Oct 11 on).
+    int expected = 0;
+    for (int i = 10; i < 40; ++i)
+        expected += (i % 4 == 0 || i % 4 == 2) ? 1 : 0;
+    QCOMPARE(*await(a->count(u"User"_s)), expected);
+
+    // The filter the client sent, as the server plans it.
+    const Result<QueryPlan> local = await(a->explain(u"User"_s, *a->parsePredicate(u"User"_s, expression)));
+    QVERIFY(local);
+    QNetworkAccessManager manager;
+    QNetworkRequest request(m_server->url(u"/admin/explain"_s));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("x-api-key", adminKey.toUtf8());
+    const QJsonObject body{{u"model"_s, u"User"_s},
+                           {u"filter"_s, QJsonDocument::fromJson(local->filterJson.toUtf8()).object()}};
+    QNetworkReply *reply = manager.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10000));
+    const QJsonObject plan = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    QCOMPARE(plan.value(u"plan"_s).toString(), u"index"_s);
+    QCOMPARE(plan.value(u"index"_s).toString(), u"byLastName"_s);
+    QVERIFY2(QJsonDocument(plan.value(u"databasePlan"_s).toArray()).toJson().contains("byLastName"),
+             QJsonDocument(plan).toJson().constData());
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()
