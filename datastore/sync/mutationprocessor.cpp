@@ -272,6 +272,16 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
         retryLater(entry, error);
         return;
     }
+    if (response.httpStatus == 401 || response.httpStatus == 403) {
+        // The credentials were refused (an expired token, a revoked key),
+        // not this change: keep it, report, and try again later (the token
+        // provider may have a fresh token by then). A GraphQL-level
+        // Unauthorized (HTTP 200) is about this record and drops it below.
+        Q_EMIT credentialsRefused(SyncError{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type),
+                                            error, entry.data, {}});
+        retryLater(entry, error);
+        return;
+    }
     if (m_networkFailing) {
         m_networkFailing = false;
         Q_EMIT networkRecovered();

@@ -16,6 +16,8 @@
 //                    getX + merge the server copy, entry dropped
 //   ConditionalCheckFailedException -> entry dropped, the server's item
 //                    merged, conditionalSaveFailed + the error handler
+//   HTTP 401/403  -> the credentials were refused, not the change: kept,
+//                    reported (credentialsRefused), retried after the backoff
 //   any other error (Unauthorized, validation) -> entry dropped, the server's
 //                    item merged when the error carried one,
 //                    outboxMutationFailed + the error handler
@@ -74,6 +76,8 @@ Q_SIGNALS:
     void processed(const QString &model, const QVariantMap &element);
     void conditionalSaveFailed(const QString &model, const QVariantMap &element, const ds::Error &error);
     void failed(const ds::SyncError &error);
+    // HTTP 401/403 on a mutation: the entry is kept and retried.
+    void credentialsRefused(const ds::SyncError &error);
     // Local rows changed by merged answers (for observers).
     void changesApplied(const QList<ds::Change> &changes);
     void outboxStatus(bool isEmpty, qint64 pending);

@@ -12,6 +12,7 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QMutex>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -39,6 +40,7 @@ private slots:
     void initTestCase();
     void notesStayWithTheirOwner();
     void badTokenIsReported();
+    void refusedCredentialsKeepTheChange();
 
 private:
     QString signUp(const QString &user);
@@ -155,6 +157,41 @@ void tst_SyncAuth::badTokenIsReported()
     QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 15000);
     QCOMPARE(errors.constFirst().at(1).value<Error>().domain(), Error::Domain::Auth);
     QCOMPARE(*await(c->count(u"Note"_s)), 0);
+}
+
+void tst_SyncAuth::refusedCredentialsKeepTheChange()
+{
+    // An expired or revoked token refuses the connection, not the user's
+    // changes: they stay queued until the token provider has a good token.
+    const QString carol = signUp(u"carol"_s);
+    QVERIFY(!carol.isEmpty());
+    auto token = std::make_shared<std::pair<QMutex, QString>>();
+    token->second = u"expired.token.value"_s;
+    auto store = std::make_unique<DataStore>(m_schema);
+    QVERIFY(await(store->open(m_dir.filePath(u"carol.sqlite"_s))).ok());
+    SyncConfiguration config;
+    config.endpoint = m_server.graphqlUrl();
+    config.authorizationType = SyncConfiguration::AuthorizationType::UserPools;
+    config.tokenProvider = [token] {
+        QMutexLocker lock(&token->first);
+        return token->second;
+    };
+    store->configureSync(config);
+    QSignalSpy errors(store.get(), &DataStore::syncErrorOccurred);
+    QVERIFY(await(store->start()).ok());
+    QVERIFY(await(store->save(u"Note"_s, {{u"id"_s, u"n-carol"_s}, {u"title"_s, u"kept"_s}})).ok());
+    QSignalSpy dropped(store.get(), &DataStore::outboxMutationFailed);
+    QTRY_VERIFY_WITH_TIMEOUT(!errors.isEmpty(), 10000);
+    QTest::qWait(500);   // a few refused attempts later...
+    QCOMPARE(await(store->pendingMutationList())->size(), 1);   // ...the change is still queued
+    QCOMPARE(dropped.size(), 0);
+    {
+        QMutexLocker lock(&token->first);
+        token->second = carol;
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(store->pendingMutations(), 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(store->isOnline(), 5000);
+    QVERIFY(!(*await(store->get(u"Note"_s, u"n-carol"_s)))->value(u"owner"_s).toString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_SyncAuth)
