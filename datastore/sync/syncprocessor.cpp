@@ -112,6 +112,7 @@ void SyncProcessor::start()
     m_running = true;
     ++m_generation;
     m_applied = 0;
+    m_expected = -1;
     m_queue = m_storage.schema().topologicallySortedModels();
     QStringList names;
     for (const ModelSchema *m : std::as_const(m_queue))
@@ -288,6 +289,16 @@ void SyncProcessor::onPage(quint64 generation, const net::GraphQLResponse &respo
     const bool more = !nextToken.isEmpty()
         && m_run.received + qint64(array.size()) < qint64(m_options.maxRecords);
 
+    // The expected total, where the server reports one (datastore-server
+    // does on a base sync's first page; AppSync does not): records of the
+    // models done so far plus this model's, capped by maxRecords.
+    if (m_run.firstPage) {
+        const QJsonValue total = response.extensions.value(u"syncTotal"_s).toObject().value(m_run.rootField);
+        if (total.isDouble())
+            m_expected = m_applied + qMin<qint64>(qint64(total.toDouble()), m_options.maxRecords);
+        else if (m_expected >= 0)
+            m_expected = -1;
+    }
     // Fetch the next page while this one is written (the limit counts this page).
     m_run.firstPage = false;
     m_run.received += array.size();
@@ -349,7 +360,7 @@ Error SyncProcessor::applyPage(const QList<QVariantMap> &items, const QString &n
     m_applied += items.size();
     if (!merged.changes.isEmpty())
         Q_EMIT changesApplied(merged.changes);
-    Q_EMIT progressChanged(m_applied, -1);
+    Q_EMIT progressChanged(m_applied, m_expected >= m_applied ? m_expected : -1);
     return {};
 }
 

@@ -436,6 +436,7 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     }
 
     Result<Page> page;
+    std::optional<qint64> syncTotal;
     if (cursor.kind == SyncCursor::Kind::Base) {
         const ScanPlan plan = m_store.planScan(model, *filter);
         BaseScan scan;
@@ -458,6 +459,12 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
                                         << (scan.plan ? scan.plan->describe() : u"engine's choice"_s) << "| order"
                                         << scan.orderFields.join(u", "_s);
         page = m_store.scanBase(model, scan);
+        if (page && token.isEmpty() && page->hasMore) {
+            // The expected total of this base sync, for clients' progress
+            // bars (an extension: AppSync clients ignore it).
+            if (const Result<qint64> total = m_store.countBase(model, scan))
+                syncTotal = *total;
+        }
     } else {
         qCDebug(lcServerData).noquote() << request.fieldName << model.name << "delta"
                                         << (token.isEmpty() ? "first page:" : "next page:")
@@ -491,8 +498,11 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
             cursor.orderFields.clear();
         next = m_tokens.encode(cursor);
     }
-    return FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
-                                              {u"startedAt"_s, cursor.startedAt}});
+    FieldResult result = FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
+                                                            {u"startedAt"_s, cursor.startedAt}});
+    if (syncTotal)
+        result.extensions.insert(u"syncTotal"_s, QJsonObject{{request.responseKey, double(*syncTotal)}});
+    return result;
 }
 
 FieldResult DataResolver::create(const FieldRequest &request, const RootOperation &op)

@@ -163,6 +163,11 @@ public:
     // The delta log's last seq (0 when empty).
     virtual Result<qint64> lastDeltaSeq() = 0;
     virtual Result<qint64> count(const ModelSchema &model) = 0;
+    // How many rows a base scan from its start would return in all pages
+    // (scan.after and scan.limit ignored): the expected total of a base sync,
+    // reported to clients as a response extension for progress bars. The
+    // default answers Unsupported (no total is reported).
+    virtual Result<qint64> countBase(const ModelSchema &model, const BaseScan &scan);
 
     // Deletes delta rows and tombstones whose _ttl has passed.
     virtual Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) = 0;

@@ -1,3 +1,4 @@
+#include <limits>
 #include "data/sqlitestore.h"
 
 #include "data/logging_p.h"
@@ -41,6 +42,11 @@ Result<ScanExplanation> ServerStore::explainBase(const ModelSchema &model, const
 Result<ScanExplanation> ServerStore::explainDelta(const ModelSchema &model, const DeltaScan &)
 {
     return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a delta scan of "_s % model.name);
+}
+
+Result<qint64> ServerStore::countBase(const ModelSchema &model, const BaseScan &)
+{
+    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot count a scan of "_s % model.name);
 }
 
 QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item)
@@ -665,6 +671,26 @@ Result<qint64> SqliteStore::count(const ModelSchema &model)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     if (!q.exec(u"SELECT COUNT(*) FROM "_s % quoted(model.name)) || !q.next())
+        return storageError(u"count "_s % model.name, q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<qint64> SqliteStore::countBase(const ModelSchema &model, const BaseScan &scan)
+{
+    BaseScan all = scan;
+    all.after = QJsonArray();
+    all.limit = std::numeric_limits<int>::max() - 1;
+    QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));
+    const Result<Statement> statement = prepareBase(probe, model, all);
+    if (!statement)
+        return statement.error();
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT COUNT(*) FROM ("_s % statement->sql % u")"_s))
+        return storageError(u"count "_s % model.name, q.lastError());
+    for (qsizetype i = 0; i < statement->bindings.size(); ++i)
+        q.bindValue(int(i), statement->bindings.at(i));
+    if (!q.exec() || !q.next())
         return storageError(u"count "_s % model.name, q.lastError());
     return q.value(0).toLongLong();
 }

@@ -211,6 +211,10 @@ void Executor::run(const TypeInfo *root, const std::function<Src(PlanField &)> &
         m_w.raw(",\"errors\":");
         writeErrors(m_w, m_errors);
     }
+    if (!m_extensions.isEmpty()) {
+        m_w.raw(",\"extensions\":");
+        m_w.raw(QJsonDocument(m_extensions).toJson(QJsonDocument::Compact));
+    }
     m_w.raw('}');
 }
 

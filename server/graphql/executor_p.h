@@ -90,6 +90,7 @@ public:
 
     JsonWriter &writer() { return m_w; }
     QList<GraphQLError> &errors() { return m_errors; }
+    QJsonObject &extensions() { return m_extensions; }
 
     // Runs the root fields; resolve gives each root field's value.
     void run(const TypeInfo *root, const std::function<Src(PlanField &)> &resolve);
@@ -119,6 +120,7 @@ private:
     const Operation &m_operation;
     JsonWriter m_w;
     QList<GraphQLError> m_errors;
+    QJsonObject m_extensions;
     std::vector<PathElement> m_path;
 };
 

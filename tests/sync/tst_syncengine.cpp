@@ -56,6 +56,7 @@ private slots:
     void tlsWithCustomCa();
     void userExpressionUsesTheServersIndex();
     void baseSyncResumesAfterServerRestart();
+    void progressKnowsTheTotal();
     void badConfigurationIsAnError();
 
 private:
@@ -692,6 +693,27 @@ void tst_SyncEngine::userExpressionUsesTheServersIndex()
     QCOMPARE(plan.value(u"index"_s).toString(), u"byLastName"_s);
     QVERIFY2(QJsonDocument(plan.value(u"databasePlan"_s).toArray()).toJson().contains("byLastName"),
              QJsonDocument(plan).toJson().constData());
+}
+
+void tst_SyncEngine::progressKnowsTheTotal()
+{
+    QCOMPARE(seed(1200, u"pr"_s).size(), 1200);
+    auto a = client(u"a"_s);
+    SyncConfiguration config = a->syncConfiguration();
+    config.pageSize = 100;
+    a->configureSync(config);
+    QList<double> progress;
+    connect(a.get(), &DataStore::syncProgressChanged, this, [&] { progress.append(a->syncProgress()); });
+    QVERIFY(waitReady(*a));
+    QCOMPARE(a->syncedRecords(), 1200);
+    // 12 pages of 100: the bar moves in steps of 1/12 from the first page on.
+    QVERIFY2(progress.contains(100.0 / 1200.0), qPrintable(QString::number(progress.value(1))));
+    QVERIFY(progress.contains(1.0));
+    for (qsizetype i = 1; i < progress.size(); ++i) {
+        if (progress.at(i) >= 0 && progress.at(i - 1) >= 0)
+            QVERIFY(progress.at(i) >= progress.at(i - 1));
+    }
+    QCOMPARE(a->syncProgress(), -1.0);   // not syncing any more
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()
