@@ -670,6 +670,27 @@ QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model,
         });
 }
 
+QFuture<Result<std::optional<RecordMetadata>>> DataStore::metadata(const QString &model, const QString &id)
+{
+    return d->withModel<std::optional<RecordMetadata>>(model, false,
+        [id](Storage &storage, const ModelSchema &m,
+             QList<ChangeEvent> &) -> Result<std::optional<RecordMetadata>> {
+            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            if (!record)
+                return record.error();
+            if (!record->has_value() || (*record)->deleted)
+                return std::optional<RecordMetadata>();
+            Result<QList<OutboxEntry>> queued = storage.outboxFor(m.name, id);
+            if (!queued)
+                return queued.error();
+            RecordMetadata meta;
+            meta.version = (*record)->version;
+            meta.lastChangedAt = (*record)->lastChangedAt;
+            meta.pendingMutations = int(queued->size());
+            return std::optional<RecordMetadata>(meta);
+        });
+}
+
 QFuture<Result<qint64>> DataStore::count(const QString &model, const Predicate &predicate)
 {
     d->autoStart();

@@ -7,15 +7,29 @@
 //   sync_child DB SCHEMA ENDPOINT APIKEY drain
 //       syncs; prints "processed <model> <id>" per answered mutation and
 //       "empty" once the outbox is empty after the sync queries, then exits 0.
+//   sync_child DB SCHEMA ENDPOINT APIKEY serve [CAFILE]
+//       syncs and takes JSON commands, one per stdin line, answering one JSON
+//       line each (for peers in other languages: tests/compat):
+//         {"op":"save","model":"Post","record":{...}}  -> {"ok":true,"record":{...}}
+//         {"op":"get","model":"Post","id":"p1"}        -> {"ok":true,"record":{...,"_version":3}|null}
+//         {"op":"status"}                               -> {"ok":true,"ready":true,"pending":0,"online":true}
+//       and prints {"event":"ready"} once synced, {"event":"changed",...} per change.
 #include <datastore/datastore.h>
 
 #include "awaitfuture.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QScopeGuard>
+#include <QSocketNotifier>
 #include <QFile>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 using dstest::await;
@@ -30,12 +44,85 @@ void say(const QString &line)
 
 } // namespace
 
+QString json(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+int serve(QCoreApplication &app, ds::DataStore &store)
+{
+    bool ready = false;
+    QObject::connect(&store, &ds::DataStore::syncQueriesReady, &app, [&] {
+        if (!ready)
+            say(json({{u"event"_s, u"ready"_s}}));
+        ready = true;
+    });
+    QObject::connect(&store, &ds::DataStore::changed, &app, [](const ds::ChangeEvent &e) {
+        say(json({{u"event"_s, u"changed"_s}, {u"model"_s, e.model}, {u"key"_s, e.key},
+                  {u"record"_s, QJsonObject::fromVariantMap(e.element)}}));
+    });
+    auto *input = new QSocketNotifier(0, QSocketNotifier::Read, &app);
+    QByteArray pending;   // stdin bytes not yet a whole line (raw reads: no stdio buffering)
+    std::function<void(const QJsonObject &)> handle;
+    QObject::connect(input, &QSocketNotifier::activated, &app, [&, input] {
+        char buffer[65536];
+        const ssize_t n = ::read(0, buffer, sizeof buffer);
+        if (n <= 0) {
+            input->setEnabled(false);
+            QCoreApplication::quit();   // stdin closed: the peer is done
+            return;
+        }
+        pending.append(buffer, qsizetype(n));
+        // One command at a time: the awaits below run the event loop.
+        input->setEnabled(false);
+        const auto reenable = qScopeGuard([input] { input->setEnabled(true); });
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QByteArray line = pending.left(newline);
+            pending.remove(0, newline + 1);
+            handle(QJsonDocument::fromJson(line).object());
+        }
+    });
+    handle = [&](const QJsonObject &command) {
+        const QString op = command.value(u"op"_s).toString();
+        const QString model = command.value(u"model"_s).toString();
+        if (op == u"save") {
+            const auto saved = await(store.save(model, command.value(u"record"_s).toObject().toVariantMap()));
+            say(saved ? json({{u"ok"_s, true}, {u"record"_s, QJsonObject::fromVariantMap(*saved)}})
+                      : json({{u"ok"_s, false}, {u"error"_s, saved.error().toString()}}));
+        } else if (op == u"get") {
+            const QString id = command.value(u"id"_s).toString();
+            const auto got = await(store.get(model, id));
+            const auto meta = await(store.metadata(model, id));
+            if (!got || !meta) {
+                say(json({{u"ok"_s, false}, {u"error"_s, (!got ? got.error() : meta.error()).toString()}}));
+                return;
+            }
+            QJsonValue record = QJsonValue::Null;
+            if (got->has_value()) {
+                QJsonObject o = QJsonObject::fromVariantMap(**got);
+                if (meta->has_value() && (*meta)->version)
+                    o.insert(u"_version"_s, *(*meta)->version);
+                record = o;
+            }
+            say(json({{u"ok"_s, true}, {u"record"_s, record}}));
+        } else if (op == u"status") {
+            say(json({{u"ok"_s, true}, {u"ready"_s, ready}, {u"pending"_s, store.pendingMutations()},
+                      {u"online"_s, store.isOnline()}}));
+        } else {
+            say(json({{u"ok"_s, false}, {u"error"_s, QString(u"unknown op: "_s + op)}}));
+        }
+    };
+    store.start();
+    return app.exec();
+}
+
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
     if (args.size() < 6) {
-        say(u"usage: sync_child DB SCHEMA ENDPOINT APIKEY enqueue N TITLE | drain"_s);
+        say(u"usage: sync_child DB SCHEMA ENDPOINT APIKEY enqueue N TITLE | drain | serve [CAFILE]"_s);
         return 2;
     }
     QFile file(args.at(2));
@@ -70,7 +157,11 @@ int main(int argc, char **argv)
     ds::SyncConfiguration config;
     config.endpoint = QUrl(args.at(3));
     config.apiKey = args.at(4);
+    if (args.at(5) == u"serve" && args.size() > 6)
+        config.caCertificateFile = args.at(6);
     store.configureSync(config);
+    if (args.at(5) == u"serve")
+        return serve(app, store);
     bool synced = false;
     auto maybeDone = [&] {
         if (synced && store.pendingMutations() == 0) {

@@ -195,6 +195,8 @@ void tst_SyncEngine::twoClientsReplicate()
     QVERIFY(await(b->save(u"Post"_s, changed)).ok());
     QTRY_COMPARE_WITH_TIMEOUT(localGet(*a, u"Post"_s, u"p1"_s)->value(u"title"_s).toString(), u"Hello again"_s, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"p1"_s).value(u"_version"_s).toInt(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT((*await(a->metadata(u"Post"_s, u"p1"_s)))->version.value_or(0), 2, 5000);
+    QCOMPARE((*await(b->metadata(u"Post"_s, u"p1"_s)))->pendingMutations, 0);
 
     // Delete on A -> gone on B; a tombstone on the server.
     QVERIFY(await(a->remove(u"Post"_s, u"p1"_s)).ok());
