@@ -162,16 +162,18 @@ void SyncProcessor::startModel(const ModelSchema &model)
         : QJsonValue(predicate::toJson(expression, model, predicate::JsonKind::Filter));
     m_evicted.remove(model.name);
 
-    // A changed expression over rows synced under the old one: refilter
-    // instead of downloading everything again.
-    if (meta->syncPredicate != m_run.expressionText && meta->lastSync && meta->resumeToken.isEmpty()
-        && m_now() < *meta->lastFullSync + qint64(m_options.fullSyncInterval.count())) {
+    // A changed expression over rows synced under the old one: the rows it
+    // no longer selects go (whatever sync follows), and unless a full sync
+    // is due anyway, only what it adds is fetched.
+    const bool changed = meta->syncPredicate != m_run.expressionText && meta->lastSync;
+    if (changed && !evict(model, expression))
+        return;
+    if (changed && meta->resumeToken.isEmpty()
+        && m_now() < meta->lastFullSync.value_or(0) + qint64(m_options.fullSyncInterval.count())) {
         const Result<Predicate> old = meta->syncPredicate.isEmpty()
             ? Result<Predicate>(Predicate::all())
             : predicate::parse(meta->syncPredicate, model, m_storage.schema());
         if (old) {
-            if (!evict(model, expression))
-                return;
             m_run.type = SyncType::Delta;
             m_run.deltaLastSync = *meta->lastSync;
             m_run.deltaFilter = m_run.filter;
