@@ -1,9 +1,14 @@
 #include "data/conflict.h"
+#include "data/tuning_p.h"
 
 #include "data/logging_p.h"
 
 #include <QFile>
 #include <QJSEngine>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 #include <QJSValue>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -122,7 +127,32 @@ ConflictDecision JsConflictResolver::resolve(const ConflictPolicy &policy, const
         return decision;
     }
     const QJSValue argument = m_engine->toScriptValue(event.toVariantMap());
+    // A resolver that never returns must not hang the server's worker: a
+    // watchdog interrupts the engine after the time limit.
+    QJSEngine *engine = m_engine.get();
+    std::mutex mutex;
+    std::condition_variable finished;
+    bool done = false;
+    std::thread watchdog([&] {
+        std::unique_lock lock(mutex);
+        if (!finished.wait_for(lock, tuning::conflictResolverTimeLimit, [&] { return done; }))
+            engine->setInterrupted(true);
+    });
     const QJSValue answer = function.call({argument});
+    {
+        std::lock_guard lock(mutex);
+        done = true;
+    }
+    finished.notify_one();
+    watchdog.join();
+    if (engine->isInterrupted()) {
+        engine->setInterrupted(false);
+        decision.error = u"the conflict resolver %1 ran longer than %2 ms and was stopped"_s
+                             .arg(policy.scriptFile)
+                             .arg(std::chrono::milliseconds(tuning::conflictResolverTimeLimit).count());
+        qCWarning(lcServerData).noquote() << decision.error;
+        return decision;
+    }
     if (answer.isError()) {
         decision.error = answer.toString();
         qCWarning(lcServerData).noquote() << "conflict resolver" << policy.scriptFile << "failed:" << decision.error;

@@ -15,6 +15,11 @@ using namespace std::chrono_literals;
 
 // Sync and list pages: AppSync's default and cap (PROTOCOL.md 1.3).
 inline constexpr int kDefaultPageLimit = 100;
+
+// A custom JavaScript conflict resolver (--conflict custom:FILE.js) that runs
+// longer than this is interrupted; the mutation answers ConflictUnhandled
+// with the reason.
+inline constexpr std::chrono::milliseconds conflictResolverTimeLimit{1000};
 inline constexpr int kMaxPageLimit = 1000;
 
 // Retention defaults, as the Amplify transformer provisions them (2.3).

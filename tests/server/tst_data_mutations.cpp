@@ -293,6 +293,7 @@ void TestDataMutations::customResolver_data()
     QTest::newRow("REJECT") << u"reject"_s << u"ConflictUnhandled"_s << QString() << false;
     QTest::newRow("REMOVE") << u"remove"_s << QString() << u"server"_s << true;
     QTest::newRow("throws") << u"throw"_s << u"ConflictUnhandled"_s << QString() << false;
+    QTest::newRow("never returns") << u"loop"_s << u"ConflictUnhandled"_s << QString() << false;
 }
 
 void TestDataMutations::customResolver()
@@ -312,6 +313,7 @@ function resolveConflict(event) {
     if (title === "reject") return { action: "REJECT" };
     if (title === "remove") return { action: "REMOVE" };
     if (title === "throw") throw new Error("boom");
+    if (title === "loop") for (;;) {}
     if (event.existingItem.title !== "server") return { action: "REJECT" };
     return { action: "RESOLVE", item: { title: "resolved: " + title } };
 }
@@ -327,6 +329,13 @@ function resolveConflict(event) {
     QVERIFY(r.errors().isEmpty());
     r = server->query(dstest::updatePostDoc(), {{u"input"_s, QJsonObject{{u"id"_s, id}, {u"title"_s, title}, {u"_version"_s, 1}}}});
     QCOMPARE(r.errorType(), errorType);
+    if (title == u"loop") {
+        // Interrupted after the time limit; the server goes on serving.
+        QVERIFY2(QJsonDocument(r.body).toJson().contains("ran longer than"), QJsonDocument(r.body).toJson().constData());
+        QVERIFY(server->query(dstest::createPostDoc(), {{u"input"_s, QJsonObject{{u"id"_s, u"after-loop"_s},
+                                                                                 {u"title"_s, u"ok"_s}}}})
+                    .errors().isEmpty());
+    }
     if (errorType.isEmpty()) {
         const QJsonObject item = r.data().value(u"updatePost"_s).toObject();
         QCOMPARE(item.value(u"title"_s).toString(), resultTitle);
