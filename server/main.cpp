@@ -436,6 +436,10 @@ int main(int argc, char *argv[])
             ds::server::RealtimeAuthResult::Provider::UserPools, user->username);
         result.identityAliases = user->ownerValues(u"sub::username"_s);
         result.identityAliases.removeAll(user->username);
+        result.claims = user->claims;
+        if (!result.claims.contains(u"cognito:groups"_s))
+            result.claims.insert(u"cognito:groups"_s, QJsonArray::fromStringList(user->groups));
+        result.admin = user->admin;
         return result;
     };
     auto realtime = std::make_shared<ds::server::RealtimeHub>(

@@ -622,10 +622,29 @@ void RealtimeHubPrivate::start(Connection *c, const QJsonObject &message)
         for (const AuthRule &rule : model->authRules) {
             if (rule.provider != provider || !rule.allows(u"listen"))
                 continue;
-            if (rule.allow == AuthRule::Strategy::Owner)
+            if (rule.allow == AuthRule::Strategy::Owner) {
                 ownerRule = ownerRule ? ownerRule : &rule;
-            else
+            } else if (rule.allow == AuthRule::Strategy::Groups) {
+                // Static groups: only their members listen. Dynamic groups
+                // (groupsField) are decided per item, which subscriptions do
+                // not do (as on AppSync): they open nothing.
+                if (auth.admin) {
+                    open = true;
+                } else if (rule.groupsField.isEmpty()) {
+                    const QString claim = rule.groupClaim.isEmpty() ? u"cognito:groups"_s : rule.groupClaim;
+                    const QJsonValue value = auth.claims.value(claim);
+                    QStringList mine;
+                    if (value.isString())
+                        mine = value.toString().split(u',', Qt::SkipEmptyParts);
+                    const QJsonArray list = value.toArray();
+                    for (const QJsonValue &g : list)
+                        mine.append(g.toString());
+                    for (const QString &g : rule.groups)
+                        open = open || mine.contains(g);
+                }
+            } else {
                 open = true;
+            }
         }
         if (!open) {
             QStringList identities = auth.identityAliases;

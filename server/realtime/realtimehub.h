@@ -58,6 +58,10 @@ struct RealtimeAuthResult
     QString identity;
     // Other identity values an owner field may hold (e.g. sub, "sub::username").
     QStringList identityAliases;
+    // The token's claims (groups rules read their groupClaim from them) and
+    // whether the caller is an administrator (every rule passes).
+    QJsonObject claims;
+    bool admin = false;
     // On failure: AppSync's errorType and message, and the errorCode of connection_error.
     QString errorType = QStringLiteral("UnauthorizedException");
     QString message = QStringLiteral("You are not authorized to make this call.");

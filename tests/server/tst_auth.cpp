@@ -26,6 +26,10 @@ type Note @model @auth(rules: [{ allow: owner }]) {
   body: String
   owner: String
 }
+type Memo @model @auth(rules: [{ allow: groups, groups: ["Editors"] }]) {
+  id: ID!
+  text: String
+}
 )";
 
 const QString kNoteFields = u"id title body owner _version _lastChangedAt _deleted"_s;
@@ -137,6 +141,7 @@ private Q_SLOTS:
     void apiKeyGetsPublicRulesOnly();
     void expiredToken();
     void realtimeOwnerIsolation();
+    void realtimeGroupsIsolation();
 
 private:
     AuthServer m_server;
@@ -146,7 +151,7 @@ private:
 
 void TestAuth::initTestCase()
 {
-    const QString error = m_server.startAuth();
+    const QString error = m_server.startAuth({u"--user-group"_s, u"erin=Editors"_s});
     QVERIFY2(error.isEmpty(), qPrintable(error));
     m_alice = m_server.tokens(u"alice"_s);
     m_bob = m_server.tokens(u"bob"_s);
@@ -499,6 +504,34 @@ void TestAuth::realtimeOwnerIsolation()
     RealtimeClient forger;
     QVERIFY(forger.open(m_server, idToken(m_bob) + "x"));
     QTRY_VERIFY_WITH_TIMEOUT(forger.has(u"connection_error"_s), 5000);
+}
+
+void TestAuth::realtimeGroupsIsolation()
+{
+    // Memo is for the Editors group only: a signed-in user outside it may
+    // not listen (before: any user pools caller got every Memo event).
+    const QJsonObject erin = m_server.tokens(u"erin"_s);
+    QVERIFY(!erin.isEmpty());
+    RealtimeClient editor;
+    RealtimeClient outsider;
+    QVERIFY(editor.open(m_server, idToken(erin)));
+    QVERIFY(outsider.open(m_server, idToken(m_bob)));
+    QTRY_VERIFY_WITH_TIMEOUT(editor.has(u"connection_ack"_s) && outsider.has(u"connection_ack"_s), 5000);
+    const QString doc = u"subscription { onCreateMemo { id text } }"_s;
+    editor.start(u"memos"_s, doc);
+    outsider.start(u"memos"_s, doc);
+    QTRY_VERIFY_WITH_TIMEOUT(editor.has(u"start_ack"_s, u"memos"_s) && outsider.has(u"error"_s, u"memos"_s), 5000);
+    QVERIFY(!outsider.has(u"start_ack"_s, u"memos"_s));
+
+    const dstest::GraphQLReply r = m_server.as(idToken(erin), u"mutation($input: CreateMemoInput!) { createMemo(input: $input) { id text _version } }"_s,
+                                               {{u"input"_s, QJsonObject{{u"id"_s, u"memo-1"_s}, {u"text"_s, u"for editors"_s}}}});
+    QVERIFY2(r.errors().isEmpty(), dump(r.body).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(editor.data(u"memos"_s).size(), 1, 5000);
+    QTest::qWait(200);
+    QVERIFY(outsider.data(u"memos"_s).isEmpty());
+    // Nor through queries.
+    const dstest::GraphQLReply denied = m_server.as(idToken(m_bob), u"query { getMemo(id: \"memo-1\") { id text } }"_s);
+    QCOMPARE(denied.errorType(), u"Unauthorized"_s);
 }
 
 QTEST_MAIN(TestAuth)
