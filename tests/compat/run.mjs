@@ -2,9 +2,9 @@
 // The Amplify JS compatibility suite: starts the real datastore-server (TLS,
 // throwaway SQLite database, API key, ephemeral port), then drives three real
 // Amplify JS DataStore clients (client.cjs, one Node process each: A and B
-// sync everything, C syncs posts with rating > 5) against it and checks what
-// each side sees, scenario by scenario (README.md, "Compatibility with the
-// Amplify JS client").
+// sync everything, C syncs posts with rating > 5), and in scenario 16 our own
+// C++ client too, against it and checks what each side sees, scenario by
+// scenario (README.md, "Compatibility with the Amplify JS client").
 //
 //   node run.mjs --server build/bin/datastore-server [--schema schema.graphql] [--app-schema models/schema.graphql]
 //                [--sync-child build/bin/sync_child]
@@ -12,8 +12,9 @@
 // Needs the npm packages of package.json on NODE_PATH or in ./node_modules
 // (run.sh installs them). --sync-child: our own C++ DataStore client as a
 // process (tests/sync/syncchild.cpp, serve mode) for the mixed-clients
-// scenario, which is skipped without it. Env: COMPAT_SERVER_LOG=1 echoes the server log
-// (QT_LOGGING_RULES passes through), COMPAT_DEBUG=1 logs every hub event.
+// scenario, which is skipped without it. Env: COMPAT_SERVER_LOG=1 echoes the
+// server log (QT_LOGGING_RULES passes through, also to sync_child),
+// COMPAT_DEBUG=1 logs every hub event and sync_child event.
 // Exit 0 when every check passed, 1 otherwise; the server and the clients
 // are always killed.
 import { spawn, fork, execFileSync } from 'node:child_process';
@@ -26,7 +27,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const suiteTimeoutMs = 55000;
+const suiteTimeoutMs = 65000;
 const apiKey = 'da2-compat-suite-key';
 
 function argument(name, fallback) {
@@ -867,8 +868,23 @@ async function main() {
         equal(created.local._version, 1, 'Amplify\'s copy has _version 1');
         lap('1. created by Amplify, received by ours');
 
-        // 2. Ours retitles it; Amplify sees _version 2 and the same fields.
+        // 1b. Comments on it both ways (belongsTo), and an Order (composite key) by Amplify.
+        const theirComment = await a.call('create', { model: 'Comment', data: { postID: id, content: 'Comment by Amplify' } });
+        await q.waitFor('Comment', theirComment.id, { postID: id, content: 'Comment by Amplify', _version: 1 }, 5000);
         let mark = q.mark();
+        const ourComment = await q.save('Comment', { id: `qt-comment-${id}`, postID: id, content: 'Comment by Qt' });
+        equal((await q.waitProcessed('Comment', ourComment.id, mark))._version, 1, 'our client: the createComment answer');
+        await a.call('waitFor', { model: 'Comment', id: ourComment.id, expect: { postID: id, content: 'Comment by Qt', _version: 1 },
+                                  timeoutMs: 5000 }, 7000);
+        const order = await a.call('create', { model: 'Order', data: { customerId: 'mixed-1', orderedAt: '2025-01-02T03:04:05.678Z',
+                                                                       total: 1.5, note: 'by Amplify' } });
+        await q.waitEvent('the Order Amplify created', 5000,
+                          (e) => e.event === 'changed' && e.model === 'Order' && e.key === `mixed-1#${order.id.orderedAt}`
+                                 && e.record.total === 1.5 && e.record._version === 1);
+        lap('1b. comments both ways, an order by Amplify');
+
+        // 2. Ours retitles it; Amplify sees _version 2 and the same fields.
+        mark = q.mark();
         await q.save('Post', { ...editable(await q.get('Post', id)), title: 'Mixed: retitled by Qt' });
         equal((await q.waitProcessed('Post', id, mark))._version, 2, 'our client: the updatePost answer');
         const seen = await a.call('waitFor', { model: 'Post', id, expect: { title: 'Mixed: retitled by Qt', _version: 2 },
@@ -922,8 +938,14 @@ async function main() {
               'the merged post: Amplify\'s status and rating, the server\'s content (set before)');
         lap('3c. our offline edit replayed and converged');
 
-        // 4. A delete by ours disappears from Amplify ...
+        // 4. A delete by ours disappears from Amplify ... Amplify's delete of a
+        // post cascades to its comments (a deleteComment each); ours does not,
+        // and Amplify drops the comments of a post deleted remotely from its
+        // store without telling the server. So ours deletes the comments first,
+        // as an Amplify client would, or the server keeps comments Amplify lost.
         mark = q.mark();
+        for (const c of [theirComment.id, ourComment.id])
+            await q.delete('Comment', c);
         await q.delete('Post', id);
         const tombstone = await q.waitProcessed('Post', id, mark);
         equal([tombstone._deleted, tombstone._version], [true, 9], 'our client: the deletePost answer');
@@ -931,19 +953,33 @@ async function main() {
         const onServer = await getPost(id);
         equal([onServer._deleted, onServer._version], [true, 9], 'the server holds our tombstone');
         equal(await q.get('Post', id), null, 'our client no longer has it');
+        for (const c of [theirComment.id, ourComment.id]) {
+            equal((await getComment(c))._deleted, true, `the server holds the tombstone of comment ${c}`);
+            await a.call('waitFor', { model: 'Comment', id: c, expect: null, timeoutMs: 5000 }, 7000);
+            equal(await q.get('Comment', c), null, `our client no longer has comment ${c}`);
+        }
         lap('4. our delete reached Amplify');
 
         // ... and one by Amplify from ours, after ours edited that post too.
-        const other = await a.call('create', { model: 'Post', data: { title: 'Mixed: deleted by Amplify', rating: 2 } });
+        const other = await a.call('create', { model: 'Post', data: { title: 'Mixed: deleted by Amplify', content: 'to be cleared',
+                                                                      rating: 2, tags: ['x'] } });
+        const otherComment = await a.call('create', { model: 'Comment', data: { postID: other.id, content: 'goes with its post' } });
+        await q.waitFor('Comment', otherComment.id, { content: 'goes with its post', _version: 1 }, 5000);
         await q.waitFor('Post', other.id, { title: 'Mixed: deleted by Amplify', _version: 1 }, 5000);
         mark = q.mark();
         await q.save('Post', { ...editable(await q.get('Post', other.id)), rating: 3 });
         await q.waitProcessed('Post', other.id, mark);
         await a.call('waitFor', { model: 'Post', id: other.id, expect: { rating: 3, _version: 2 }, timeoutMs: 5000 }, 7000);
+        // Amplify clears fields: a null and an empty list reach ours as such.
+        await a.call('update', { model: 'Post', id: other.id, changes: { content: null, tags: [] } });
+        const cleared = await converge(other.id, 'after Amplify cleared content and tags');
+        equal([cleared.content, cleared.tags, cleared.rating, cleared._version], [null, [], 3, 3], 'the cleared post');
         mark = q.mark();
         const dropped = await a.call('delete', { model: 'Post', id: other.id });
-        equal([dropped.element._deleted, dropped.element._version], [true, 3], 'Amplify: the deletePost answer');
+        equal([dropped.element._deleted, dropped.element._version], [true, 4], 'Amplify: the deletePost answer');
         await q.waitFor('Post', other.id, null, 5000);
+        await q.waitFor('Comment', otherComment.id, null, 5000);
+        equal((await getComment(otherComment.id))._deleted, true, 'the server holds the tombstone of Amplify\'s cascaded comment delete');
         const event = q.events.slice(mark).find((e) => e.event === 'changed' && e.key === other.id);
         equal(event && event.type, 'deleted', 'our client: a deleted change event for Amplify\'s delete');
         lap('4. Amplify\'s delete reached ours');
