@@ -2,15 +2,19 @@
 // The Amplify JS compatibility suite: starts the real datastore-server (TLS,
 // throwaway SQLite database, API key, ephemeral port), then drives three real
 // Amplify JS DataStore clients (client.cjs, one Node process each: A and B
-// sync everything, C syncs posts with rating > 5) against it and checks what
-// each side sees, scenario by scenario (README.md, "Compatibility with the
-// Amplify JS client").
+// sync everything, C syncs posts with rating > 5), and in scenario 16 our own
+// C++ client too, against it and checks what each side sees, scenario by
+// scenario (README.md, "Compatibility with the Amplify JS client").
 //
 //   node run.mjs --server build/bin/datastore-server [--schema schema.graphql] [--app-schema models/schema.graphql]
+//                [--sync-child build/bin/sync_child]
 //
 // Needs the npm packages of package.json on NODE_PATH or in ./node_modules
-// (run.sh installs them). Env: COMPAT_SERVER_LOG=1 echoes the server log
-// (QT_LOGGING_RULES passes through), COMPAT_DEBUG=1 logs every hub event.
+// (run.sh installs them). --sync-child: our own C++ DataStore client as a
+// process (tests/sync/syncchild.cpp, serve mode) for the mixed-clients
+// scenario, which is skipped without it. Env: COMPAT_SERVER_LOG=1 echoes the
+// server log (QT_LOGGING_RULES passes through, also to sync_child),
+// COMPAT_DEBUG=1 logs every hub event and sync_child event.
 // Exit 0 when every check passed, 1 otherwise; the server and the clients
 // are always killed.
 import { spawn, fork, execFileSync } from 'node:child_process';
@@ -23,7 +27,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const suiteTimeoutMs = 55000;
+const suiteTimeoutMs = 65000;
 const apiKey = 'da2-compat-suite-key';
 
 function argument(name, fallback) {
@@ -31,6 +35,7 @@ function argument(name, fallback) {
     return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
 }
 const serverBinary = argument('--server', process.env.DATASTORE_SERVER);
+const syncChildBinary = argument('--sync-child', process.env.DATASTORE_SYNC_CHILD);
 const schemaFile = argument('--schema', path.join(here, 'schema.graphql'));
 // The app's schema (owner-only notes) for the signed-in users' scenario.
 const appSchemaFile = argument('--app-schema', path.join(here, '..', '..', 'models', 'schema.graphql'));
@@ -267,6 +272,119 @@ async function startClient(name, certFile, extraEnv = {}) {
     });
     await withTimeout(ready, 20000, `client ${name} to load Amplify`);
     return { name, call, child };
+}
+
+// ------------------------------------------------------- our own client --
+// OUR C++ DataStore client (tests/sync/syncchild.cpp, `serve CAFILE`) against
+// the suite's server: one JSON command per stdin line, one JSON answer line
+// each ({"ok": ...}); between them event lines ({"event": "ready" | "changed"
+// | "processed" | "error", ...}). Commands run one at a time, so answers come
+// back in order.
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function startNative(name, certFile) {
+    const args = [path.join(tmpDir, `${name}.sqlite`), schemaFile, graphqlUrl.toString(), apiKey, 'serve', certFile];
+    say('starting', syncChildBinary, args.join(' '));
+    const proc = spawn(syncChildBinary, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env } });
+    children.add(proc);
+    readline.createInterface({ input: proc.stderr }).on('line', (line) => console.error(`[${name}] ${line}`));
+    const events = [];
+    const answers = [];   // the commands written and not answered yet, oldest first
+    let gone = null;      // how it exited
+    readline.createInterface({ input: proc.stdout }).on('line', (line) => {
+        let message;
+        try { message = JSON.parse(line); } catch { console.error(`[${name}] ${line}`); return; }
+        if (message.event !== undefined) {
+            events.push(message);
+            if (process.env.COMPAT_DEBUG)
+                console.error(`[${name}] ${line}`);
+            if (message.event === 'error')
+                console.error(`[${name}] sync error event (run.mjs decides whether it was expected): ${line}`);
+            return;
+        }
+        const p = answers.shift();
+        if (!p)
+            console.error(`[${name}] an answer to no command: ${line}`);
+        else if (message.ok)
+            p.resolve(message);
+        else
+            p.reject(new Error(`${name}: ${p.command} failed: ${message.error}`));
+    });
+    const exited = new Promise((resolve) => {
+        const end = (how) => {
+            if (gone !== null)
+                return;
+            gone = how;
+            for (const p of answers.splice(0))
+                p.reject(new Error(`${name} exited (${gone}) during ${p.command}`));
+            resolve(gone);
+        };
+        proc.on('exit', (code, signal) => end(code ?? signal));
+        proc.on('error', (error) => end(String(error)));
+    });
+    proc.stdin.on('error', () => { /* it died: the exit handler reports it */ });
+    const call = (command, timeoutMs = 5000) => {
+        const text = JSON.stringify(command);
+        if (gone !== null)
+            return Promise.reject(new Error(`${name} exited (${gone}) before ${text}`));
+        const answer = new Promise((resolve, reject) => answers.push({ resolve, reject, command: text }));
+        proc.stdin.write(`${text}\n`);
+        return withTimeout(answer, timeoutMs, `${name}: ${text}`);
+    };
+    // Polls check() (sync or async) until it returns something other than undefined.
+    const until = async (what, timeoutMs, check) => {
+        const deadline = Date.now() + timeoutMs;
+        for (;;) {
+            const value = await check();
+            if (value !== undefined)
+                return value;
+            if (gone !== null)
+                throw new Error(`${name} exited (${gone}) while waiting for ${what}`);
+            if (Date.now() > deadline)
+                throw new Error(`${name}: timed out after ${timeoutMs} ms waiting for ${what}`);
+            await sleep(50);
+        }
+    };
+    const native = {
+        name, events,
+        mark: () => events.length,
+        errors: () => events.filter((e) => e.event === 'error'),
+        get: async (model, id) => (await call({ op: 'get', model, id })).record,
+        save: async (model, record) => (await call({ op: 'save', model, record })).record,
+        delete: async (model, id) => (await call({ op: 'delete', model, id })).record,
+        status: () => call({ op: 'status' }),
+        stopSync: () => call({ op: 'stop' }),
+        startSync: () => call({ op: 'start' }),
+        // The first event since `since` that pick() accepts.
+        waitEvent: (what, timeoutMs, pick, since = 0) =>
+            until(what, timeoutMs, () => events.slice(since).find(pick)),
+        // The server answered a mutation of (model, id) after `since`; an error
+        // event for the model meanwhile fails it.
+        waitProcessed: (model, id, since, timeoutMs = 5000) =>
+            until(`the server's answer to its mutation of ${model} ${id}`, timeoutMs, () => {
+                const error = events.slice(since).find((e) => e.event === 'error' && e.model === model);
+                if (error)
+                    throw new Error(`${name}: ${model} ${id}: ${error.error}`);
+                return events.slice(since).find((e) => e.event === 'processed' && e.model === model && e.record.id === id)?.record;
+            }),
+        // The local record matches `expect` (field values), or is gone (null).
+        waitFor: (model, id, expect, timeoutMs = 5000) =>
+            until(`${model} ${id} to ${expect === null ? 'disappear' : 'match ' + JSON.stringify(expect)}`, timeoutMs, async () => {
+                const r = await native.get(model, id);
+                if (expect === null)
+                    return r === null ? null : undefined;
+                return r && Object.entries(expect).every(([k, v]) => JSON.stringify(r[k] ?? null) === JSON.stringify(v)) ? r : undefined;
+            }),
+        // Closes its stdin (it quits) and waits for the exit code.
+        stop: async () => {
+            proc.stdin.end();
+            const code = await withTimeout(exited, 5000, `${name} to exit once its stdin closed`);
+            children.delete(proc);
+            return code;
+        },
+    };
+    await native.waitEvent(`${name}: its first sync ("ready")`, 10000, (e) => e.event === 'ready');
+    return native;
 }
 
 // ------------------------------------------------------------- scenarios --
@@ -708,6 +826,168 @@ async function main() {
             equal(await k.call('count', { model }), items.length, `client K: DataStore.query(${model}).length`);
         }
         equal((await k.call('status')).syncErrors, [], 'client K: no DataStore errorHandler calls');
+    });
+
+    await scenario('16. mixed clients: our C++ DataStore (sync_child) and Amplify JS edit the same posts and converge', async () => {
+        if (!syncChildBinary) {
+            say('skipped: no --sync-child (our client is built on POSIX only)');
+            return;
+        }
+        if (!fs.existsSync(syncChildBinary))
+            throw new Error(`no sync_child binary at ${syncChildBinary}`);
+        let t = Date.now();
+        const lap = (step) => { say(`  ${step}: ${Date.now() - t} ms`); t = Date.now(); };
+        const q = await startNative('Qt', tls.cert);
+        lap('our client started and synced');
+        // What both sides must agree on; the server-managed fields included.
+        const fields = ['id', 'title', 'content', 'rating', 'status', 'tags', 'createdAt', 'updatedAt', '_version', '_lastChangedAt'];
+        const pick = (r) => Object.fromEntries(fields.map((f) => [f, r?.[f] ?? null]));
+        // A local record as a save sends it: without the sync metadata.
+        const editable = (r) => Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith('_')));
+        // Both local copies reach what the server holds; then all three agree.
+        const converge = async (id, what) => {
+            const want = pick(await getPost(id));
+            const [amplify, ours] = await Promise.all([
+                a.call('waitFor', { model: 'Post', id, expect: want, timeoutMs: 5000 }, 7000).then((x) => x.record),
+                q.waitFor('Post', id, want, 5000),
+            ]);
+            equal(pick(ours), want, `${what}: our client's copy`);
+            equal(pick(amplify), want, `${what}: Amplify's copy`);
+            equal(pick(await getPost(id)), want, `${what}: the server did not change meanwhile`);
+            return want;
+        };
+
+        // 1. Amplify creates; ours gets it by its subscription, at _version 1.
+        const created = await a.call('create', { model: 'Post', data: { title: 'Mixed: created by Amplify', content: 'from JS',
+                                                                        rating: 4, status: 'DRAFT', tags: ['js', 'qt'] } });
+        const id = created.id;
+        const arrived = await q.waitEvent(`a change event for ${id}`, 5000, (e) => e.event === 'changed' && e.key === id);
+        equal([arrived.type, arrived.record.title, arrived.record._version], ['created', 'Mixed: created by Amplify', 1],
+              'our client: the change event for the post Amplify created');
+        equal(pick(await q.get('Post', id)), pick(created.local), 'our client\'s copy of the post Amplify created');
+        equal(created.local._version, 1, 'Amplify\'s copy has _version 1');
+        lap('1. created by Amplify, received by ours');
+
+        // 1b. Comments on it both ways (belongsTo), and an Order (composite key) by Amplify.
+        const theirComment = await a.call('create', { model: 'Comment', data: { postID: id, content: 'Comment by Amplify' } });
+        await q.waitFor('Comment', theirComment.id, { postID: id, content: 'Comment by Amplify', _version: 1 }, 5000);
+        let mark = q.mark();
+        const ourComment = await q.save('Comment', { id: `qt-comment-${id}`, postID: id, content: 'Comment by Qt' });
+        equal((await q.waitProcessed('Comment', ourComment.id, mark))._version, 1, 'our client: the createComment answer');
+        await a.call('waitFor', { model: 'Comment', id: ourComment.id, expect: { postID: id, content: 'Comment by Qt', _version: 1 },
+                                  timeoutMs: 5000 }, 7000);
+        const order = await a.call('create', { model: 'Order', data: { customerId: 'mixed-1', orderedAt: '2025-01-02T03:04:05.678Z',
+                                                                       total: 1.5, note: 'by Amplify' } });
+        await q.waitEvent('the Order Amplify created', 5000,
+                          (e) => e.event === 'changed' && e.model === 'Order' && e.key === `mixed-1#${order.id.orderedAt}`
+                                 && e.record.total === 1.5 && e.record._version === 1);
+        lap('1b. comments both ways, an order by Amplify');
+
+        // 2. Ours retitles it; Amplify sees _version 2 and the same fields.
+        mark = q.mark();
+        await q.save('Post', { ...editable(await q.get('Post', id)), title: 'Mixed: retitled by Qt' });
+        equal((await q.waitProcessed('Post', id, mark))._version, 2, 'our client: the updatePost answer');
+        const seen = await a.call('waitFor', { model: 'Post', id, expect: { title: 'Mixed: retitled by Qt', _version: 2 },
+                                               timeoutMs: 5000 }, 7000);
+        check(seen.observed.some((o) => o.opType === 'UPDATE' && o.element.title === 'Mixed: retitled by Qt'),
+              'Amplify: DataStore.observe(Post) reported our update', seen.observed);
+        const v2 = await converge(id, 'after our update');
+        equal([v2.title, v2.content, v2.rating, v2._version], ['Mixed: retitled by Qt', 'from JS', 4, 2], 'the post after our update');
+        lap('2. updated by ours, seen by Amplify');
+
+        // 3a. Both edit it at once (Amplify the rating, ours the content), each
+        // on _version 2: the server takes the first as it is and merges the
+        // second (AUTOMERGE), whichever it is.
+        mark = q.mark();
+        const current = editable(await q.get('Post', id));
+        await Promise.all([a.call('update', { model: 'Post', id, changes: { rating: 8 } }),
+                           q.save('Post', { ...current, content: 'content by Qt' })]);
+        await q.waitProcessed('Post', id, mark);
+        const raced = await converge(id, 'after simultaneous edits');
+        equal(raced._version, 4, 'two writes after _version 2');
+        check(raced.rating === 8 || raced.content === 'content by Qt', 'the first write of the race landed', raced);
+        lap(`3a. simultaneous edits converged (rating ${raced.rating}, content ${JSON.stringify(raced.content)})`);
+
+        // 3b. Amplify misses our update (its socket drops data frames), then
+        // writes on the stale _version: the server merges, the scalar it
+        // holds wins, both converge on the merged item.
+        await a.call('realtime', { deaf: true });
+        mark = q.mark();
+        await q.save('Post', { ...editable(await q.get('Post', id)), title: 'Mixed: by Qt while Amplify missed it' });
+        equal((await q.waitProcessed('Post', id, mark))._version, 5, 'our client: its update while Amplify is deaf');
+        const stale = await a.call('update', { model: 'Post', id, changes: { rating: 1 } });
+        await a.call('realtime', { deaf: false, missed: id });
+        equal(stale.element._version, 6, 'Amplify: the answer to its stale update');
+        const merged = await converge(id, 'after Amplify\'s stale update');
+        equal([merged.title, merged.rating], ['Mixed: by Qt while Amplify missed it', raced.rating],
+              'the merged post: our title, the server\'s rating');
+        lap('3b. Amplify\'s stale update merged and converged');
+
+        // 3c. Ours edits offline (sync stopped) while Amplify edits online;
+        // ours replays its change on the stale _version when it starts again.
+        await q.stopSync();
+        mark = q.mark();
+        await q.save('Post', { ...editable(await q.get('Post', id)), content: 'Qt, offline' });
+        const online = await a.call('update', { model: 'Post', id, changes: { status: 'PUBLISHED', rating: 9 } });
+        equal(online.element._version, 7, 'Amplify: its update while our client is offline');
+        await q.startSync();
+        const replayed = await q.waitProcessed('Post', id, mark, 8000);
+        equal(replayed._version, 8, 'our client: the answer to its replayed (stale) update');
+        const offline = await converge(id, 'after our offline edit');
+        equal([offline.status, offline.rating, offline.content], ['PUBLISHED', 9, merged.content],
+              'the merged post: Amplify\'s status and rating, the server\'s content (set before)');
+        lap('3c. our offline edit replayed and converged');
+
+        // 4. A delete by ours disappears from Amplify ... Amplify's delete of a
+        // post cascades to its comments (a deleteComment each); ours does not,
+        // and Amplify drops the comments of a post deleted remotely from its
+        // store without telling the server. So ours deletes the comments first,
+        // as an Amplify client would, or the server keeps comments Amplify lost.
+        mark = q.mark();
+        for (const c of [theirComment.id, ourComment.id])
+            await q.delete('Comment', c);
+        await q.delete('Post', id);
+        const tombstone = await q.waitProcessed('Post', id, mark);
+        equal([tombstone._deleted, tombstone._version], [true, 9], 'our client: the deletePost answer');
+        await a.call('waitFor', { model: 'Post', id, expect: null, timeoutMs: 5000 }, 7000);
+        const onServer = await getPost(id);
+        equal([onServer._deleted, onServer._version], [true, 9], 'the server holds our tombstone');
+        equal(await q.get('Post', id), null, 'our client no longer has it');
+        for (const c of [theirComment.id, ourComment.id]) {
+            equal((await getComment(c))._deleted, true, `the server holds the tombstone of comment ${c}`);
+            await a.call('waitFor', { model: 'Comment', id: c, expect: null, timeoutMs: 5000 }, 7000);
+            equal(await q.get('Comment', c), null, `our client no longer has comment ${c}`);
+        }
+        lap('4. our delete reached Amplify');
+
+        // ... and one by Amplify from ours, after ours edited that post too.
+        const other = await a.call('create', { model: 'Post', data: { title: 'Mixed: deleted by Amplify', content: 'to be cleared',
+                                                                      rating: 2, tags: ['x'] } });
+        const otherComment = await a.call('create', { model: 'Comment', data: { postID: other.id, content: 'goes with its post' } });
+        await q.waitFor('Comment', otherComment.id, { content: 'goes with its post', _version: 1 }, 5000);
+        await q.waitFor('Post', other.id, { title: 'Mixed: deleted by Amplify', _version: 1 }, 5000);
+        mark = q.mark();
+        await q.save('Post', { ...editable(await q.get('Post', other.id)), rating: 3 });
+        await q.waitProcessed('Post', other.id, mark);
+        await a.call('waitFor', { model: 'Post', id: other.id, expect: { rating: 3, _version: 2 }, timeoutMs: 5000 }, 7000);
+        // Amplify clears fields: a null and an empty list reach ours as such.
+        await a.call('update', { model: 'Post', id: other.id, changes: { content: null, tags: [] } });
+        const cleared = await converge(other.id, 'after Amplify cleared content and tags');
+        equal([cleared.content, cleared.tags, cleared.rating, cleared._version], [null, [], 3, 3], 'the cleared post');
+        mark = q.mark();
+        const dropped = await a.call('delete', { model: 'Post', id: other.id });
+        equal([dropped.element._deleted, dropped.element._version], [true, 4], 'Amplify: the deletePost answer');
+        await q.waitFor('Post', other.id, null, 5000);
+        await q.waitFor('Comment', otherComment.id, null, 5000);
+        equal((await getComment(otherComment.id))._deleted, true, 'the server holds the tombstone of Amplify\'s cascaded comment delete');
+        const event = q.events.slice(mark).find((e) => e.event === 'changed' && e.key === other.id);
+        equal(event && event.type, 'deleted', 'our client: a deleted change event for Amplify\'s delete');
+        lap('4. Amplify\'s delete reached ours');
+
+        equal(q.errors(), [], 'our client: no sync errors');
+        const status = await q.status();
+        equal([status.pending, status.online], [0, true], 'our client: an empty outbox, online');
+        equal(await q.stop(), 0, 'our client exits 0 when its stdin closes');
     });
 
     const status = await Promise.all([a.call('status'), b.call('status'), c.call('status')]);

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # CTest entry of the Amplify JS compatibility suite (label "compat").
-#   run.sh SERVER_BINARY CACHE_DIR
+#   run.sh SERVER_BINARY CACHE_DIR [SYNC_CHILD_BINARY]
 # Installs the pinned npm packages of package-lock.json into CACHE_DIR (a
 # folder of the build dir) with `npm ci` when CACHE_DIR/node_modules is missing
 # or the lockfile changed, then runs run.mjs with them on NODE_PATH.
+# SYNC_CHILD_BINARY: our own client (tests/sync/syncchild.cpp) for the
+# mixed-clients scenario; without it that scenario is skipped.
 # Exit 77 (CTest: skipped) when node or npm is not installed.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 server=${1:?usage: run.sh SERVER_BINARY CACHE_DIR}
 cache=${2:?usage: run.sh SERVER_BINARY CACHE_DIR}
+sync_child=${3:-}
 
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null; then
@@ -34,4 +37,4 @@ if [[ ! -d "$cache/node_modules" || ! -f "$stamp" || "$(cat "$stamp")" != "$want
 fi
 
 export NODE_PATH="$cache/node_modules"
-exec node "$here/run.mjs" --server "$server"
+exec node "$here/run.mjs" --server "$server" ${sync_child:+--sync-child "$sync_child"}

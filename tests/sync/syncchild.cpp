@@ -11,9 +11,13 @@
 //       syncs and takes JSON commands, one per stdin line, answering one JSON
 //       line each (for peers in other languages: tests/compat):
 //         {"op":"save","model":"Post","record":{...}}  -> {"ok":true,"record":{...}}
-//         {"op":"get","model":"Post","id":"p1"}        -> {"ok":true,"record":{...,"_version":3}|null}
+//         {"op":"get","model":"Post","id":"p1"}        -> {"ok":true,"record":{...,"_version":3,"_lastChangedAt":...}|null}
+//         {"op":"delete","model":"Post","id":"p1"}     -> {"ok":true,"record":{...}}
+//         {"op":"stop"} / {"op":"start"}               -> {"ok":true} (sync off: saves queue)
 //         {"op":"status"}                               -> {"ok":true,"ready":true,"pending":0,"online":true}
-//       and prints {"event":"ready"} once synced, {"event":"changed",...} per change.
+//       and prints {"event":"ready"} once synced, {"event":"changed","type":...} per
+//       committed change, {"event":"processed",...} per mutation the server
+//       answered and {"event":"error",...} per error the sync engine reports.
 #include <datastore/datastore.h>
 
 #include "awaitfuture.h"
@@ -58,9 +62,21 @@ int serve(QCoreApplication &app, ds::DataStore &store)
         ready = true;
     });
     QObject::connect(&store, &ds::DataStore::changed, &app, [](const ds::ChangeEvent &e) {
-        say(json({{u"event"_s, u"changed"_s}, {u"model"_s, e.model}, {u"key"_s, e.key},
+        const QString type = e.type == ds::ChangeEvent::Type::Created   ? u"created"_s
+                             : e.type == ds::ChangeEvent::Type::Updated ? u"updated"_s
+                                                                        : u"deleted"_s;
+        say(json({{u"event"_s, u"changed"_s}, {u"type"_s, type}, {u"model"_s, e.model}, {u"key"_s, e.key},
                   {u"record"_s, QJsonObject::fromVariantMap(e.element)}}));
     });
+    QObject::connect(&store, &ds::DataStore::outboxMutationProcessed, &app,
+                     [](const QString &model, const QVariantMap &element) {
+                         say(json({{u"event"_s, u"processed"_s}, {u"model"_s, model},
+                                   {u"record"_s, QJsonObject::fromVariantMap(element)}}));
+                     });
+    QObject::connect(&store, &ds::DataStore::syncErrorOccurred, &app,
+                     [](const QString &model, const ds::Error &error) {
+                         say(json({{u"event"_s, u"error"_s}, {u"model"_s, model}, {u"error"_s, error.toString()}}));
+                     });
     auto *input = new QSocketNotifier(0, QSocketNotifier::Read, &app);
     QByteArray pending;   // stdin bytes not yet a whole line (raw reads: no stdio buffering)
     std::function<void(const QJsonObject &)> handle;
@@ -103,9 +119,18 @@ int serve(QCoreApplication &app, ds::DataStore &store)
                 QJsonObject o = QJsonObject::fromVariantMap(**got);
                 if (meta->has_value() && (*meta)->version)
                     o.insert(u"_version"_s, *(*meta)->version);
+                if (meta->has_value() && (*meta)->lastChangedAt)
+                    o.insert(u"_lastChangedAt"_s, *(*meta)->lastChangedAt);
                 record = o;
             }
             say(json({{u"ok"_s, true}, {u"record"_s, record}}));
+        } else if (op == u"delete") {
+            const auto removed = await(store.remove(model, command.value(u"id"_s).toString()));
+            say(removed ? json({{u"ok"_s, true}, {u"record"_s, QJsonObject::fromVariantMap(*removed)}})
+                        : json({{u"ok"_s, false}, {u"error"_s, removed.error().toString()}}));
+        } else if (op == u"stop" || op == u"start") {
+            const auto done = await(op == u"stop" ? store.stop() : store.start());
+            say(done ? json({{u"ok"_s, true}}) : json({{u"ok"_s, false}, {u"error"_s, done.error().toString()}}));
         } else if (op == u"status") {
             say(json({{u"ok"_s, true}, {u"ready"_s, ready}, {u"pending"_s, store.pendingMutations()},
                       {u"online"_s, store.isOnline()}}));
