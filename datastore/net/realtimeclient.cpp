@@ -130,6 +130,14 @@ void RealtimeClient::open()
     connectSocket();
 }
 
+void RealtimeClient::setCaCertificates(const QList<QSslCertificate> &certificates)
+{
+    m_caCertificates = certificates;
+    m_tls = QSslConfiguration::defaultConfiguration();
+    if (!certificates.isEmpty())
+        m_tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + certificates);
+}
+
 void RealtimeClient::reconnectNow()
 {
     if (!m_wanted || !m_reconnectTimer->isActive())
@@ -177,10 +185,8 @@ void RealtimeClient::connectSocket()
     QNetworkRequest request(m_url);
     if (m_url.scheme() == u"wss" && !m_caCertificates.isEmpty()) {
         // The system CAs plus ours, on this socket only (never the global default).
-        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
-        request.setSslConfiguration(tls);
-        socket->setSslConfiguration(tls);   // QWebSocket ignores the request's
+        request.setSslConfiguration(m_tls);
+        socket->setSslConfiguration(m_tls);   // QWebSocket ignores the request's
     }
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(handshakeSubprotocols());

@@ -31,6 +31,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSslCertificate>
+#include <QSslConfiguration>
 #include <QUrl>
 
 #include <chrono>
@@ -69,7 +70,7 @@ public:
     // The GraphQL (HTTP) endpoint: its host[:port] goes into the auth object.
     void setGraphQLEndpoint(const QUrl &endpoint) { m_graphqlEndpoint = endpoint; }
     void setAuthorization(const Authorization &auth) { m_auth = auth; }
-    void setCaCertificates(const QList<QSslCertificate> &certificates) { m_caCertificates = certificates; }
+    void setCaCertificates(const QList<QSslCertificate> &certificates);
 
     void setReconnectPolicy(const Backoff::Policy &policy);
     // Injected clock and jitter for the backoff (tests).
@@ -145,6 +146,7 @@ private:
     QUrl m_graphqlEndpoint;
     Authorization m_auth;
     QList<QSslCertificate> m_caCertificates;
+    QSslConfiguration m_tls;            // the system CAs plus m_caCertificates, built once
     Backoff m_backoff;
     std::chrono::milliseconds m_ackTimeout;
     std::chrono::milliseconds m_startAckTimeout;

@@ -5,6 +5,7 @@
 #include "predicate/evaluate.h"
 #include "sync/tuning_p.h"
 
+#include <QJsonDocument>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -127,8 +128,13 @@ void SubscriptionProcessor::onData(const QString &id, const QJsonObject &data)
         return;
     const ModelSchema *model = it->model;
     const QJsonValue value = data.value(net::operationName(*model, it->type));
-    if (!value.isObject())
+    if (!value.isObject()) {
+        // AppSync sends null (with errors) when the mutation's selection
+        // lacked a field the subscription needs; the next sync brings it.
+        qCWarning(lcSync).noquote() << net::operationName(*model, it->type)
+                                    << "event without a record ignored:" << QJsonDocument(data).toJson(QJsonDocument::Compact).left(300);
         return;
+    }
     QVariantMap item = value.toObject().toVariantMap();
     const bool deleted = item.value(u"_deleted"_s).toBool();
     const Predicate expression = m_expressions.value(model->name, Predicate::all());

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void queryPredicateSortPaging();
     void conditionalSaveAndDelete();
     void removeWhere();
+    void removeTakesChildrenAlong();
     void saveAllIsAllOrNothing();
     void groupCommitKeepsFailuresApart();
     void notOpenAndUnknownModel();
@@ -167,6 +168,35 @@ void TestDataStore::conditionalSaveAndDelete()
     QVERIFY(!await(m_store->remove(post(u"p1"_s, u"changed"_s, 4), app::Post::RATING.gt(10))).ok());
     QVERIFY(await(m_store->remove(post(u"p1"_s, u"changed"_s, 4), app::Post::RATING.lt(10))).ok());
     QCOMPARE(*await(m_store->count<app::Post>()), 0);
+}
+
+void TestDataStore::removeTakesChildrenAlong()
+{
+    // As Amplify's delete: a post's comments go with it (hasMany).
+    QVERIFY(await(m_store->save(post(u"parent"_s, u"t"_s, 1))).ok());
+    QVERIFY(await(m_store->save(post(u"other"_s, u"t"_s, 1))).ok());
+    for (int i = 0; i < 3; ++i) {
+        QVERIFY(await(m_store->save(u"Comment"_s, {{u"id"_s, u"c%1"_s.arg(i)}, {u"postID"_s, u"parent"_s},
+                                                   {u"content"_s, u"x"_s}})).ok());
+    }
+    QVERIFY(await(m_store->save(u"Comment"_s, {{u"id"_s, u"keep"_s}, {u"postID"_s, u"other"_s}, {u"content"_s, u"y"_s}})).ok());
+    QSignalSpy changed(m_store.get(), &ds::DataStore::changed);
+    const auto removed = await(m_store->remove(u"Post"_s, u"parent"_s));
+    QVERIFY2(removed, qPrintable(removed.error().toString()));
+    QCOMPARE(*await(m_store->count(u"Comment"_s)), 1);
+    QVERIFY((*await(m_store->get(u"Comment"_s, u"keep"_s))).has_value());
+    auto deletions = [&changed] {
+        int n = 0;
+        for (const QList<QVariant> &args : std::as_const(changed))
+            n += args.at(0).value<ds::ChangeEvent>().type == ds::ChangeEvent::Type::Deleted ? 1 : 0;
+        return n;
+    };
+    QTRY_COMPARE(deletions(), 4);   // the post and its three comments
+    // A failing condition removes nothing, children included.
+    QVERIFY(await(m_store->save(u"Comment"_s, {{u"id"_s, u"c9"_s}, {u"postID"_s, u"other"_s}, {u"content"_s, u"z"_s}})).ok());
+    const auto refused = await(m_store->remove(u"Post"_s, u"other"_s, app::Post::RATING.gt(5)));
+    QVERIFY(!refused);
+    QCOMPARE(*await(m_store->count(u"Comment"_s)), 2);
 }
 
 void TestDataStore::removeWhere()

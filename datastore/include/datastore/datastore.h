@@ -174,7 +174,9 @@ public:
     // error names the record's index. Resolves to the records as stored.
     QFuture<Result<QList<QVariantMap>>> saveAll(const QString &model, const QList<QVariantMap> &records);
     // Deletes the record with the primary key of `record` (the id, or the
-    // key fields); resolves to the deleted record.
+    // key fields), and with it its @hasMany/@hasOne children, recursively,
+    // as Amplify does (each child's delete is synced too); resolves to the
+    // deleted record.
     QFuture<Result<QVariantMap>> remove(const QString &model, const QVariantMap &record,
                                         const Predicate &condition = Predicate::all());
     QFuture<Result<QVariantMap>> remove(const QString &model, const QString &id,
