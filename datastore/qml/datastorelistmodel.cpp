@@ -132,13 +132,27 @@ void DataStoreListModel::connectStore()
     m_storeConnections = {
         connect(m_boundStore, &DataStore::changed, this, &DataStoreListModel::apply),
         connect(m_boundStore, &DataStore::cleared, this, &DataStoreListModel::scheduleReload),
-        connect(m_boundStore, &DataStore::openChanged, this, &DataStoreListModel::scheduleReload),
+        connect(m_boundStore, &DataStore::openChanged, this, &DataStoreListModel::onOpenChanged),
     };
+}
+
+void DataStoreListModel::onOpenChanged()
+{
+    // Loaded while the store was opening: those queries waited for the open
+    // and read the database it opened, so the rows are current. Reloading
+    // anyway would reset a view that may be creating delegates for them
+    // (a sync filling the list right after the open).
+    if (m_loadedBeforeOpen && m_boundStore && m_boundStore->isOpen() && !m_error.isValid()) {
+        m_loadedBeforeOpen = false;
+        return;
+    }
+    scheduleReload();
 }
 
 void DataStoreListModel::reload()
 {
     m_reloadScheduled = false;
+    m_loadedBeforeOpen = m_store && m_store->store() && !m_store->store()->isOpen();
     ++m_generation;
     m_fetching = false;
     m_counting = false;

@@ -122,6 +122,7 @@ Q_SIGNALS:
 
 private:
     void scheduleReload();
+    void onOpenChanged();
     void connectStore();
     void fetchPage();
     void onPage(Paging window, const Result<QList<QVariantMap>> &result);
@@ -165,6 +166,8 @@ private:
     bool m_loading = false;
     bool m_complete = true;
     bool m_reloadScheduled = false;
+    // The last reload ran before the store was open (its queries wait for the open).
+    bool m_loadedBeforeOpen = false;
     QmlError m_filterError;
     QmlError m_sortError;
     QmlError m_error;
