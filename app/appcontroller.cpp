@@ -91,6 +91,19 @@ QString AppController::lastSyncText() const
     return tr("Last sync %1").arg(locale.toString(local, QLocale::ShortFormat));
 }
 
+QString AppController::notesNotice() const
+{
+    // Notes are private (@auth owner): the server shares them only with their
+    // signed-in owner, never with the app's API key.
+    if (!isSyncConfigured() || !m_store)
+        return {};
+    if (m_store->isSyncEnabled()
+        && m_store->syncConfiguration().authorizationType != ds::SyncConfiguration::AuthorizationType::ApiKey)
+        return {};
+    return tr("Notes stay on this device: the server keeps notes only for their signed-in owner, "
+              "and this app connects with an API key (not signed in).");
+}
+
 void AppController::setSyncPreparing(const QString &what)
 {
     if (m_syncPreparing == what)

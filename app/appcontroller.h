@@ -39,6 +39,8 @@ class AppController : public QObject
     Q_PROPERTY(QString lastSyncText READ lastSyncText NOTIFY syncStatusChanged)
     // Where this device syncs: "the local server (http://127.0.0.1:41234/graphql)", "" when local-only.
     Q_PROPERTY(QString syncTarget READ syncTarget NOTIFY syncStatusChanged)
+    // Why notes do not sync, when they do not ("" when they do or nothing syncs).
+    Q_PROPERTY(QString notesNotice READ notesNotice NOTIFY syncStatusChanged)
     Q_PROPERTY(notes::SyncActivity *syncActivity READ syncActivity CONSTANT)
     Q_PROPERTY(notes::SyncExpressionModel *syncExpressions READ syncExpressions CONSTANT)
     Q_PROPERTY(QString userId READ userId CONSTANT)
@@ -62,6 +64,7 @@ public:
     bool isSyncBusy() const;
     QString lastSyncText() const;
     QString syncTarget() const { return m_syncTarget; }
+    QString notesNotice() const;
     SyncActivity *syncActivity() const { return m_activity; }
     SyncExpressionModel *syncExpressions() const { return m_expressions; }
 
