@@ -86,7 +86,7 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
             if (m_unauthorized.contains(model))
                 return;
             m_unauthorized.insert(model);
-            add(Kind::Error, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
+            add(Kind::Warning, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
                 tr("The server does not share %1 with this app's credentials (with an API key it shares only "
                    "what is public; private records need a signed-in owner). Server says: %2")
                     .arg(pluralName(model), error.message()));
