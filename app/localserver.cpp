@@ -12,6 +12,13 @@
 #include <QSaveFile>
 #include <QStandardPaths>
 
+// Platform seam: on Linux the server is told to exit when the app dies,
+// however it dies (a crash, SIGKILL), not only when it stops it.
+#ifdef Q_OS_LINUX
+#include <signal.h>
+#include <sys/prctl.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace notes {
@@ -102,6 +109,9 @@ void LocalServer::launch()
     m_process->setProgram(m_program);
     m_process->setArguments(arguments);
     m_process->setStandardErrorFile(dir.filePath(u"server.log"_s), QIODevice::Append);
+#ifdef Q_OS_LINUX
+    m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+#endif
     connect(m_process, &QProcess::readyReadStandardOutput, this, &LocalServer::onOutput);
     connect(m_process, &QProcess::finished, this, &LocalServer::onFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {

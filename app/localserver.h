@@ -7,7 +7,8 @@
 // Once it listens, it writes an amplifyconfiguration.json (API_KEY) for it
 // and emits started(). It stops the server when stopped or destroyed, so
 // the server lives exactly as long as the app (a Ctrl+C in a terminal
-// reaches both: the server stays in the app's process group).
+// reaches both: the server stays in the app's process group; on Linux the
+// server also gets SIGTERM when the app dies in any other way).
 //
 // Everything lives in one folder (AppPaths::localServerDirectory() unless
 // set): schema.graphql, server.sqlite (kept between runs: the same demo data
