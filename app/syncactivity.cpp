@@ -47,17 +47,23 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
             tr("Changes made here or elsewhere now arrive as they happen."));
     });
     connect(store, &ds::DataStore::networkStatus, this, [this](bool active) {
-        if (active)
+        if (active) {
             add(Kind::Success, tr("Connected to the server"));
-        else
+        } else if (m_store && m_store->syncState() == ds::DataStore::SyncState::Offline) {
+            // The store goes Offline on a lost connection; a stop() leaves it Stopped.
             add(Kind::Warning, tr("Offline: the server cannot be reached"),
                 tr("Your changes are kept on this device and sent when the connection is back."));
+        } else {
+            add(Kind::Info, tr("Sync stopped"),
+                tr("Changes stay on this device until sync starts again (a new change starts it)."));
+        }
     });
     connect(store, &ds::DataStore::outboxMutationProcessed, this, &SyncActivity::onProcessed);
     connect(store, &ds::DataStore::conditionalSaveFailed, this,
             [this](const QString &model, const QVariantMap &element, const ds::Error &error) {
         ++m_problems;
         m_lastFailure = error.message();
+        m_lastRejected = model + u'/' + element.value(u"id"_s).toString();
         add(Kind::Warning, tr("Your change to %1 was not applied").arg(describe(model, element)),
             tr("It was made under a condition, and the server's copy no longer met it: it had been "
                "changed elsewhere first. This device shows the server's version again."));
@@ -65,8 +71,11 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
     connect(store, &ds::DataStore::outboxMutationFailed, this,
             [this](const QString &model, const QString &operation, const QVariantMap &element,
                    const ds::Error &error) {
-        ++m_problems;
         m_lastFailure = error.message();
+        // A rejected conditional save is also reported as a failed mutation: listed once.
+        if (std::exchange(m_lastRejected, QString()) == model + u'/' + element.value(u"id"_s).toString())
+            return;
+        ++m_problems;
         const QString op = operation.toLower();
         const QString what = op.startsWith(u"create") ? tr("The server refused your new %1")
                            : op.startsWith(u"delete") ? tr("The server refused to delete %1")

@@ -79,6 +79,8 @@ private:
     QString m_lastUpload;
     // The last mutation failure, so the sync error that repeats it is not listed twice.
     QString m_lastFailure;
+    // "Model/id" of the last rejected conditional save (its failure follows).
+    QString m_lastRejected;
     // Models whose "not allowed" was reported (once per model).
     QSet<QString> m_unauthorized;
 };
