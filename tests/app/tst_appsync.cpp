@@ -5,7 +5,8 @@
 // second DataStore client and one created there appears in the app's list;
 // a sync expression changed on the Settings page (typed, Apply) narrows the
 // list, evicting what no longer matches, and "all" brings it back; the
-// status bar and the Sync page say what happens; every page is rendered
+// status bar and the Sync page say what happens (a stop, the server going
+// away and back, a conditional save it refuses); every page is rendered
 // while syncing. Any warning fails the test, except the sync engine's
 // report that the API key may not sync the owner-only Note model (the
 // app's schema: notes are private), which the Sync page explains.
@@ -353,6 +354,36 @@ private Q_SLOTS:
                                   u"Renamed elsewhere"_s, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->syncState(), ds::DataStore::SyncState::Ready, 15000);
         QCOMPARE(text(u"onlineLabel"_s), u"Online"_s);
+    }
+
+    // The server goes away: the status bar says offline, a change waits in
+    // the outbox (counted), and it is sent once the server is back.
+    void offlineAndBack()
+    {
+        showPage(0);
+        const quint16 port = m_server.port();
+        m_server.stop();
+        QTRY_COMPARE_WITH_TIMEOUT(text(u"onlineLabel"_s), u"Offline"_s, 15000);
+        QVERIFY2(text(u"syncStatusLabel"_s).startsWith(u"cannot reach 127.0.0.1:"_s), qPrintable(text(u"syncStatusLabel"_s)));
+
+        QVERIFY(await(m_app->store()->save(u"Post"_s, {{u"id"_s, u"offline-1"_s}, {u"title"_s, u"Written offline"_s},
+                                                        {u"rating"_s, 7}})).ok());
+        QTRY_COMPARE(text(u"pendingLabel"_s), u"Pending changes: 1"_s);
+
+        const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
+                                              u"--api-key"_s, apiKey(), u"--seed"_s, u"demo"_s}, port);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QElapsedTimer clock;
+        clock.start();
+        QTRY_COMPARE_WITH_TIMEOUT(text(u"onlineLabel"_s), u"Online"_s, 90000);
+        QTRY_COMPARE_WITH_TIMEOUT(text(u"pendingLabel"_s), u"Pending changes: 0"_s, 30000);
+        qInfo("back online and drained %lld ms after the server restarted", clock.elapsed());
+        QTRY_VERIFY_WITH_TIMEOUT((*await(m_other->get(u"Post"_s, u"offline-1"_s))).has_value(), 30000);
+        auto *activity = m_app->controller()->syncActivity();
+        QStringList titles;
+        for (int i = 0; i < activity->rowCount(); ++i)
+            titles.append(activity->data(activity->index(i), notes::SyncActivity::TitleRole).toString());
+        QVERIFY2(titles.contains(u"Offline: the server cannot be reached"_s), qPrintable(titles.join(u" | "_s)));
     }
 
     void syncPageListsEvents()
