@@ -370,6 +370,8 @@ bool SyncExpressionModel::apply()
         if (normalized(m_rows.at(i).draft) != m_rows.at(i).applied)
             changedRows.append(i);
     }
+    // Read before stop(), which may go offline at once.
+    const bool online = m_store->isOnline();
     if (syncing)
         m_store->stop();
     m_awaiting.clear();
@@ -393,9 +395,19 @@ bool SyncExpressionModel::apply()
         qCInfo(lcUi).noquote() << "sync expression of" << r.model << "->" << text;
     }
     if (syncing && !m_awaiting.isEmpty()) {
-        m_applying = true;
-        m_applyStatus = tr("Applying: sync restarts with the new expressions…");
         m_store->start();
+        if (online) {
+            m_applying = true;
+            m_applyStatus = tr("Applying: sync restarts with the new expressions…");
+        } else {
+            // Nothing to wait for now: the next sync round applies them.
+            for (int i : std::as_const(changedRows)) {
+                m_rows[i].lastResult = tr("applies once the server can be reached");
+                changed(i, {LastResultRole});
+            }
+            m_awaiting.clear();
+            m_applyStatus = tr("Saved. The server cannot be reached now; the expressions apply when it can.");
+        }
     } else {
         m_applyStatus = syncing ? QString() : tr("Saved. This device does not sync now; the expressions apply when it does.");
         m_awaiting.clear();

@@ -369,6 +369,13 @@ private Q_SLOTS:
         QVERIFY(await(m_app->store()->save(u"Post"_s, {{u"id"_s, u"offline-1"_s}, {u"title"_s, u"Written offline"_s},
                                                         {u"rating"_s, 7}})).ok());
         QTRY_COMPARE(text(u"pendingLabel"_s), u"Pending changes: 1"_s);
+        // A sync expression applied while offline applies once the server is back.
+        auto *expressions = m_app->controller()->syncExpressions();
+        expressions->applyPreset(1);   // Comment: postID beginsWith "This"
+        QVERIFY(expressions->apply());
+        QVERIFY2(expressions->applyStatus().startsWith(u"Saved. The server cannot be reached"_s),
+                 qPrintable(expressions->applyStatus()));
+        QVERIFY(!expressions->isApplying());
 
         const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
                                               u"--api-key"_s, apiKey(), u"--seed"_s, u"demo"_s}, port);
@@ -379,6 +386,9 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(text(u"pendingLabel"_s), u"Pending changes: 0"_s, 30000);
         qInfo("back online and drained %lld ms after the server restarted", clock.elapsed());
         QTRY_VERIFY_WITH_TIMEOUT((*await(m_other->get(u"Post"_s, u"offline-1"_s))).has_value(), 30000);
+        const qint64 thisComments = localCount(*m_other, u"Comment"_s, u"postID beginsWith \"This\""_s);
+        QVERIFY(thisComments > 0);
+        QTRY_COMPARE_WITH_TIMEOUT(localCount(*m_app->store(), u"Comment"_s), thisComments, 15000);
         auto *activity = m_app->controller()->syncActivity();
         QStringList titles;
         for (int i = 0; i < activity->rowCount(); ++i)
