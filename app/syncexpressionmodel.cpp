@@ -355,8 +355,10 @@ QString SyncExpressionModel::describePlan(const QJsonObject &answer)
         const QString index = answer.value(u"index"_s).toString();
         return index.isEmpty() ? tr("the server reads an index") : tr("the server reads the index %1").arg(index);
     }
-    if (plan == u"scan")
-        return tr("the server scans every record (no index fits)");
+    if (plan == u"scan") {
+        const QString reason = answer.value(u"reason"_s).toString();
+        return tr("the server scans every record (%1)").arg(reason.isEmpty() ? tr("no index fits") : reason);
+    }
     return tr("the server's plan: %1").arg(plan);
 }
 

@@ -66,6 +66,11 @@ QString apiKey()
     return u"da2-appsynctest"_s;
 }
 
+QString adminKey()
+{
+    return u"admin-appsynctest"_s;
+}
+
 } // namespace
 
 class TestAppSync : public QObject
@@ -155,7 +160,8 @@ private Q_SLOTS:
 
         // The server with the app's schema (the last --schema wins) and the demo data.
         const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
-                                              u"--api-key"_s, apiKey(), u"--seed"_s, u"demo"_s});
+                                              u"--api-key"_s, apiKey(), u"--admin-key"_s, adminKey(),
+                                              u"--seed"_s, u"demo"_s});
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QJsonObject api{{u"endpointType"_s, u"GraphQL"_s},
                               {u"endpoint"_s, m_server.graphqlUrl().toString()},
@@ -171,6 +177,7 @@ private Q_SLOTS:
         notes::AppOptions options;
         options.configFile = config.fileName();
         options.databaseFile = m_dir.filePath(u"app.sqlite"_s);
+        options.adminKey = adminKey();
         m_app = std::make_unique<notes::NotesApp>();
         QSignalSpy ready(m_app.get(), &notes::NotesApp::ready);
         QElapsedTimer clock;
@@ -272,10 +279,16 @@ private Q_SLOTS:
         QVERIFY(matching > 0 && matching < all);
         QTRY_VERIFY2(text(u"syncExpressionPreviewPost"_s).contains(QLocale().toString(matching) + u" of "_s),
                      qPrintable(text(u"syncExpressionPreviewPost"_s)));
-        // The server's plan, or a plain "unavailable" where it has no explain endpoint.
-        QTRY_VERIFY2(text(u"syncExpressionPreviewPost"_s).contains(u"server: "_s)
-                         && !text(u"syncExpressionPreviewPost"_s).contains(u"server: …"_s),
+        // The server's plan (POST /admin/explain with the admin key): no index on rating.
+        QTRY_VERIFY2(text(u"syncExpressionPreviewPost"_s).contains(u"server: the server scans every record"_s),
                      qPrintable(text(u"syncExpressionPreviewPost"_s)));
+        // The User preset reads the byLastName index (then back to the expression in force).
+        QVERIFY(QMetaObject::invokeMethod(item(u"syncPreset2"_s), "clicked"));
+        QCOMPARE(item(u"syncExpressionFieldUser"_s)->property("text").toString(),
+                 u"lastName == \"Doe\" and createdAt > \"2020-10-10\""_s);
+        QTRY_VERIFY2(text(u"syncExpressionPreviewUser"_s).contains(u"server: the server reads the index byLastName"_s),
+                     qPrintable(text(u"syncExpressionPreviewUser"_s)));
+        m_app->controller()->syncExpressions()->setDraft(m_app->controller()->syncExpressions()->rowOf(u"User"_s), u"all"_s);
 
         QSignalSpy synced(m_app->store(), &ds::DataStore::modelSynced);
         click(u"applySyncExpressions"_s);
@@ -378,7 +391,8 @@ private Q_SLOTS:
         QVERIFY(!expressions->isApplying());
 
         const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
-                                              u"--api-key"_s, apiKey(), u"--seed"_s, u"demo"_s}, port);
+                                              u"--api-key"_s, apiKey(), u"--admin-key"_s, adminKey(),
+                                              u"--seed"_s, u"demo"_s}, port);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QElapsedTimer clock;
         clock.start();
@@ -394,6 +408,24 @@ private Q_SLOTS:
         for (int i = 0; i < activity->rowCount(); ++i)
             titles.append(activity->data(activity->index(i), notes::SyncActivity::TitleRole).toString());
         QVERIFY2(titles.contains(u"Offline: the server cannot be reached"_s), qPrintable(titles.join(u" | "_s)));
+    }
+
+    // Under an API key the server keeps no notes: the Notes page says so, a
+    // new note stays on this device and the Sync page explains the refusal.
+    void noteStaysLocal()
+    {
+        showPage(1);
+        QVERIFY(item(u"notesNotice"_s)->isVisible());
+        QVERIFY(text(u"notesNotice"_s).startsWith(u"Notes stay on this device"_s));
+        const int problems = m_app->controller()->syncActivity()->problemCount();
+        click(u"newNoteButton"_s);
+        QTRY_COMPARE(localCount(*m_app->store(), u"Note"_s), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(m_app->controller()->syncActivity()->problemCount() == problems + 1, 15000);
+        auto *activity = m_app->controller()->syncActivity();
+        QCOMPARE(activity->data(activity->index(0), notes::SyncActivity::TitleRole).toString(),
+                 u"The server refused your new note “New note”"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->pendingMutations(), 0, 10000);
+        QCOMPARE(localCount(*m_app->store(), u"Note"_s), 1);
     }
 
     void syncPageListsEvents()
