@@ -181,7 +181,11 @@ void LocalServer::stop()
     QProcess *process = std::exchange(m_process, nullptr);
     process->disconnect(this);
     if (process->state() != QProcess::NotRunning) {
+#ifdef Q_OS_WIN
+        process->kill();   // a console program ignores terminate()'s WM_CLOSE
+#else
         process->terminate();
+#endif
         if (!process->waitForFinished(stopTimeoutMs)) {
             process->kill();
             process->waitForFinished(stopTimeoutMs);

@@ -432,7 +432,14 @@ void DataStoreListModel::apply(const ChangeEvent &event)
         const int at = insertionRow(event.element);
         // At the end of a partly loaded list the record may belong after rows
         // not loaded yet: a later page brings it.
-        if (at < count() || m_allLoaded) {
+        if (at == count() && m_allLoaded && count() >= m_pageSize && count() < 2 * m_pageSize) {
+            // The list holds about the one page the view asked for and the
+            // record belongs after it (a sync filling a store by the
+            // thousand): leave it to fetchMore() rather than growing the list
+            // by every record that arrives. A list the view paged through
+            // further keeps growing at its end.
+            m_allLoaded = false;
+        } else if (at < count() || m_allLoaded) {
             beginInsertRows(QModelIndex(), at, at);
             m_rows.insert(at, event.element);
             m_keys.insert(at, key);
