@@ -194,6 +194,7 @@ void DataStoreListModel::reload()
     beginResetModel();
     m_rows.clear();
     m_keys.clear();
+    m_paged = 0;
     m_schema = schema;
     m_predicate = predicate;
     m_sort = sort;
@@ -329,6 +330,7 @@ void DataStoreListModel::onPage(Paging window, const Result<QList<QVariantMap>> 
     }
     if (added.isEmpty())
         m_fetching = false;
+    m_paged = count();
     setTotalCount(m_allLoaded ? count() : m_totalCount);
     setLoading(m_fetching);
 }
@@ -444,6 +446,17 @@ void DataStoreListModel::apply(const ChangeEvent &event)
             m_rows.insert(at, event.element);
             m_keys.insert(at, key);
             endInsertRows();
+            if (count() > std::max(m_paged, m_pageSize) + m_pageSize) {
+                // Inserts (a sync) grew the list a page past what the view
+                // paged in: the last row goes back to the store; fetchMore()
+                // brings it when the view scrolls there.
+                const int last = count() - 1;
+                beginRemoveRows(QModelIndex(), last, last);
+                m_rows.removeLast();
+                m_keys.removeLast();
+                m_allLoaded = false;
+                endRemoveRows();
+            }
             Q_EMIT countChanged();
         }
         updateTotal();

@@ -166,6 +166,9 @@ private:
     bool m_loading = false;
     bool m_complete = true;
     bool m_reloadScheduled = false;
+    // Rows loaded when the last page came in: inserts may grow the list at
+    // most a page past it (or past the first page).
+    int m_paged = 0;
     // The last reload ran before the store was open (its queries wait for the open).
     bool m_loadedBeforeOpen = false;
     QmlError m_filterError;

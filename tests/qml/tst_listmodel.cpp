@@ -571,6 +571,15 @@ void TestListModel::aBurstIntoAnEmptyListStopsAtAPage()
     QCOMPARE(model->count(), 50);
     QTRY_COMPARE(model->totalCount(), 400);
     QVERIFY(model->canFetchMore({}));
+    // Records that sort first (a sync in the opposite order) grow it at most
+    // a page more: the last rows go back to the store.
+    records.clear();
+    for (int i = 0; i < 300; ++i)
+        records.append(post(pid(1000 + i), u"t"_s, -1 - i));
+    saveAll(records);
+    QCOMPARE(model->count(), 100);
+    QCOMPARE(ids(*model), expectedIds({}, u"rating"_s).mid(0, 100));
+    QTRY_COMPARE(model->totalCount(), 700);
     fetchAll(model);
     QCOMPARE(ids(*model), expectedIds({}, u"rating"_s));
 }
