@@ -3,6 +3,7 @@
 #include "logging.h"
 #include "postfilter.h"
 
+#include <QLocale>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -10,18 +11,124 @@ using namespace Qt::StringLiterals;
 namespace notes {
 
 AppController::AppController(ds::DataStore *store, AppSettings *settings, QString userId,
-                             QString databasePath, QObject *parent)
+                             QString databasePath, QString syncScope, QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_settings(settings)
     , m_userId(std::move(userId))
     , m_databasePath(std::move(databasePath))
+    , m_activity(new SyncActivity(store, this))
+    , m_expressions(new SyncExpressionModel(store, settings, std::move(syncScope), this))
 {
+    if (store) {
+        for (auto signal : {&ds::DataStore::syncStateChanged, &ds::DataStore::onlineChanged,
+                            &ds::DataStore::lastSyncedAtChanged})
+            connect(store, signal, this, &AppController::syncStatusChanged);
+        // Records arrive during a base sync: the status counts them.
+        connect(store, &ds::DataStore::syncProgressChanged, this, [this] {
+            if (isSyncBusy())
+                Q_EMIT syncStatusChanged();
+        });
+    }
+}
+
+bool AppController::isOnline() const
+{
+    return m_store && m_store->isOnline();
+}
+
+bool AppController::isSyncConfigured() const
+{
+    return !m_syncPreparing.isEmpty() || (m_store && m_store->isSyncEnabled());
+}
+
+bool AppController::isSyncBusy() const
+{
+    if (!m_syncPreparing.isEmpty())
+        return true;
+    if (!m_store)
+        return false;
+    const auto state = m_store->syncState();
+    return state == ds::DataStore::SyncState::Starting || state == ds::DataStore::SyncState::Syncing;
 }
 
 QString AppController::syncStatus() const
 {
-    return tr("local only: changes stay on this device (cloud sync is not available yet)");
+    if (!m_syncProblem.isEmpty())
+        return tr("not syncing: %1").arg(m_syncProblem);
+    if (!m_syncPreparing.isEmpty())
+        return m_syncPreparing;
+    if (!m_store)
+        return {};
+    switch (m_store->syncState()) {
+    case ds::DataStore::SyncState::LocalOnly:
+        return tr("local only: changes stay on this device");
+    case ds::DataStore::SyncState::Stopped:
+        return tr("sync stopped: changes stay on this device until it starts again");
+    case ds::DataStore::SyncState::Starting:
+        return tr("connecting to %1…").arg(m_syncHost);
+    case ds::DataStore::SyncState::Syncing:
+        return tr("syncing with %1: %2 records so far").arg(m_syncHost, QLocale().toString(m_store->syncedRecords()));
+    case ds::DataStore::SyncState::Ready:
+        return tr("synced with %1").arg(m_syncHost);
+    case ds::DataStore::SyncState::Offline:
+        return tr("cannot reach %1: changes are kept and sent when it is back").arg(m_syncHost);
+    }
+    return {};
+}
+
+QString AppController::lastSyncText() const
+{
+    if (!isSyncConfigured() || !m_store)
+        return {};
+    const QDateTime last = m_store->lastSyncedAt();
+    if (!last.isValid())
+        return tr("Not synced yet");
+    const QDateTime local = last.toLocalTime();
+    const QLocale locale;
+    if (local.date() == QDate::currentDate())
+        return tr("Last sync %1").arg(locale.toString(local.time(), QLocale::ShortFormat));
+    return tr("Last sync %1").arg(locale.toString(local, QLocale::ShortFormat));
+}
+
+QString AppController::notesNotice() const
+{
+    // Notes are private (@auth owner): the server shares them only with their
+    // signed-in owner, never with the app's API key.
+    if (!isSyncConfigured() || !m_store)
+        return {};
+    if (m_store->isSyncEnabled()
+        && m_store->syncConfiguration().authorizationType != ds::SyncConfiguration::AuthorizationType::ApiKey)
+        return {};
+    return tr("Notes stay on this device: the server keeps notes only for their signed-in owner, "
+              "and this app connects with an API key (not signed in).");
+}
+
+void AppController::setSyncPreparing(const QString &what)
+{
+    if (m_syncPreparing == what)
+        return;
+    m_syncPreparing = what;
+    Q_EMIT syncStatusChanged();
+}
+
+void AppController::setSyncProblem(const QString &problem)
+{
+    if (m_syncProblem == problem)
+        return;
+    m_syncProblem = problem;
+    if (!problem.isEmpty())
+        m_activity->add(SyncActivity::Kind::Error, tr("Sync is not running"), problem);
+    Q_EMIT syncStatusChanged();
+}
+
+void AppController::setSyncTarget(const QString &description, const QUrl &endpoint, const QString &adminKey)
+{
+    m_syncTarget = description;
+    m_syncHost = endpoint.host() + (endpoint.port() > 0 ? u':' + QString::number(endpoint.port()) : QString());
+    m_expressions->setExplainService(endpoint, adminKey);
+    m_expressions->reload();
+    Q_EMIT syncStatusChanged();
 }
 
 void AppController::setSeeding(bool seeding)

@@ -1,15 +1,17 @@
 // notes::AppController: what the app's QML calls besides the DataStore
 // singleton and its list models. It creates records with their defaults,
 // converts between the editors' text and the stored form, and states the
-// sync status. The root window takes it as its required property `app`.
-//
-// Sync is not built yet: the app runs local-only, `online` is false and
-// `syncStatus` says so. The later sync work sets these from the sync engine.
+// sync status in words (from the store's sync state, and the app's own
+// steps before it: the local server starting or failing). It owns the Sync
+// page's event list (syncActivity) and the Settings page's sync expressions
+// (syncExpressions). The root window takes it as its required property `app`.
 //
 // Threading: GUI thread.
 #pragma once
 
 #include "appsettings.h"
+#include "syncactivity.h"
+#include "syncexpressionmodel.h"
 
 #include <datastore/datastore.h>
 
@@ -27,8 +29,20 @@ class AppController : public QObject
     QML_UNCREATABLE("AppController belongs to the app; the window gets it as `app`")
     Q_PROPERTY(notes::AppSettings *settings READ settings CONSTANT)
     Q_PROPERTY(bool online READ isOnline NOTIFY syncStatusChanged)
+    // The app syncs (or is getting ready to: the local server starting).
     Q_PROPERTY(bool syncConfigured READ isSyncConfigured NOTIFY syncStatusChanged)
+    // One line: what sync is doing ("synced with 127.0.0.1:41234", "offline: ...").
     Q_PROPERTY(QString syncStatus READ syncStatus NOTIFY syncStatusChanged)
+    // A base or delta sync is running (the status bar shows progress).
+    Q_PROPERTY(bool syncBusy READ isSyncBusy NOTIFY syncStatusChanged)
+    // "Last sync 10:42" / "Not synced yet" / "" when local-only.
+    Q_PROPERTY(QString lastSyncText READ lastSyncText NOTIFY syncStatusChanged)
+    // Where this device syncs: "the local server (http://127.0.0.1:41234/graphql)", "" when local-only.
+    Q_PROPERTY(QString syncTarget READ syncTarget NOTIFY syncStatusChanged)
+    // Why notes do not sync, when they do not ("" when they do or nothing syncs).
+    Q_PROPERTY(QString notesNotice READ notesNotice NOTIFY syncStatusChanged)
+    Q_PROPERTY(notes::SyncActivity *syncActivity READ syncActivity CONSTANT)
+    Q_PROPERTY(notes::SyncExpressionModel *syncExpressions READ syncExpressions CONSTANT)
     Q_PROPERTY(QString userId READ userId CONSTANT)
     Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
     // Demo data is being written (the first run of a fresh store).
@@ -39,13 +53,29 @@ class AppController : public QObject
     Q_PROPERTY(QStringList noteColors READ noteColors CONSTANT)
 
 public:
+    // syncScope: the cloud the store's database belongs to (AppPaths), "" for local-only.
     AppController(ds::DataStore *store, AppSettings *settings, QString userId, QString databasePath,
-                  QObject *parent = nullptr);
+                  QString syncScope = QString(), QObject *parent = nullptr);
 
     AppSettings *settings() const { return m_settings; }
-    bool isOnline() const { return false; }
-    bool isSyncConfigured() const { return false; }
+    bool isOnline() const;
+    bool isSyncConfigured() const;
     QString syncStatus() const;
+    bool isSyncBusy() const;
+    QString lastSyncText() const;
+    QString syncTarget() const { return m_syncTarget; }
+    QString notesNotice() const;
+    SyncActivity *syncActivity() const { return m_activity; }
+    SyncExpressionModel *syncExpressions() const { return m_expressions; }
+
+    // The app's own sync steps, before and around the store's: preparing
+    // (e.g. "starting the local server…"; "" when done) and a problem that
+    // keeps it from syncing ("" when none).
+    void setSyncPreparing(const QString &what);
+    void setSyncProblem(const QString &problem);
+    // Where the store syncs, once it is configured; the admin key (if any)
+    // lets the Settings page ask the server for its plans.
+    void setSyncTarget(const QString &description, const QUrl &endpoint, const QString &adminKey);
     QString userId() const { return m_userId; }
     QString databasePath() const { return m_databasePath; }
     bool isSeeding() const { return m_seeding; }
@@ -81,6 +111,12 @@ private:
     QString m_userId;
     QString m_databasePath;
     bool m_seeding = false;
+    QString m_syncPreparing;
+    QString m_syncProblem;
+    QString m_syncTarget;
+    QString m_syncHost;
+    SyncActivity *m_activity;
+    SyncExpressionModel *m_expressions;
 };
 
 } // namespace notes

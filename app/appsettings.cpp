@@ -74,4 +74,19 @@ void AppSettings::setPostsMinRating(int rating)
         Q_EMIT postsMinRatingChanged();
 }
 
+QString AppSettings::syncExpression(const QString &scope, const QString &model) const
+{
+    return m_settings.value(u"sync/"_s + scope + u"/expression/"_s + model).toString();
+}
+
+void AppSettings::setSyncExpression(const QString &scope, const QString &model, const QString &text)
+{
+    const QString key = u"sync/"_s + scope + u"/expression/"_s + model;
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || trimmed == u"all")
+        m_settings.remove(key);
+    else
+        write(key, trimmed);
+}
+
 } // namespace notes

@@ -38,6 +38,11 @@ public:
     int postsMinRating() const;
     void setPostsMinRating(int rating);
 
+    // The sync expression the user applied to a model of one cloud (the
+    // database scope, AppPaths); "" when none was set (everything).
+    QString syncExpression(const QString &scope, const QString &model) const;
+    void setSyncExpression(const QString &scope, const QString &model, const QString &text);
+
     void sync() { m_settings.sync(); }
 
 Q_SIGNALS:

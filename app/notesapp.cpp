@@ -2,10 +2,13 @@
 
 #include "apppaths.h"
 #include "demodata.h"
+#include "localserver.h"
+#include "syncactivity.h"
 #include "logging.h"
 #include "models.h"
 
 #include "qml/qmldatastore.h"
+#include "qml/qmlutil_p.h"
 
 #include <QAbstractItemModel>
 #include <QCommandLineParser>
@@ -33,7 +36,9 @@ QElapsedTimer &processClock()
 const QUrl mainQml(u"qrc:/qt-project.org/imports/QtDataStore/Notes/Main.qml"_s);
 
 // How long --screenshot waits for the data before giving up.
-constexpr int readyTimeoutMs = 60000;
+constexpr int readyTimeoutMs = 120000;
+// How long --screenshot waits for sync to be ready before rendering anyway.
+constexpr int syncReadyTimeoutMs = 60000;
 
 void print(const QString &line)
 {
@@ -68,27 +73,39 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     parser.setApplicationDescription(u"Qt DataStore notes and posts, offline-first."_s);
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption offline(u"offline"_s, u"Run local-only (today the only mode)."_s);
-    const QCommandLineOption config(u"config"_s, u"amplifyconfiguration.json of a sync endpoint (sync is not available yet)."_s, u"file"_s);
+    const QCommandLineOption offline(u"offline"_s, u"Run local-only (the default without --config or --local-server)."_s);
+    const QCommandLineOption localServer(u"local-server"_s,
+        u"Start datastore-server (beside the app) with demo data on a free loopback port and sync with it; it stops with the app."_s);
+    const QCommandLineOption config(u"config"_s, u"Sync with the endpoint of this amplifyconfiguration.json."_s, u"file"_s);
+    const QCommandLineOption adminKey(u"admin-key"_s, u"Admin key of the --config server, for the server's plans in Settings."_s, u"key"_s);
     const QCommandLineOption db(u"db"_s, u"Use this database file instead of the per-user one."_s, u"file"_s);
     const QCommandLineOption user(u"user"_s, u"Act as this user (selects the user's database)."_s, u"id"_s);
-    const QCommandLineOption seed(u"seed"_s, u"demo: fill an empty store with demo data (default); none: do not."_s, u"demo|none"_s, u"demo"_s);
+    const QCommandLineOption seed(u"seed"_s, u"demo: fill an empty store with demo data (the default when local-only); none: do not (the default when syncing)."_s, u"demo|none"_s);
     const QCommandLineOption demoPosts(u"demo-posts"_s, u"Number of demo posts (default 500)."_s, u"n"_s, u"500"_s);
-    const QCommandLineOption screenshot(u"screenshot"_s, u"Render the page after load, write a PNG and exit."_s, u"file.png"_s);
+    const QCommandLineOption screenshot(u"screenshot"_s, u"Render the page after load (and after sync is ready, when syncing), write a PNG and exit."_s, u"file.png"_s);
     const QCommandLineOption page(u"page"_s, u"Page to show: posts, notes, sync or settings."_s, u"page"_s);
     const QCommandLineOption measure(u"measure-startup"_s, u"Print the milliseconds to the first frame and to the first page of posts, then exit."_s);
-    parser.addOptions({offline, config, db, user, seed, demoPosts, screenshot, page, measure});
+    parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure});
     parser.process(app);
 
     AppOptions options;
+    options.offline = parser.isSet(offline);
+    options.localServer = parser.isSet(localServer);
     options.configFile = parser.value(config);
+    options.adminKey = parser.value(adminKey);
     options.databaseFile = parser.value(db);
     options.userId = parser.value(user);
     options.screenshotFile = parser.value(screenshot);
     options.page = parser.value(page);
     options.measureStartup = parser.isSet(measure);
+    if (int(options.offline) + int(options.localServer) + int(!options.configFile.isEmpty()) > 1) {
+        std::fprintf(stderr, "datastore-notes: choose one of --offline, --local-server and --config\n");
+        std::exit(2);
+    }
     const QString seedValue = parser.value(seed);
-    if (seedValue == u"demo") {
+    if (seedValue.isEmpty()) {
+        options.seed = AppOptions::Seed::Auto;
+    } else if (seedValue == u"demo") {
         options.seed = AppOptions::Seed::Demo;
     } else if (seedValue == u"none") {
         options.seed = AppOptions::Seed::None;
@@ -123,10 +140,25 @@ bool NotesApp::start(const AppOptions &options)
     m_settings = std::make_unique<AppSettings>();
     const QString userId = options.userId.isEmpty() ? m_settings->userId() : options.userId;
 
-    if (!options.configFile.isEmpty())
-        print(u"datastore-notes: sync is not available yet; ignoring --config %1 and running offline"_s.arg(options.configFile));
+    // Where to sync decides which database: each cloud has its own.
+    std::optional<ds::SyncConfiguration> config;
+    if (!options.offline && !options.configFile.isEmpty()) {
+        ds::Result<ds::SyncConfiguration> parsed = ds::SyncConfiguration::fromFile(options.configFile);
+        if (!parsed) {
+            m_error = parsed.error().message();
+            return false;
+        }
+        if (!parsed->isEnabled()) {
+            m_error = u"%1 configures no GraphQL endpoint"_s.arg(options.configFile);
+            return false;
+        }
+        config = *std::move(parsed);
+        m_syncScope = AppPaths::scopeOf(config->endpoint);
+    } else if (!options.offline && options.localServer) {
+        m_syncScope = u"local-server"_s;
+    }
 
-    const QString path = options.databaseFile.isEmpty() ? AppPaths::databaseFile(userId) : options.databaseFile;
+    const QString path = options.databaseFile.isEmpty() ? AppPaths::databaseFile(userId, m_syncScope) : options.databaseFile;
     if (!AppPaths::ensureParentDirectory(path)) {
         m_error = u"cannot create the folder of %1"_s.arg(path);
         return false;
@@ -145,8 +177,10 @@ bool NotesApp::start(const AppOptions &options)
     });
     ds::QmlDataStore::setDefaultStore(m_store.get());
 
-    m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId, path);
-    if (options.seed == AppOptions::Seed::Demo) {
+    m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId, path, m_syncScope);
+    const bool seedDemo = options.seed == AppOptions::Seed::Demo
+                          || (options.seed == AppOptions::Seed::Auto && !options.syncs());
+    if (seedDemo) {
         m_controller->setSeeding(true);
         DemoData::seedIfEmpty(m_store.get(), options.demoPosts, userId)
             .then(this, [this](const ds::Result<DemoCounts> &result) {
@@ -158,6 +192,45 @@ bool NotesApp::start(const AppOptions &options)
                 m_controller->setSeeding(false);
                 checkReady();
             });
+    }
+
+    if (options.syncs()) {
+        m_syncSettled = false;
+        // The store says ready once synced, or once it knows it is offline.
+        connect(m_store.get(), &ds::DataStore::ready, this, [this] {
+            m_syncSettled = true;
+            checkReady();
+        });
+    }
+    if (config) {
+        enableSync(*config, config->endpoint.toDisplayString(), options.adminKey);
+    } else if (options.syncs()) {
+        m_localServer = std::make_unique<LocalServer>();
+        m_controller->setSyncPreparing(tr("starting the local server…"));
+        connect(m_localServer.get(), &LocalServer::started, this, [this] {
+            m_controller->setSyncPreparing(QString());
+            ds::Result<ds::SyncConfiguration> parsed = ds::SyncConfiguration::fromFile(m_localServer->configurationFile());
+            if (!parsed) {
+                m_controller->setSyncProblem(parsed.error().message());
+                m_syncSettled = true;
+                return;
+            }
+            m_controller->syncActivity()->add(SyncActivity::Kind::Info, tr("Local server started"),
+                                              tr("datastore-server with the demo data at %1; it stops when the app closes.")
+                                                  .arg(parsed->endpoint.toDisplayString()));
+            enableSync(*parsed, tr("the local server (%1)").arg(parsed->endpoint.toDisplayString()),
+                       m_localServer->adminKey());
+        });
+        connect(m_localServer.get(), &LocalServer::failed, this, [this](const QString &message) {
+            m_controller->setSyncPreparing(QString());
+            m_controller->setSyncProblem(message);
+            m_syncSettled = true;
+            checkReady();
+        });
+        connect(m_localServer.get(), &LocalServer::stoppedUnexpectedly, this, [this](const QString &message) {
+            m_controller->setSyncProblem(message);
+        });
+        m_localServer->start();
     }
 
     m_engine = std::make_unique<QQmlApplicationEngine>();
@@ -191,6 +264,15 @@ bool NotesApp::start(const AppOptions &options)
     });
     poll->start();
     if (!options.screenshotFile.isEmpty() || options.measureStartup) {
+        if (!m_syncSettled) {
+            QTimer::singleShot(syncReadyTimeoutMs, this, [this] {
+                if (!m_syncSettled) {
+                    print(u"datastore-notes: sync was not ready after %1 s; rendering what there is"_s.arg(syncReadyTimeoutMs / 1000));
+                    m_syncSettled = true;
+                    checkReady();
+                }
+            });
+        }
         QTimer::singleShot(readyTimeoutMs, this, [this] {
             if (!m_ready) {
                 std::fprintf(stderr, "datastore-notes: the data did not load in time\n");
@@ -212,7 +294,7 @@ bool NotesApp::isViewLoaded() const
 
 void NotesApp::checkReady()
 {
-    if (m_ready || !m_controller || m_controller->isSeeding() || !isViewLoaded())
+    if (m_ready || !m_controller || m_controller->isSeeding() || !m_syncSettled || !isViewLoaded())
         return;
     m_ready = true;
     if (m_options.measureStartup) {
@@ -229,6 +311,33 @@ void NotesApp::checkReady()
     } else if (m_options.measureStartup) {
         QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
     }
+}
+
+void NotesApp::enableSync(ds::SyncConfiguration config, const QString &description, const QString &adminKey)
+{
+    // The sync expressions the user applied to this cloud before (Settings).
+    for (const ds::ModelSchema &model : m_store->schema().models()) {
+        const QString text = m_settings->syncExpression(m_syncScope, model.name);
+        if (text.isEmpty())
+            continue;
+        if (m_store->parsePredicate(model.name, text))
+            config.setSyncExpression(model.name, text);
+        else
+            qCInfo(lcUi).noquote() << "ignoring the saved sync expression of" << model.name << "(no longer valid):" << text;
+    }
+    // Errors reach the app through the store's signals (the Sync page lists
+    // them); the handler only keeps the engine from logging each as a warning.
+    config.errorHandler = [](const ds::SyncError &) {};
+    m_store->configureSync(config);
+    m_controller->setSyncTarget(description, config.endpoint, adminKey);
+    qCInfo(lcUi).noquote() << "syncing with" << config.endpoint.toDisplayString();
+    ds::qml::continueLater(m_store->start(), this, [this](const ds::Result<void> &started) {
+        if (!started) {
+            m_controller->setSyncProblem(started.error().message());
+            m_syncSettled = true;
+            checkReady();
+        }
+    });
 }
 
 void NotesApp::takeScreenshot()

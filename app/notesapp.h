@@ -1,13 +1,16 @@
 // notes::NotesApp: the app put together: options, settings, the local store
-// (one database per user), demo data, the QML engine and the main window;
-// plus the --screenshot and --measure-startup modes. main.cpp parses the
-// command line and calls start(); tests call start() with their options.
+// (one database per user and cloud), demo data, cloud sync (--config FILE,
+// or --local-server: its own datastore-server), the QML engine and the main
+// window; plus the --screenshot and --measure-startup modes. main.cpp
+// parses the command line and calls start(); tests call start() with their
+// options.
 //
 // Threading: GUI thread.
 #pragma once
 
 #include "appcontroller.h"
 #include "appsettings.h"
+#include "localserver.h"
 
 #include <datastore/datastore.h>
 
@@ -28,16 +31,22 @@ namespace notes {
 
 struct AppOptions
 {
-    enum class Seed { Demo, None };
+    // Auto: demo data for a local-only store; none when syncing (the cloud has the data).
+    enum class Seed { Auto, Demo, None };
 
-    QString configFile;        // --config: an amplifyconfiguration.json (sync: not yet)
+    bool offline = false;      // --offline: local-only
+    bool localServer = false;  // --local-server: start datastore-server and sync with it
+    QString configFile;        // --config: an amplifyconfiguration.json to sync with
+    QString adminKey;          // --admin-key: lets Settings ask a --config server for its plans
     QString databaseFile;      // --db: overrides the per-user database path
     QString userId;            // --user: overrides the signed-in user of the settings
     QString screenshotFile;    // --screenshot: render, write this PNG, exit
     QString page;              // --page: posts, notes, sync or settings
-    Seed seed = Seed::Demo;    // --seed demo|none: fill an empty store with demo data
+    Seed seed = Seed::Auto;    // --seed demo|none: fill an empty store with demo data
     int demoPosts = 500;       // --demo-posts: how many demo posts
     bool measureStartup = false;   // --measure-startup: print ms to the first frame, exit
+
+    bool syncs() const { return !offline && (localServer || !configFile.isEmpty()); }
 };
 
 // The window's size when it opens (and of screenshots, at device pixel ratio 1).
@@ -63,6 +72,8 @@ public:
     ds::DataStore *store() const { return m_store.get(); }
     AppController *controller() const { return m_controller.get(); }
     AppSettings *settings() const { return m_settings.get(); }
+    // The app's own datastore-server (--local-server), else null.
+    LocalServer *localServer() const { return m_localServer.get(); }
     QQmlApplicationEngine *engine() const { return m_engine.get(); }
     QQuickWindow *window() const;
 
@@ -74,18 +85,26 @@ Q_SIGNALS:
     void ready();
 
 private:
+    // Configures the store with `config` (plus the sync expressions saved
+    // for this cloud) and starts syncing.
+    void enableSync(ds::SyncConfiguration config, const QString &description, const QString &adminKey);
     void checkReady();
     void takeScreenshot();
     bool isViewLoaded() const;
 
     AppOptions m_options;
     QString m_error;
+    QString m_syncScope;
+    // Declared before the store: destroyed after it, so sync stops first.
+    std::unique_ptr<LocalServer> m_localServer;
     std::unique_ptr<ds::DataStore> m_store;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<AppController> m_controller;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     bool m_ready = false;
     bool m_seeded = false;
+    // --screenshot while syncing waits for the store's ready() (or a timeout).
+    bool m_syncSettled = true;
 };
 
 } // namespace notes

@@ -50,20 +50,13 @@ ApplicationWindow {
             objectName: "notesPage"
             app: window.app
         }
-        PlaceholderPage {
+        SyncPage {
             objectName: "syncPage"
-            heading: qsTr("Sync")
-            message: qsTr("Sync is not configured yet. This app keeps everything on this device for now. "
-                          + "When cloud sync arrives, this page will hold the sync expression of each model "
-                          + "(which records this device keeps), with a live preview and Apply.")
+            app: window.app
         }
-        PlaceholderPage {
+        SettingsPage {
             objectName: "settingsPage"
-            heading: qsTr("Settings")
-            message: qsTr("Signed in as: %1\nLocal database: %2\n\nAccounts and the cloud endpoint are not configured yet: "
-                          + "sign-in and sync settings arrive with cloud sync.")
-                     .arg(window.app.userId === "" ? qsTr("nobody (anonymous, local only)") : window.app.userId)
-                     .arg(window.app.databasePath)
+            app: window.app
         }
     }
 

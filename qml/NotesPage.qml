@@ -24,6 +24,15 @@ Pane {
         anchors.fill: parent
         spacing: 8
 
+        Label {
+            objectName: "notesNotice"
+            Layout.fillWidth: true
+            visible: page.app.notesNotice !== ""
+            text: page.app.notesNotice
+            wrapMode: Text.Wrap
+            opacity: 0.8
+        }
+
         RowLayout {
             Label {
                 Layout.fillWidth: true

@@ -1,4 +1,5 @@
-// Always visible: online or offline, pending changes, the last error.
+// Always visible: online or offline, what sync is doing (with a progress bar
+// during a sync round), pending changes, the last sync, the last error.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -14,17 +15,43 @@ ToolBar {
         anchors.fill: parent
         anchors.leftMargin: 8
         anchors.rightMargin: 8
-        spacing: 16
+        spacing: 12
 
+        Rectangle {
+            objectName: "onlineIndicator"
+            implicitWidth: 10
+            implicitHeight: 10
+            radius: 5
+            color: !bar.app.syncConfigured ? bar.palette.mid
+                 : bar.app.online ? "#2e9d4f" : "#d08a1e"
+        }
+        Label {
+            objectName: "onlineLabel"
+            text: !bar.app.syncConfigured ? qsTr("Local only")
+                : bar.app.online ? qsTr("Online") : qsTr("Offline")
+            font.bold: true
+        }
         Label {
             objectName: "syncStatusLabel"
-            text: (bar.app.online ? qsTr("Online") : qsTr("Offline")) + " · " + bar.app.syncStatus
+            text: bar.app.syncStatus
             elide: Text.ElideRight
             Layout.fillWidth: true
+        }
+        ProgressBar {
+            objectName: "syncProgressBar"
+            visible: bar.app.syncBusy
+            indeterminate: DataStore.syncProgress < 0
+            value: Math.max(0, DataStore.syncProgress)
+            Layout.preferredWidth: 120
         }
         Label {
             objectName: "pendingLabel"
             text: qsTr("Pending changes: %1").arg(DataStore.pendingMutations)
+        }
+        Label {
+            objectName: "lastSyncLabel"
+            visible: text !== ""
+            text: bar.app.lastSyncText
         }
         Label {
             visible: bar.app.seeding
@@ -35,7 +62,7 @@ ToolBar {
             visible: DataStore.lastError.isValid
             text: qsTr("Last error: %1").arg(DataStore.lastError.message)
             elide: Text.ElideRight
-            Layout.maximumWidth: 360
+            Layout.maximumWidth: 300
         }
     }
 }

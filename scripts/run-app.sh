@@ -2,10 +2,13 @@
 # The run command: installs what is missing, builds, and starts the app.
 #   scripts/run-app.sh [datastore-notes options...]
 #
-# Today the app runs local-only on its demo data: datastore-server exists, but
-# the app's client cannot sync with it yet (that arrives with the sync work),
-# so this launches `datastore-notes --offline --seed demo`. Options given
-# here replace those defaults (e.g. --screenshot out.png --page notes).
+# By default the app starts its own datastore-server (--local-server): an
+# SQLite database seeded with the demo data on a free 127.0.0.1 port, an
+# amplifyconfiguration.json for it, all under the app's data folder; the app
+# syncs with it and stops it when it closes (Ctrl+C in this terminal stops
+# both). Options given here replace that default, e.g. --offline (local
+# only), --config amplifyconfiguration.json (any AppSync-compatible
+# endpoint), --screenshot out.png --page sync.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-"$here/build"}
@@ -13,13 +16,16 @@ build_dir=${BUILD_DIR:-"$here/build"}
 BUILD_DIR="$build_dir" "$here/scripts/build.sh"
 
 app="$build_dir/bin/datastore-notes"
-if [[ ! -x "$app" ]]; then
-  echo "run-app: $app was not built" >&2
-  exit 1
-fi
+server="$build_dir/bin/datastore-server"
+for exe in "$app" "$server"; do
+  if [[ ! -x "$exe" ]]; then
+    echo "run-app: $exe was not built" >&2
+    exit 1
+  fi
+done
 
-echo "run-app: starting datastore-notes offline with demo data (cloud sync with datastore-server is not available in the app yet)"
 if (($# == 0)); then
-  set -- --offline --seed demo
+  echo "run-app: starting datastore-notes with its own datastore-server (demo data); closing the app stops the server"
+  set -- --local-server
 fi
 exec "$app" "$@"

@@ -132,13 +132,27 @@ void DataStoreListModel::connectStore()
     m_storeConnections = {
         connect(m_boundStore, &DataStore::changed, this, &DataStoreListModel::apply),
         connect(m_boundStore, &DataStore::cleared, this, &DataStoreListModel::scheduleReload),
-        connect(m_boundStore, &DataStore::openChanged, this, &DataStoreListModel::scheduleReload),
+        connect(m_boundStore, &DataStore::openChanged, this, &DataStoreListModel::onOpenChanged),
     };
+}
+
+void DataStoreListModel::onOpenChanged()
+{
+    // Loaded while the store was opening: those queries waited for the open
+    // and read the database it opened, so the rows are current. Reloading
+    // anyway would reset a view that may be creating delegates for them
+    // (a sync filling the list right after the open).
+    if (m_loadedBeforeOpen && m_boundStore && m_boundStore->isOpen() && !m_error.isValid()) {
+        m_loadedBeforeOpen = false;
+        return;
+    }
+    scheduleReload();
 }
 
 void DataStoreListModel::reload()
 {
     m_reloadScheduled = false;
+    m_loadedBeforeOpen = m_store && m_store->store() && !m_store->store()->isOpen();
     ++m_generation;
     m_fetching = false;
     m_counting = false;
@@ -180,6 +194,7 @@ void DataStoreListModel::reload()
     beginResetModel();
     m_rows.clear();
     m_keys.clear();
+    m_paged = 0;
     m_schema = schema;
     m_predicate = predicate;
     m_sort = sort;
@@ -315,6 +330,7 @@ void DataStoreListModel::onPage(Paging window, const Result<QList<QVariantMap>> 
     }
     if (added.isEmpty())
         m_fetching = false;
+    m_paged = count();
     setTotalCount(m_allLoaded ? count() : m_totalCount);
     setLoading(m_fetching);
 }
@@ -418,11 +434,29 @@ void DataStoreListModel::apply(const ChangeEvent &event)
         const int at = insertionRow(event.element);
         // At the end of a partly loaded list the record may belong after rows
         // not loaded yet: a later page brings it.
-        if (at < count() || m_allLoaded) {
+        if (at == count() && m_allLoaded && count() >= m_pageSize && count() < 2 * m_pageSize) {
+            // The list holds about the one page the view asked for and the
+            // record belongs after it (a sync filling a store by the
+            // thousand): leave it to fetchMore() rather than growing the list
+            // by every record that arrives. A list the view paged through
+            // further keeps growing at its end.
+            m_allLoaded = false;
+        } else if (at < count() || m_allLoaded) {
             beginInsertRows(QModelIndex(), at, at);
             m_rows.insert(at, event.element);
             m_keys.insert(at, key);
             endInsertRows();
+            if (count() > std::max(m_paged, m_pageSize) + m_pageSize) {
+                // Inserts (a sync) grew the list a page past what the view
+                // paged in: the last row goes back to the store; fetchMore()
+                // brings it when the view scrolls there.
+                const int last = count() - 1;
+                beginRemoveRows(QModelIndex(), last, last);
+                m_rows.removeLast();
+                m_keys.removeLast();
+                m_allLoaded = false;
+                endRemoveRows();
+            }
             Q_EMIT countChanged();
         }
         updateTotal();

@@ -122,6 +122,7 @@ Q_SIGNALS:
 
 private:
     void scheduleReload();
+    void onOpenChanged();
     void connectStore();
     void fetchPage();
     void onPage(Paging window, const Result<QList<QVariantMap>> &result);
@@ -165,6 +166,11 @@ private:
     bool m_loading = false;
     bool m_complete = true;
     bool m_reloadScheduled = false;
+    // Rows loaded when the last page came in: inserts may grow the list at
+    // most a page past it (or past the first page).
+    int m_paged = 0;
+    // The last reload ran before the store was open (its queries wait for the open).
+    bool m_loadedBeforeOpen = false;
     QmlError m_filterError;
     QmlError m_sortError;
     QmlError m_error;

@@ -76,7 +76,37 @@ void QmlDataStore::setStore(DataStore *store)
                 m_store = nullptr;
                 Q_EMIT storeChanged();
                 Q_EMIT openChanged();
+                Q_EMIT syncStateChanged();
+                Q_EMIT onlineChanged();
             }),
+            // Sync state and hub events, forwarded.
+            connect(store, &DataStore::syncStateChanged, this, &QmlDataStore::syncStateChanged),
+            connect(store, &DataStore::onlineChanged, this, &QmlDataStore::onlineChanged),
+            connect(store, &DataStore::lastSyncedAtChanged, this, &QmlDataStore::lastSyncedAtChanged),
+            connect(store, &DataStore::syncProgressChanged, this, &QmlDataStore::syncProgressChanged),
+            connect(store, &DataStore::networkStatus, this, &QmlDataStore::networkStatus),
+            connect(store, &DataStore::subscriptionsEstablished, this, &QmlDataStore::subscriptionsEstablished),
+            connect(store, &DataStore::syncQueriesStarted, this, &QmlDataStore::syncQueriesStarted),
+            connect(store, &DataStore::modelSynced, this, &QmlDataStore::modelSynced),
+            connect(store, &DataStore::syncQueriesReady, this, &QmlDataStore::syncQueriesReady),
+            connect(store, &DataStore::ready, this, &QmlDataStore::ready),
+            connect(store, &DataStore::outboxMutationEnqueued, this, &QmlDataStore::outboxMutationEnqueued),
+            connect(store, &DataStore::outboxMutationProcessed, this, &QmlDataStore::outboxMutationProcessed),
+            connect(store, &DataStore::outboxStatus, this, &QmlDataStore::outboxStatus),
+            connect(store, &DataStore::conditionalSaveFailed, this,
+                    [this](const QString &model, const QVariantMap &element, const ds::Error &error) {
+                        Q_EMIT conditionalSaveFailed(model, element, QmlError(error));
+                    }),
+            connect(store, &DataStore::outboxMutationFailed, this,
+                    [this](const QString &model, const QString &operation, const QVariantMap &element,
+                           const ds::Error &error) {
+                        Q_EMIT outboxMutationFailed(model, operation, element, QmlError(error));
+                    }),
+            connect(store, &DataStore::syncErrorOccurred, this,
+                    [this](const QString &model, const ds::Error &error) {
+                        Q_EMIT syncErrorOccurred(model, QmlError(error));
+                    }),
+            connect(store, &DataStore::cleared, this, &QmlDataStore::cleared),
         };
     }
     Q_EMIT storeChanged();
@@ -84,6 +114,10 @@ void QmlDataStore::setStore(DataStore *store)
         Q_EMIT openChanged();
     if (oldPending != pendingMutations())
         Q_EMIT pendingMutationsChanged();
+    Q_EMIT syncStateChanged();
+    Q_EMIT onlineChanged();
+    Q_EMIT lastSyncedAtChanged();
+    Q_EMIT syncProgressChanged();
 }
 
 bool QmlDataStore::isOpen() const
@@ -104,6 +138,59 @@ QStringList QmlDataStore::modelNames() const
             names.append(model.name);
     }
     return names;
+}
+
+bool QmlDataStore::isSyncEnabled() const
+{
+    return m_store && m_store->isSyncEnabled();
+}
+
+QmlDataStore::SyncState QmlDataStore::syncState() const
+{
+    if (!m_store)
+        return LocalOnly;
+    switch (m_store->syncState()) {
+    case DataStore::SyncState::LocalOnly: return LocalOnly;
+    case DataStore::SyncState::Stopped: return Stopped;
+    case DataStore::SyncState::Starting: return Starting;
+    case DataStore::SyncState::Syncing: return Syncing;
+    case DataStore::SyncState::Ready: return Ready;
+    case DataStore::SyncState::Offline: return Offline;
+    }
+    return LocalOnly;
+}
+
+QString QmlDataStore::syncStateName() const
+{
+    switch (syncState()) {
+    case LocalOnly: return u"localOnly"_s;
+    case Stopped: return u"stopped"_s;
+    case Starting: return u"starting"_s;
+    case Syncing: return u"syncing"_s;
+    case Ready: return u"ready"_s;
+    case Offline: return u"offline"_s;
+    }
+    return {};
+}
+
+bool QmlDataStore::isOnline() const
+{
+    return m_store && m_store->isOnline();
+}
+
+QDateTime QmlDataStore::lastSyncedAt() const
+{
+    return m_store ? m_store->lastSyncedAt() : QDateTime();
+}
+
+qint64 QmlDataStore::syncedRecords() const
+{
+    return m_store ? m_store->syncedRecords() : 0;
+}
+
+double QmlDataStore::syncProgress() const
+{
+    return m_store ? m_store->syncProgress() : -1.0;
 }
 
 QJSEngine *QmlDataStore::engine() const
@@ -297,6 +384,86 @@ void QmlDataStore::get(const QString &modelName, const QString &id, const QJSVal
                 value = **r;
             finish(request, value, r ? Error() : r.error());
         });
+}
+
+// ---- cloud sync ------------------------------------------------------------
+
+void QmlDataStore::start(const QJSValue &callback)
+{
+    const quint64 id = addCallback(callback);
+    if (!m_store)
+        return finishLater(id, noStore());
+    qml::continueLater(m_store->start(), this, [this, id](const Result<void> &r) {
+        finish(id, r ? QVariant(true) : QVariant(), r ? Error() : r.error());
+    });
+}
+
+void QmlDataStore::stop(const QJSValue &callback)
+{
+    const quint64 id = addCallback(callback);
+    if (!m_store)
+        return finishLater(id, noStore());
+    qml::continueLater(m_store->stop(), this, [this, id](const Result<void> &r) {
+        finish(id, r ? QVariant(true) : QVariant(), r ? Error() : r.error());
+    });
+}
+
+void QmlDataStore::clear(const QJSValue &modeOrCallback, const QJSValue &callback)
+{
+    DataStore::ClearMode mode = DataStore::ClearMode::DiscardPending;
+    QJSValue cb = callback;
+    if (modeOrCallback.isCallable()) {
+        cb = modeOrCallback;
+    } else if (modeOrCallback.isNumber() && modeOrCallback.toInt() == FlushFirst) {
+        mode = DataStore::ClearMode::FlushFirst;
+    }
+    const quint64 id = addCallback(cb);
+    if (!m_store)
+        return finishLater(id, noStore());
+    qml::continueLater(m_store->clear(mode), this, [this, id](const Result<qint64> &r) {
+        finish(id, r ? QVariant(double(*r)) : QVariant(), r ? Error() : r.error());
+    });
+}
+
+QString QmlDataStore::syncExpression(const QString &modelName) const
+{
+    if (!m_store)
+        return u"all"_s;
+    const QList<SyncConfiguration::Expression> expressions = m_store->syncConfiguration().syncExpressions();
+    for (const SyncConfiguration::Expression &e : expressions) {
+        if (e.model != modelName)
+            continue;
+        if (e.predicate)
+            return e.predicate->isAll() ? u"all"_s : DataStore::printPredicate(*e.predicate);
+        return e.text.trimmed().isEmpty() ? u"all"_s : e.text;
+    }
+    return u"all"_s;
+}
+
+QmlError QmlDataStore::setSyncExpression(const QString &modelName, const QString &text)
+{
+    if (!m_store)
+        return QmlError(noStore());
+    const QString trimmed = text.trimmed();
+    const Result<void> r = m_store->setSyncExpression(modelName, trimmed.isEmpty() ? u"all"_s : trimmed);
+    return r ? QmlError() : QmlError(r.error());
+}
+
+QmlError QmlDataStore::checkPredicate(const QString &modelName, const QString &text) const
+{
+    if (!m_store)
+        return QmlError(noStore());
+    if (!m_store->schema().model(modelName))
+        return QmlError(unknownModel(modelName));
+    if (text.trimmed().isEmpty())
+        return {};
+    const Result<Predicate> r = m_store->parsePredicate(modelName, text);
+    return r ? QmlError() : QmlError(r.error());
+}
+
+bool QmlDataStore::isModelSynced(const QString &modelName) const
+{
+    return m_store && m_store->isModelSynced(modelName);
 }
 
 } // namespace ds

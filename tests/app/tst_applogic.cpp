@@ -1,5 +1,7 @@
 // The app's logic, headless: per-user database paths, settings persistence,
-// demo data, the Posts filter text and the debounced record editor.
+// demo data, the Posts filter text, the debounced record editor, the sync
+// expressions model (validation, counts, the server's plan from a fake
+// POST /admin/explain, apply without sync) and the sync event texts.
 #include "appcontroller.h"
 #include "apppaths.h"
 #include "appsettings.h"
@@ -7,6 +9,8 @@
 #include "models.h"
 #include "postfilter.h"
 #include "recordeditor.h"
+#include "syncactivity.h"
+#include "syncexpressionmodel.h"
 
 #include "qml/qmldatastore.h"
 
@@ -14,6 +18,10 @@
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -77,6 +85,16 @@ private Q_SLOTS:
 
         QVERIFY(notes::AppPaths::ensureParentDirectory(alice));
         QVERIFY(QFileInfo(QFileInfo(alice).absolutePath()).isDir());
+
+        // Each cloud has its own files; a scope cannot leave the folder either.
+        const QString local = notes::AppPaths::databaseFile(QString(), u"local-server"_s);
+        QCOMPARE(QFileInfo(local).fileName(), u"local-server-anonymous.sqlite"_s);
+        const QString cloudA = notes::AppPaths::databaseFile(u"alice"_s, notes::AppPaths::scopeOf(QUrl(u"https://a.example/graphql"_s)));
+        const QString cloudB = notes::AppPaths::databaseFile(u"alice"_s, notes::AppPaths::scopeOf(QUrl(u"https://b.example/graphql"_s)));
+        QVERIFY(cloudA != cloudB && cloudA != alice);
+        QVERIFY(QFileInfo(cloudA).fileName().startsWith(u"cloud-"_s));
+        const QString evilScope = notes::AppPaths::databaseFile(QString(), u"../../x"_s);
+        QCOMPARE(QFileInfo(evilScope).absolutePath(), QFileInfo(anonymous).absolutePath());
     }
 
     void settingsPersist()
@@ -244,6 +262,126 @@ private Q_SLOTS:
         second.setRecordId(QString());
         QTest::qWait(50);
         QVERIFY(!(*await(store.get(u"Post"_s, u"p2"_s))).has_value());
+    }
+
+    // The Settings page's model: drafts validated as typed (column, length of
+    // the bad token), live counts, the server's plan from POST /admin/explain
+    // (a fake server here: an index for User, a scan for Post, 404 for
+    // Comment), presets, and apply without sync (saved for later).
+    void syncExpressionModel()
+    {
+        ds::DataStore store(::ModelProvider::schema());
+        QVERIFY(await(store.open(u":memory:"_s)).ok());
+        QVERIFY(await(store.saveAll(u"Post"_s, {{{u"id"_s, u"a"_s}, {u"title"_s, u"A"_s}, {u"rating"_s, 3}},
+                                                {{u"id"_s, u"b"_s}, {u"title"_s, u"B"_s}, {u"rating"_s, 7}},
+                                                {{u"id"_s, u"c"_s}, {u"title"_s, u"C"_s}, {u"rating"_s, 9}}})).ok());
+
+        // The fake explain endpoint.
+        QTcpServer http;
+        QVERIFY(http.listen(QHostAddress::LocalHost));
+        QList<QJsonObject> bodies;
+        QList<QByteArray> keys;
+        connect(&http, &QTcpServer::newConnection, this, [&] {
+            QTcpSocket *socket = http.nextPendingConnection();
+            auto buffer = std::make_shared<QByteArray>();
+            connect(socket, &QTcpSocket::readyRead, socket, [&, socket, buffer] {
+                *buffer += socket->readAll();
+                const qsizetype end = buffer->indexOf("\r\n\r\n");
+                if (end < 0)
+                    return;
+                const QByteArray head = buffer->left(end).toLower();
+                const qsizetype at = head.indexOf("content-length:");
+                const qsizetype length = at < 0 ? 0 : head.mid(at + 15, head.indexOf('\r', at) - at - 15).trimmed().toLongLong();
+                if (buffer->size() < end + 4 + length)
+                    return;
+                const QJsonObject body = QJsonDocument::fromJson(buffer->mid(end + 4, length)).object();
+                bodies.append(body);
+                const qsizetype k = head.indexOf("x-api-key:");
+                keys.append(k < 0 ? QByteArray() : buffer->mid(k + 10, head.indexOf('\r', k) - k - 10).trimmed());
+                QByteArray status = "200 OK";
+                QByteArray answer;
+                if (body.value(u"model"_s).toString() == u"User")
+                    answer = R"({"plan":"index","index":"byLastName"})";
+                else if (body.value(u"model"_s).toString() == u"Post")
+                    answer = R"({"plan":"scan"})";
+                else
+                    status = "404 Not Found";
+                socket->write("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nContent-Length: "
+                              + QByteArray::number(answer.size()) + "\r\nConnection: close\r\n\r\n" + answer);
+                socket->disconnectFromHost();
+            });
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        });
+
+        notes::AppSettings settings;
+        notes::SyncExpressionModel model(&store, &settings, u"test-scope"_s);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(model.rowCount(), 4);
+        const int post = model.rowOf(u"Post"_s);
+        const int user = model.rowOf(u"User"_s);
+        const int comment = model.rowOf(u"Comment"_s);
+        auto value = [&](int row, int role) { return model.data(model.index(row), role); };
+        QCOMPARE(value(post, notes::SyncExpressionModel::AppliedRole).toString(), u"all"_s);
+        QTRY_COMPARE(value(post, notes::SyncExpressionModel::TotalCountRole).toInt(), 3);
+        QTRY_VERIFY(value(post, notes::SyncExpressionModel::PlanRole).toString().contains(u"no server"_s));
+
+        model.setExplainService(QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(http.serverPort())), u"admin-key-1"_s);
+        model.setDraft(post, u"rating >"_s);
+        QVERIFY(!value(post, notes::SyncExpressionModel::ValidRole).toBool());
+        QCOMPARE(value(post, notes::SyncExpressionModel::ErrorColumnRole).toInt(), 9);
+        QVERIFY(!model.canApply());
+        model.setDraft(post, u"ratin > 5"_s);
+        QCOMPARE(value(post, notes::SyncExpressionModel::ErrorColumnRole).toInt(), 1);
+        QCOMPARE(value(post, notes::SyncExpressionModel::ErrorLengthRole).toInt(), 5);
+        QVERIFY(value(post, notes::SyncExpressionModel::ErrorMessageRole).toString().contains(u"ratin"_s));
+        model.setDraft(post, u"rating > 5"_s);
+        QVERIFY(value(post, notes::SyncExpressionModel::ValidRole).toBool());
+        QVERIFY(value(post, notes::SyncExpressionModel::ModifiedRole).toBool());
+        QVERIFY(model.canApply());
+        QTRY_COMPARE(value(post, notes::SyncExpressionModel::MatchCountRole).toInt(), 2);
+        QTRY_COMPARE(value(post, notes::SyncExpressionModel::PlanRole).toString(),
+                     u"the server scans every record (no index fits)"_s);
+
+        model.applyPreset(2);   // User: lastName == "Doe" and createdAt > "2020-10-10"
+        QCOMPARE(value(user, notes::SyncExpressionModel::DraftRole).toString(),
+                 u"lastName == \"Doe\" and createdAt > \"2020-10-10\""_s);
+        QTRY_COMPARE(value(user, notes::SyncExpressionModel::PlanRole).toString(), u"the server reads the index byLastName"_s);
+        QTRY_VERIFY(value(comment, notes::SyncExpressionModel::PlanRole).toString().contains(u"404"_s));
+        bool askedForUser = false;
+        for (qsizetype i = 0; i < bodies.size(); ++i) {
+            QCOMPARE(keys.at(i), QByteArray("admin-key-1"));
+            // "all" is asked without a predicate.
+            if (bodies.at(i).value(u"model"_s).toString() == u"User"
+                && bodies.at(i).value(u"predicate"_s).toString() == u"lastName == \"Doe\" and createdAt > \"2020-10-10\"")
+                askedForUser = true;
+        }
+        QVERIFY(askedForUser);
+
+        // Without sync, Apply saves the expressions for this cloud.
+        QVERIFY(model.apply());
+        QVERIFY(!model.isModified());
+        QCOMPARE(settings.syncExpression(u"test-scope"_s, u"Post"_s), u"rating > 5"_s);
+        QCOMPARE(value(post, notes::SyncExpressionModel::AppliedRole).toString(), u"rating > 5"_s);
+        QVERIFY(model.applyStatus().startsWith(u"Saved"_s));
+        QCOMPARE(store.syncConfiguration().syncExpressions().size(), 2);
+        model.applyPreset(3);   // all
+        QVERIFY(model.apply());
+        QCOMPARE(settings.syncExpression(u"test-scope"_s, u"Post"_s), QString());
+
+        // Local counts follow the store.
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"d"_s}, {u"title"_s, u"D"_s}, {u"rating"_s, 8}})).ok());
+        QTRY_COMPARE(value(post, notes::SyncExpressionModel::TotalCountRole).toInt(), 4);
+    }
+
+    void syncEventTexts()
+    {
+        QCOMPARE(notes::SyncActivity::describe(u"Post"_s, {{u"title"_s, u"Hello"_s}}), u"post “Hello”"_s);
+        QCOMPARE(notes::SyncActivity::describe(u"User"_s, {{u"firstName"_s, u"Jane"_s}, {u"lastName"_s, u"Doe"_s}}),
+                 u"user Jane Doe"_s);
+        const QString longTitle = QString(60, u'x');
+        QVERIFY(notes::SyncActivity::describe(u"Note"_s, {{u"title"_s, longTitle}}).endsWith(u"…”"_s));
+        QVERIFY(notes::SyncActivity::explain(ds::Error(ds::Error::Domain::Network, u"Timeout"_s, u"timed out"_s, true))
+                    .startsWith(u"The server could not be reached"_s));
     }
 };
 

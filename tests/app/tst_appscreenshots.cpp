@@ -1,9 +1,14 @@
 // Runs `datastore-notes --offline --db <tmp> --seed demo --screenshot <png>
-// --page <page>` for every page and checks each PNG: it exists, has the
-// window's size, is not blank, and the run printed no QML warning.
+// --page <page>` for every page, and `datastore-notes --local-server
+// --screenshot <png> --page <page>` (the app starts its own datastore-server
+// and renders once synced), and checks each PNG: it exists, has the window's
+// size, is not blank, and the run printed no QML warning. With
+// DS_SCREENSHOT_DIR set, the PNGs are written there (the README's come from
+// this with DS_SCREENSHOT_DIR=resources/screenshots).
 #include "appcontroller.h"
 #include "notesapp.h"
 
+#include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QSet>
@@ -25,14 +30,20 @@ private Q_SLOTS:
     void page_data()
     {
         QTest::addColumn<QString>("page");
+        QTest::addColumn<bool>("syncing");
         for (const QString &page : notes::AppController::pageNames())
-            QTest::newRow(qPrintable(page)) << page;
+            QTest::newRow(qPrintable(page)) << page << false;
+        for (const QString &page : notes::AppController::pageNames())
+            QTest::newRow(qPrintable(u"local-server-"_s + page)) << page << true;
     }
 
     void page()
     {
         QFETCH(QString, page);
-        const QString png = m_dir.filePath(page + u".png"_s);
+        QFETCH(bool, syncing);
+        const QString dir = QString::fromLocal8Bit(qgetenv("DS_SCREENSHOT_DIR"));
+        const QString png = QDir(dir.isEmpty() ? m_dir.path() : dir)
+                                .filePath((syncing ? u"sync-"_s : QString()) + page + u".png"_s);
         QProcess app;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
@@ -40,16 +51,22 @@ private Q_SLOTS:
         env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s));
         env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data"_s));
         app.setProcessEnvironment(env);
-        app.start(QStringLiteral(NOTES_EXECUTABLE),
-                  {u"--offline"_s, u"--db"_s, m_dir.filePath(u"demo.sqlite"_s), u"--seed"_s, u"demo"_s,
-                   u"--screenshot"_s, png, u"--page"_s, page});
-        QVERIFY(app.waitForFinished(60000));
+        const QStringList mode = syncing ? QStringList{u"--local-server"_s}
+                                         : QStringList{u"--offline"_s, u"--db"_s, m_dir.filePath(u"demo.sqlite"_s),
+                                                       u"--seed"_s, u"demo"_s};
+        app.start(QStringLiteral(NOTES_EXECUTABLE), mode + QStringList{u"--screenshot"_s, png, u"--page"_s, page});
+        QVERIFY(app.waitForFinished(120000));
         const QString out = QString::fromUtf8(app.readAllStandardOutput());
         const QString err = QString::fromUtf8(app.readAllStandardError());
         QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(err));
         // QML warnings name their file (qrc:/...); any is a failure.
         QVERIFY2(!err.contains(u"qrc:/"_s) && !err.contains(u"Warning"_s, Qt::CaseInsensitive), qPrintable(err));
         QVERIFY2(out.contains(u"screenshot: "_s), qPrintable(out));
+        // Synced before rendering (not the timeout), and the server is gone with the app.
+        if (syncing) {
+            QVERIFY2(!out.contains(u"was not ready"_s), qPrintable(out));
+            QVERIFY2(err.contains(u"local server listening"_s) && err.contains(u"local server stopped"_s), qPrintable(err));
+        }
 
         QImage image(png);
         QVERIFY2(!image.isNull(), qPrintable(png));

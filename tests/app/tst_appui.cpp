@@ -54,6 +54,27 @@ private:
         return object;
     }
 
+    // Items created by a Repeater or a view have no QObject parent: walk the item tree.
+    static QQuickItem *findItem(QQuickItem *root, const QString &name)
+    {
+        if (root->objectName() == name)
+            return root;
+        const QList<QQuickItem *> children = root->childItems();
+        for (QQuickItem *child : children) {
+            if (QQuickItem *found = findItem(child, name))
+                return found;
+        }
+        return nullptr;
+    }
+
+    QQuickItem *item(const QString &name)
+    {
+        QQuickItem *found = findItem(m_app->window()->contentItem(), name);
+        if (!found)
+            qWarning("no item named %s", qPrintable(name));
+        return found;
+    }
+
     void click(const QString &buttonName)
     {
         QObject *button = find(buttonName);
@@ -189,11 +210,64 @@ private Q_SLOTS:
             tabs->setProperty("currentIndex", i);
             QTest::qWait(50);
         }
-        QVERIFY(find<QQuickItem>(u"syncStatusLabel"_s)->property("text").toString().contains(u"Offline"_s));
+        QCOMPARE(find<QQuickItem>(u"onlineLabel"_s)->property("text").toString(), u"Local only"_s);
+        QVERIFY(find<QQuickItem>(u"syncStatusLabel"_s)->property("text").toString().contains(u"local only"_s));
+        QVERIFY(!find<QQuickItem>(u"syncProgressBar"_s)->isVisible());
         // Nothing syncs yet: every change waits in the outbox, and the bar says how many.
         const qint64 pending = m_app->store()->pendingMutations();
         QVERIFY(pending >= 3);   // post, comment, note (edits of a pending create merge into it)
         QTRY_VERIFY(find<QQuickItem>(u"pendingLabel"_s)->property("text").toString().endsWith(QString::number(pending)));
+    }
+
+    // Settings: a sync expression edited in place, checked as it is typed
+    // (message, column, the token marked), a live count of the local
+    // records it matches; Apply without sync saves it for later.
+    void syncExpressionValidation()
+    {
+        find(u"pageTabs"_s)->setProperty("currentIndex", 3);
+        auto *field = item(u"syncExpressionFieldPost"_s);
+        auto *error = item(u"syncExpressionErrorPost"_s);
+        auto *mark = item(u"syncExpressionErrorMarkPost"_s);
+        auto *preview = item(u"syncExpressionPreviewPost"_s);
+        auto *apply = find<QQuickItem>(u"applySyncExpressions"_s);
+        QVERIFY(field && error && mark && preview && apply);
+        QCOMPARE(field->property("text").toString(), u"all"_s);
+        QTRY_VERIFY(preview->property("text").toString().contains(u"1 of 1 local records match"_s));
+        QVERIFY(!apply->property("enabled").toBool());
+
+        field->forceActiveFocus();
+        QMetaObject::invokeMethod(field, "selectAll");
+        type("rating >> 5");
+        QCOMPARE(field->property("text").toString(), u"rating >> 5"_s);
+        QTRY_VERIFY(error->isVisible());
+        const QString message = error->property("text").toString();
+        QVERIFY2(QRegularExpression(u"^Column [89]: .+"_s).match(message).hasMatch(), qPrintable(message));
+        QVERIFY(mark->isVisible());
+        QVERIFY2(mark->x() > 0, qPrintable(u"x %1 start %2 msg %3"_s.arg(mark->x()).arg(mark->property("start").toInt()).arg(message)));
+        QVERIFY(!apply->property("enabled").toBool());
+
+        QTest::keyClick(m_app->window(), Qt::Key_Backspace);
+        QTest::keyClick(m_app->window(), Qt::Key_Backspace);
+        QTest::keyClick(m_app->window(), Qt::Key_Backspace);
+        type(" 5");
+        QCOMPARE(field->property("text").toString(), u"rating > 5"_s);
+        QTRY_VERIFY(!error->isVisible());
+        QVERIFY(!mark->isVisible());
+        // The post of the first test has the default rating 5: none of 1 match.
+        QTRY_VERIFY2(preview->property("text").toString().contains(u"0 of 1 local records match"_s),
+                     qPrintable(preview->property("text").toString()));
+        QVERIFY(preview->property("text").toString().contains(u"plan unavailable"_s));
+        QTRY_VERIFY(apply->property("enabled").toBool());
+        click(u"applySyncExpressions"_s);
+        QTRY_VERIFY(find<QQuickItem>(u"applyStatusLabel"_s)->property("text").toString().contains(u"Saved"_s));
+        QCOMPARE(m_app->store()->syncConfiguration().syncExpressions().size(), 1);
+
+        // The preset "all" puts every model back.
+        QVERIFY(QMetaObject::invokeMethod(item(u"syncPreset3"_s), "clicked"));
+        QCOMPARE(field->property("text").toString(), u"all"_s);
+        QTRY_VERIFY(apply->property("enabled").toBool());
+        click(u"applySyncExpressions"_s);
+        QTRY_VERIFY(!apply->property("enabled").toBool());
     }
 
     void keyboardOpensAndDeletes()

@@ -126,4 +126,70 @@ TestCase {
             return call("get", ["Post", "nocb"]).result !== null
         })
     }
+
+    // Sync on a store without a cloud: the state says so, start() refuses
+    // with an error object, expressions are checked and kept for later.
+    function test_syncLocalOnly() {
+        compare(DataStore.isSyncEnabled, false)
+        compare(DataStore.syncState, DataStore.LocalOnly)
+        compare(DataStore.syncStateName, "localOnly")
+        compare(DataStore.online, false)
+        compare(DataStore.syncedRecords, 0)
+        compare(DataStore.syncProgress, -1)
+        verify(isNaN(DataStore.lastSyncedAt.getTime()), "never synced")
+        compare(DataStore.isModelSynced("Post"), false)
+
+        const r = call("start", [])
+        compare(r.result, null)
+        compare(r.error.code, "SyncNotConfigured")
+        errorSpy.clear()
+        compare(call("stop", []).error, null)
+        compare(DataStore.syncState, DataStore.LocalOnly)
+    }
+
+    function test_syncExpressions() {
+        compare(DataStore.syncExpression("Post"), "all")
+        let e = DataStore.setSyncExpression("Post", "rating > 5")
+        compare(e.isValid, false, e.message)
+        compare(DataStore.syncExpression("Post"), "rating > 5")
+        // a bad one: nothing changes, the error has the column
+        e = DataStore.setSyncExpression("Post", "rating >")
+        verify(e.isValid)
+        verify(e.column > 0)
+        compare(DataStore.syncExpression("Post"), "rating > 5")
+        compare(DataStore.setSyncExpression("Blog", "all").code, "UnknownModel")
+        // empty text is everything again
+        compare(DataStore.setSyncExpression("Post", "  ").isValid, false)
+        compare(DataStore.syncExpression("Post"), "all")
+        compare(errorSpy.count, 0)
+    }
+
+    function test_checkPredicate() {
+        compare(DataStore.checkPredicate("Post", "rating > 5 and title beginsWith \"A\"").isValid, false)
+        compare(DataStore.checkPredicate("Post", "").isValid, false)
+        let e = DataStore.checkPredicate("Post", "ratin > 5")
+        verify(e.isValid)
+        compare(e.column, 1)
+        verify(e.message.indexOf("ratin") >= 0, e.message)
+        e = DataStore.checkPredicate("User", "lastName == \"Doe\" and createdAt >")
+        verify(e.isValid)
+        verify(e.column > 20, "column " + e.column)
+        compare(DataStore.checkPredicate("Blog", "all").code, "UnknownModel")
+    }
+
+    SignalSpy {
+        id: clearedSpy
+        target: DataStore
+        signalName: "cleared"
+    }
+
+    function test_zz_clear() {
+        call("save", ["Post", { id: "gone", title: "gone soon" }])
+        const r = call("clear", [])
+        compare(r.error, null)
+        verify(r.result >= 1, "pending changes discarded: " + r.result)
+        compare(clearedSpy.count, 1)
+        compare(call("count", ["Post", ""]).result, 0)
+        compare(DataStore.pendingMutations, 0)
+    }
 }

@@ -104,6 +104,7 @@ private Q_SLOTS:
     void sortPositionChangeIsAMove();
     void changesBeyondTheLoadedPages();
     void viewsFetchingFromTheirHandlersLoadEverything();
+    void aBurstIntoAnEmptyListStopsAtAPage();
     void writesRacingThePagesKeepTheModelExact();
     void invalidFilterAndSort_data();
     void invalidFilterAndSort();
@@ -553,6 +554,34 @@ void TestListModel::viewsFetchingFromTheirHandlersLoadEverything()
     QVERIFY(inserted.size() <= (expected.size() + 63) / 64);
     for (qsizetype i = 0; i + 1 < inserted.size(); ++i)
         QVERIFY(inserted.at(i).at(2).toInt() - inserted.at(i).at(1).toInt() + 1 >= 64);
+}
+
+void TestListModel::aBurstIntoAnEmptyListStopsAtAPage()
+{
+    // An empty list (fully loaded), then records arrive by the hundred (a
+    // base sync): appends stop once a page is shown; the rest is there for
+    // fetchMore(), in order.
+    auto *model = makeModel({}, u"rating"_s, 50);
+    QCOMPARE(model->count(), 0);
+    QVERIFY(!model->canFetchMore({}));
+    QList<QVariantMap> records;
+    for (int i = 0; i < 400; ++i)
+        records.append(post(pid(i), u"t"_s, i));   // each sorts after the ones before
+    saveAll(records);
+    QCOMPARE(model->count(), 50);
+    QTRY_COMPARE(model->totalCount(), 400);
+    QVERIFY(model->canFetchMore({}));
+    // Records that sort first (a sync in the opposite order) grow it at most
+    // a page more: the last rows go back to the store.
+    records.clear();
+    for (int i = 0; i < 300; ++i)
+        records.append(post(pid(1000 + i), u"t"_s, -1 - i));
+    saveAll(records);
+    QCOMPARE(model->count(), 100);
+    QCOMPARE(ids(*model), expectedIds({}, u"rating"_s).mid(0, 100));
+    QTRY_COMPARE(model->totalCount(), 700);
+    fetchAll(model);
+    QCOMPARE(ids(*model), expectedIds({}, u"rating"_s));
 }
 
 void TestListModel::writesRacingThePagesKeepTheModelExact()
