@@ -86,7 +86,6 @@ QString deltaColumn(const FieldSchema &field)
     return text;
 }
 
-
 // The planner settings of a planned scan (SET LOCAL: the end of the
 // transaction restores them). Disabled paths are not forbidden, only priced
 // out: the index whose order is the ORDER BY is the one path left without a
@@ -418,7 +417,7 @@ Result<void> PgStore::ensureIndex(const ModelSchema &model, const IndexSchema &i
     if (q.next()) {
         if (q.value(0).toString() == definition)
             return {};
-        qCInfo(lcServerData).noquote() << "rebuilding index" << name << "as (" << columns << ")";
+        qCInfo(lcServerData).noquote() << "rebuilding index" << name << u"as ("_s % columns % u')';
         if (Result<void> r = exec(u"DROP INDEX "_s % name); !r)
             return r;
     }

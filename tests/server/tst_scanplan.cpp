@@ -24,6 +24,8 @@
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -99,6 +101,7 @@ private Q_SLOTS:
     void oldTokenOrder();
     void tokenCarriesTheOrder();
     void deltaPages();
+    void indexRebuilt();
     void prefixUpperBound_data();
     void prefixUpperBound();
     void filterLimits();
@@ -111,6 +114,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<ServerStore> m_store;
     bool m_postgres = false;   // DS_TEST_DB=postgres: PgStore
+    QString m_url;             // its database
 };
 
 void TestScanPlan::initTestCase()
@@ -121,11 +125,10 @@ void TestScanPlan::initTestCase()
     QVERIFY(m_dir.isValid());
     m_postgres = qEnvironmentVariable("DS_TEST_DB") == u"postgres";
     if (m_postgres) {
-        QString url;
-        const QString failed = dstest::PgCluster::shared().createDatabase(&url);
+        const QString failed = dstest::PgCluster::shared().createDatabase(&m_url);
         QVERIFY2(failed.isEmpty(), qPrintable(failed));
         QString parseError;
-        const std::optional<DatabaseSpec> spec = DatabaseSpec::parse(url, &parseError);
+        const std::optional<DatabaseSpec> spec = DatabaseSpec::parse(m_url, &parseError);
         QVERIFY2(spec, qPrintable(parseError));
         auto store = std::make_unique<PgStore>();
         const Result<void> opened = store->open(*spec);
@@ -615,6 +618,54 @@ void TestScanPlan::deltaPages()
     if (!m_postgres)
         QVERIFY2(e->databasePlan.join(u' ').contains(u"USING INDEX _delta_model_seq"), qPrintable(e->databasePlan.join(u" | "_s)));
     QVERIFY(!e->sorts);
+}
+
+void TestScanPlan::indexRebuilt()
+{
+    if (!m_postgres)
+        QSKIP("PostgreSQL only (SQLite's index of an @index ends with the primary key by itself)");
+    // An index as an older server made it (the bare fields, NULLs last):
+    // the next start rebuilds it in the plans' order, and only once.
+    QString parseError;
+    const std::optional<DatabaseSpec> spec = DatabaseSpec::parse(m_url, &parseError);
+    QVERIFY2(spec, qPrintable(parseError));
+    const QString connection = u"tst_scanplan.raw"_s;
+    {
+        QSqlDatabase db = spec->openConnection(connection);
+        QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"DROP INDEX \"idx_Reading_bySensor\""_s));
+        QVERIFY(q.exec(u"CREATE INDEX \"idx_Reading_bySensor\" ON \"Reading\" (\"sensor\", \"at\", \"value\")"_s));
+        auto definition = [&q]() {
+            if (!q.exec(u"SELECT pg_get_indexdef(to_regclass('\"idx_Reading_bySensor\"')), "
+                        "CAST(to_regclass('\"idx_Reading_bySensor\"') AS oid)"_s)
+                || !q.next())
+                return QStringList();
+            return QStringList{q.value(0).toString(), q.value(1).toString()};
+        };
+        QVERIFY2(!definition().value(0).contains(u"NULLS FIRST"_s), qPrintable(definition().value(0)));
+        for (int start = 0; start < 2; ++start) {
+            const QStringList before = definition();
+            PgStore store;
+            QVERIFY(store.open(*spec).ok());
+            QVERIFY(store.prepareSchema(*m_schema).ok());
+            const QStringList after = definition();
+            QVERIFY2(after.value(0).endsWith(u"(sensor NULLS FIRST, at NULLS FIRST, value NULLS FIRST, id)"_s),
+                     qPrintable(after.value(0)));
+            QCOMPARE(after.value(1) != before.value(1), start == 0);   // rebuilt the first time only
+        }
+        // The plans read by it again.
+        const ModelSchema &readings = *m_schema->model(u"Reading");
+        BaseScan scan;
+        scan.filter = parse(u"Reading"_s, u"sensor == \"s1\" and at > 1"_s);
+        scan.plan = m_store->planScan(readings, scan.filter);
+        scan.orderFields = scan.plan->orderFields;
+        const Result<ScanExplanation> e = m_store->explainBase(readings, scan);
+        QVERIFY(e.ok());
+        QCOMPARE(e->databaseIndex, u"bySensor"_s);
+        QVERIFY(!e->sorts);
+    }
+    removeConnection(connection);
 }
 
 void TestScanPlan::prefixUpperBound_data()
