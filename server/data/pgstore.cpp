@@ -10,9 +10,12 @@
 #include <QAtomicInteger>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
+
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -83,6 +86,100 @@ QString deltaColumn(const FieldSchema &field)
     return text;
 }
 
+// The planner settings of a planned scan (SET LOCAL: the end of the
+// transaction restores them). Disabled paths are not forbidden, only priced
+// out: the index whose order is the ORDER BY is the one path left without a
+// seq scan, a bitmap scan or a sort.
+const QString kFollowPlan = u"SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; "
+                            "SET LOCAL enable_sort = off"_s;
+const QString kDefaultPlanSettings = u"SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_bitmapscan TO DEFAULT; "
+                                     "SET LOCAL enable_sort TO DEFAULT"_s;
+
+QAtomicInteger<quint64> s_explainCounter;
+
+// An ORDER BY term in SQLite's order: NULLs first ascending, last
+// descending. Primary-key fields are never NULL: PostgreSQL's default there
+// (NULLS LAST ascending) is the same order and the primary key index's.
+QString orderTerm(const ModelSchema &model, const QString &field, bool descending)
+{
+    if (model.primaryKey.contains(field))
+        return quoted(field) % (descending ? u" DESC"_s : u" ASC"_s);
+    return quoted(field) % (descending ? u" DESC NULLS LAST"_s : u" ASC NULLS FIRST"_s);
+}
+
+// "After `values` in the order of `fields`" (ascending: NULLs first;
+// descending: NULLs last), exact with NULLs in fields that may hold them.
+// Each value is bound once (its placeholder may appear twice).
+QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
+                        const std::function<bool(const QString &)> &neverNull, QVariantList *bindings)
+{
+    bool rowValue = true;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (values.at(i).isNull() || (descending && !neverNull(fields.at(i))))
+            rowValue = false;
+    }
+    if (rowValue) {
+        // A row comparison is exact here (a NULL in a later column only
+        // matters after an equal prefix, where ascending order puts it
+        // first) and PostgreSQL seeks the index by it.
+        QStringList marks;
+        for (const QVariant &v : values)
+            marks.append(bind(bindings, v));
+        return u"("_s % keyColumns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
+    }
+    // The exact form, after bounds the index can seek by: the leading
+    // never-NULL columns as a row, else the first column alone where one
+    // bound is implied (ascending after a value: >= it; descending after
+    // NULL: only NULLs follow).
+    QStringList bounds;
+    qsizetype leading = 0;
+    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
+        ++leading;
+    QList<QString> marks(fields.size());
+    if (leading > 0) {
+        QStringList row;
+        for (qsizetype i = 0; i < leading; ++i) {
+            marks[i] = bind(bindings, values.at(i));
+            row.append(marks.at(i));
+        }
+        bounds.append(u"("_s % keyColumns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
+                      % row.join(u", "_s) % u')');
+    } else if (!descending && !values.at(0).isNull()) {
+        marks[0] = bind(bindings, values.at(0));
+        bounds.append(quoted(fields.at(0)) % u" >= "_s % marks.at(0));
+    } else if (descending && values.at(0).isNull()) {
+        bounds.append(quoted(fields.at(0)) % u" IS NULL"_s);
+    }
+    std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
+        if (i == fields.size())
+            return u"FALSE"_s;
+        const QString column = quoted(fields.at(i));
+        const QVariant &v = values.at(i);
+        if (v.isNull()) {
+            if (descending)   // NULLs last: only NULLs can follow
+                return u"("_s % column % u" IS NULL AND "_s % after(i + 1) % u')';
+            return u"("_s % column % u" IS NOT NULL OR ("_s % column % u" IS NULL AND "_s % after(i + 1) % u"))"_s;
+        }
+        if (marks.at(i).isEmpty())
+            marks[i] = bind(bindings, v);
+        const QString &mark = marks.at(i);
+        const QString head = descending && !neverNull(fields.at(i))
+            ? QString(u"("_s % column % u" < "_s % mark % u" OR "_s % column % u" IS NULL"_s)
+            : QString(u"("_s % column % (descending ? u" < "_s : u" > "_s) % mark);
+        return head % u" OR ("_s % column % u" = "_s % mark % u" AND "_s % after(i + 1) % u"))"_s;
+    };
+    bounds.append(after(0));
+    return bounds.join(u" AND "_s);
+}
+
+// An identifier as EXPLAIN prints it, unquoted.
+QString unquoted(const QString &name)
+{
+    if (name.size() >= 2 && name.startsWith(u'"') && name.endsWith(u'"'))
+        return name.mid(1, name.size() - 2).replace(u"\"\""_s, u"\""_s);
+    return name;
+}
+
 } // namespace
 
 PgStore::PgStore()
@@ -144,6 +241,23 @@ auto PgStore::retrying(F f) -> decltype(f())
     auto r = f();
     if (!r && m_broken && !m_inTransaction && reopenIfBroken())
         r = f();
+    return r;
+}
+
+template<typename F>
+auto PgStore::followingPlan(F f) -> decltype(f())
+{
+    const bool own = !m_inTransaction;
+    if (Result<void> r = exec(own ? QString(u"BEGIN READ ONLY; "_s % kFollowPlan) : kFollowPlan); !r) {
+        if (own)
+            exec(u"ROLLBACK"_s);
+        return r.error();
+    }
+    auto r = f();
+    if (own)
+        exec(r ? u"COMMIT"_s : u"ROLLBACK"_s);
+    else
+        exec(kDefaultPlanSettings);
     return r;
 }
 
@@ -218,6 +332,8 @@ Result<void> PgStore::prepareSchema(const Schema &schema)
         "\"_lastChangedAt\" bigint NOT NULL, \"_ttl\" bigint NOT NULL, \"item\" jsonb NOT NULL)"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_model_time\" ON \"_delta\" (\"model\", \"_lastChangedAt\")"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_ttl\" ON \"_delta\" (\"_ttl\")"_s,
+        // Delta pages read one model's changes in commit order off this one.
+        u"CREATE INDEX IF NOT EXISTS \"_delta_model_seq\" ON \"_delta\" (\"model\", \"seq\")"_s,
         // fetchChange(): a change read back by another instance.
         u"CREATE INDEX IF NOT EXISTS \"_delta_model_key\" ON \"_delta\" (\"model\", \"key\", \"_version\")"_s,
     };
@@ -259,9 +375,7 @@ Result<void> PgStore::prepareSchema(const Schema &schema)
                 return fail(r);
         }
         for (const IndexSchema &index : model.indexes) {
-            if (Result<void> r = exec(u"CREATE INDEX IF NOT EXISTS "_s % quoted(u"idx_"_s % model.name % u'_' % index.name)
-                                      % u" ON "_s % table % u" ("_s % keyColumns(index.fields) % u')');
-                !r)
+            if (Result<void> r = ensureIndex(model, index); !r)
                 return fail(r);
         }
         if (Result<void> r = exec(u"CREATE INDEX IF NOT EXISTS "_s % quoted(u"ttl_"_s % model.name) % u" ON "_s % table
@@ -270,6 +384,48 @@ Result<void> PgStore::prepareSchema(const Schema &schema)
             return fail(r);
     }
     return commit();
+}
+
+QString PgStore::indexColumns(const ModelSchema &model, const IndexSchema &index)
+{
+    QStringList fields = index.fields;
+    for (const QString &f : model.primaryKey) {
+        if (!fields.contains(f))
+            fields.append(f);
+    }
+    QStringList columns;
+    for (const QString &f : std::as_const(fields))
+        columns.append(model.primaryKey.contains(f) ? quoted(f) : quoted(f) % u" NULLS FIRST"_s);
+    return columns.join(u", "_s);
+}
+
+Result<void> PgStore::ensureIndex(const ModelSchema &model, const IndexSchema &index)
+{
+    // The definition is kept as the index's comment: an index made before
+    // (by an older server: the bare fields, NULLs last, no primary key) or
+    // for other fields is rebuilt.
+    const QString name = quoted(u"idx_"_s % model.name % u'_' % index.name);
+    const QString columns = indexColumns(model, index);
+    const QString definition = u"datastore index ("_s % columns % u')';
+    Result<std::shared_ptr<QSqlQuery>> existing =
+        run({u"SELECT COALESCE(obj_description(\"oid\", 'pg_class'), '') FROM pg_class WHERE \"oid\" = to_regclass($1)"_s,
+             {name}},
+            u"index "_s % name);
+    if (!existing)
+        return existing.error();
+    QSqlQuery &q = **existing;
+    if (q.next()) {
+        if (q.value(0).toString() == definition)
+            return {};
+        qCInfo(lcServerData).noquote() << "rebuilding index" << name << u"as ("_s % columns % u')';
+        if (Result<void> r = exec(u"DROP INDEX "_s % name); !r)
+            return r;
+    }
+    q.finish();
+    if (Result<void> r = exec(u"CREATE INDEX "_s % name % u" ON "_s % quoted(model.name) % u" ("_s % columns % u')'); !r)
+        return r;
+    // A schema text (GraphQL names), not a value: COMMENT takes no parameters.
+    return exec(u"COMMENT ON INDEX "_s % name % u" IS "_s % nameLiteral(definition));
 }
 
 Result<QByteArray> PgStore::tokenSecret()
@@ -485,6 +641,8 @@ Result<std::optional<QJsonObject>> PgStore::fetchChange(const ModelSchema &model
 
 PgStatement PgStore::baseScanSql(const ModelSchema &model, const BaseScan &scan)
 {
+    const std::optional<ScanPlan> &plan = scan.plan;
+    const QStringList constrained = plan ? plan->constrainedFields() : QStringList();
     predicate::SqlOptions options;
     options.dialect = predicate::SqlDialect::PostgreSQL;
     options.firstParameter = 1;
@@ -493,14 +651,36 @@ PgStatement PgStore::baseScanSql(const ModelSchema &model, const BaseScan &scan)
     out.bindings = filter.bindings;
     QStringList where{u"("_s % filter.sql % u')'};
     if (!scan.after.isEmpty()) {
-        QStringList marks;
-        for (qsizetype i = 0; i < scan.orderFields.size(); ++i) {
-            const FieldSchema *field = model.field(scan.orderFields.at(i));
-            marks.append(bind(&out.bindings, field ? toPgColumn(*field, scan.after.at(i))
-                                                   : scan.after.at(i).toVariant()));
+        QStringList fields = scan.orderFields;
+        QVariantList values;
+        for (qsizetype i = 0; i < fields.size(); ++i) {
+            const FieldSchema *field = model.field(fields.at(i));
+            values.append(field ? toPgColumn(*field, scan.after.at(i)) : scan.after.at(i).toVariant());
         }
-        where.append(u"("_s % keyColumns(scan.orderFields) % (scan.descending ? u") < ("_s : u") > ("_s)
-                     % marks.join(u", "_s) % u')');
+        // Fields fixed by eq are equal on every matching row.
+        if (plan && fields.size() == scan.after.size() && fields.mid(0, plan->fixedFields.size()) == plan->fixedFields
+            && plan->fixedFields.size() < fields.size()) {
+            fields = fields.mid(plan->fixedFields.size());
+            values = values.mid(plan->fixedFields.size());
+        }
+        const auto neverNull = [&model, &constrained](const QString &f) {
+            return model.primaryKey.contains(f) || constrained.contains(f);
+        };
+        where.append(keysetCondition(fields, values, scan.descending, neverNull, &out.bindings));
+    }
+    if (plan && !plan->rangeField.isEmpty()) {
+        // beginsWith is starts_with() in SQL, which no B-tree serves: add the
+        // equivalent range prefix <= value < upper bound (byte order, as
+        // the columns' "C" collation compares).
+        for (const Predicate &c : topLevelConjuncts(scan.filter)) {
+            if (c.kind() != Predicate::Kind::Comparison || c.field() != plan->rangeField
+                || c.op() != Predicate::Op::BeginsWith || !c.value().isValid() || c.value().isNull())
+                continue;
+            const QString prefix = c.value().toString();
+            where.append(quoted(c.field()) % u" >= "_s % bind(&out.bindings, prefix));
+            if (const QString upper = prefixUpperBound(prefix); !upper.isEmpty())
+                where.append(quoted(c.field()) % u" < "_s % bind(&out.bindings, upper));
+        }
     }
     if (scan.deleted == BaseScan::Deleted::LiveOnly) {
         where.append(u"\"_deleted\" = 0"_s);
@@ -512,19 +692,16 @@ PgStatement PgStore::baseScanSql(const ModelSchema &model, const BaseScan &scan)
     }
     QStringList order;
     for (const QString &f : scan.orderFields)
-        order.append(quoted(f) % (scan.descending ? u" DESC"_s : u" ASC"_s));
+        order.append(orderTerm(model, f, scan.descending));
     out.sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
               % where.join(u" AND "_s) % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s
               % QString::number(scan.limit + 1);
     return out;
 }
 
-Result<Page> PgStore::scanBase(const ModelSchema &model, const BaseScan &scan)
+Result<Page> PgStore::readBase(const ModelSchema &model, const BaseScan &scan)
 {
-    if (Result<void> r = reopenIfBroken(); !r)
-        return r.error();
-    Result<std::shared_ptr<QSqlQuery>> r =
-        retrying([&] { return run(baseScanSql(model, scan), u"scan "_s % model.name); });
+    Result<std::shared_ptr<QSqlQuery>> r = run(baseScanSql(model, scan), u"scan "_s % model.name);
     if (!r)
         return r.error();
     QSqlQuery &q = **r;
@@ -543,6 +720,17 @@ Result<Page> PgStore::scanBase(const ModelSchema &model, const BaseScan &scan)
     return page;
 }
 
+Result<Page> PgStore::scanBase(const ModelSchema &model, const BaseScan &scan)
+{
+    if (Result<void> r = reopenIfBroken(); !r)
+        return r.error();
+    // A planned scan reads by its index (see pgstore.h); without a plan (a
+    // token from before a plan change) the planner chooses.
+    return retrying([&] {
+        return scan.plan ? followingPlan([&] { return readBase(model, scan); }) : readBase(model, scan);
+    });
+}
+
 PgStatement PgStore::deltaScanSql(const ModelSchema &model, const DeltaScan &scan)
 {
     PgStatement out;
@@ -559,25 +747,170 @@ PgStatement PgStore::deltaScanSql(const ModelSchema &model, const DeltaScan &sca
     return out;
 }
 
+Result<std::optional<qint64>> PgStore::deltaStart(const ModelSchema &model, const DeltaScan &scan)
+{
+    if (scan.afterSeq > 0)
+        return std::optional<qint64>(scan.afterSeq);
+    // The first page starts before the model's first change since sinceMs,
+    // found in the (model, _lastChangedAt) index ("seq" + 0: not the MIN()
+    // by the seq order of another index, which would walk the older changes).
+    Result<std::shared_ptr<QSqlQuery>> r =
+        run({u"SELECT MIN(\"seq\" + 0) FROM \"_delta\" WHERE \"model\" = $1 AND \"_lastChangedAt\" >= $2"_s,
+             {model.name, scan.sinceMs}},
+            u"delta scan "_s % model.name);
+    if (!r)
+        return r.error();
+    QSqlQuery &q = **r;
+    if (!q.next())
+        return Error(Error::Domain::Storage, u"StorageError"_s, u"delta scan: no row"_s);
+    if (q.value(0).isNull())
+        return std::optional<qint64>();   // no change since then
+    return std::optional<qint64>(q.value(0).toLongLong() - 1);
+}
+
 Result<Page> PgStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
 {
     if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
-    Result<std::shared_ptr<QSqlQuery>> r =
-        retrying([&] { return run(deltaScanSql(model, scan), u"delta scan "_s % model.name); });
-    if (!r)
+    return retrying([&]() -> Result<Page> {
+        const Result<std::optional<qint64>> start = deltaStart(model, scan);
+        if (!start)
+            return start.error();
+        if (!start->has_value())
+            return Page{};
+        DeltaScan from = scan;
+        from.afterSeq = **start;
+        // One model's changes in commit order straight off (model, seq).
+        return followingPlan([&]() -> Result<Page> {
+            Result<std::shared_ptr<QSqlQuery>> r = run(deltaScanSql(model, from), u"delta scan "_s % model.name);
+            if (!r)
+                return r.error();
+            QSqlQuery &q = **r;
+            Page page;
+            while (q.next()) {
+                if (page.items.size() == scan.limit) {
+                    page.hasMore = true;
+                    break;
+                }
+                page.lastSeq = q.value(0).toLongLong();
+                page.items.append(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
+            }
+            return page;
+        });
+    });
+}
+
+Result<ScanExplanation> PgStore::explainBase(const ModelSchema &model, const BaseScan &scan)
+{
+    if (Result<void> r = reopenIfBroken(); !r)
         return r.error();
-    QSqlQuery &q = **r;
-    Page page;
-    while (q.next()) {
-        if (page.items.size() == scan.limit) {
-            page.hasMore = true;
-            break;
-        }
-        page.lastSeq = q.value(0).toLongLong();
-        page.items.append(QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object());
+    return retrying([&] { return explainStatement(model, baseScanSql(model, scan), scan.plan.has_value()); });
+}
+
+Result<ScanExplanation> PgStore::explainDelta(const ModelSchema &model, const DeltaScan &scan)
+{
+    if (Result<void> r = reopenIfBroken(); !r)
+        return r.error();
+    return retrying([&] { return explainStatement(model, deltaScanSql(model, scan), true); });
+}
+
+Result<ScanExplanation> PgStore::explainStatement(const ModelSchema &model, const PgStatement &statement,
+                                                  bool planned)
+{
+    if (m_inTransaction)
+        return Error(Error::Domain::Storage, u"StorageError"_s, u"explain inside a write transaction"_s);
+    // EXPLAIN cannot be PREPAREd (QPSQL prepares every statement that has
+    // bound values), so: PREPARE the statement itself (its text holds
+    // placeholders only), pass the values as bound parameters into
+    // transaction-local settings, and EXPLAIN EXECUTE it with arguments that
+    // read them back, cast to the types PostgreSQL gave the parameters. The
+    // plan is the custom plan of those values, as the scan's single EXECUTE
+    // gets, under the same planner settings.
+    const QString name = u"ds_explain_"_s % QString::number(s_explainCounter.fetchAndAddRelaxed(1));
+    if (Result<void> r = exec(planned ? QString(u"BEGIN READ ONLY; "_s % kFollowPlan) : u"BEGIN READ ONLY"_s); !r) {
+        exec(u"ROLLBACK"_s);
+        return r.error();
     }
-    return page;
+    bool prepared = false;
+    auto finish = [&](Result<ScanExplanation> r) {
+        exec(u"ROLLBACK"_s);
+        if (prepared)
+            exec(u"DEALLOCATE "_s % name);
+        return r;
+    };
+    if (Result<void> r = exec(u"PREPARE "_s % name % u" AS "_s % statement.sql); !r)
+        return finish(r.error());
+    prepared = true;
+    Result<std::shared_ptr<QSqlQuery>> types =
+        run({u"SELECT CAST(\"t\" AS text) FROM pg_prepared_statements, unnest(\"parameter_types\") WITH ORDINALITY "
+             "AS p(\"t\", \"n\") WHERE \"name\" = $1 ORDER BY \"n\""_s,
+             {name}},
+            u"explain "_s % model.name);
+    if (!types)
+        return finish(types.error());
+    QStringList typeNames;
+    while ((*types)->next())
+        typeNames.append((*types)->value(0).toString());
+    types->reset();
+    if (typeNames.size() != statement.bindings.size())
+        return finish(Error(Error::Domain::Storage, u"StorageError"_s, u"explain: parameter types"_s));
+    PgStatement settings;
+    QStringList calls;
+    QStringList arguments;
+    for (qsizetype i = 0; i < statement.bindings.size(); ++i) {
+        const QVariant &value = statement.bindings.at(i);
+        if (value.isNull()) {
+            arguments.append(u"NULL"_s);
+            continue;
+        }
+        const QString setting = u"'ds.explain_"_s % QString::number(i + 1) % u'\'';
+        calls.append(u"set_config("_s % setting % u", "_s % bind(&settings.bindings, value.toString()) % u", TRUE)"_s);
+        arguments.append(u"CAST(current_setting("_s % setting % u") AS "_s % typeNames.at(i) % u')');
+    }
+    if (!calls.isEmpty()) {
+        settings.sql = u"SELECT "_s % calls.join(u", "_s);
+        if (Result<std::shared_ptr<QSqlQuery>> r = run(settings, u"explain "_s % model.name); !r)
+            return finish(r.error());
+    }
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.exec(u"EXPLAIN EXECUTE "_s % name % (arguments.isEmpty() ? QString() : u" ("_s % arguments.join(u", "_s) % u')')))
+        return finish(failure(u"explain "_s % model.name, q.lastError()));
+    QStringList lines;
+    while (q.next())
+        lines.append(q.value(0).toString());
+    q.finish();
+    ScanExplanation explanation;
+    explanation.sql = statement.sql;
+    explanation.bindings = statement.bindings;
+    readPlan(model, lines, &explanation);
+    return finish(explanation);
+}
+
+QString PgStore::indexOfPlanName(const ModelSchema &model, const QString &name)
+{
+    const QString ownPrefix = u"idx_"_s % model.name % u'_';
+    if (name.startsWith(ownPrefix))
+        return name.mid(ownPrefix.size());
+    if (name == model.name % u"_pkey"_s)
+        return ScanPlan::kPrimaryKey.toString();
+    return name;
+}
+
+void PgStore::readPlan(const ModelSchema &model, const QStringList &lines, ScanExplanation *explanation)
+{
+    static const QRegularExpression indexNode(
+        u"(?:Index Only Scan|Index Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\"(?:[^\"]|\"\")+\"|\\S+)"_s);
+    static const QRegularExpression sortNode(u"^\\s*(?:->\\s+)?(?:Incremental )?Sort\\b"_s);
+    explanation->databasePlan = lines;
+    for (const QString &line : lines) {
+        if (sortNode.match(line).hasMatch())
+            explanation->sorts = true;
+        if (!explanation->databaseIndex.isEmpty())
+            continue;
+        if (const QRegularExpressionMatch m = indexNode.match(line); m.hasMatch())
+            explanation->databaseIndex = indexOfPlanName(model, unquoted(m.captured(1)));
+    }
 }
 
 Result<qint64> PgStore::lastDeltaSeq()

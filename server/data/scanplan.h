@@ -21,8 +21,8 @@
 //
 // The keyset order of an index plan is the index's fields, then the primary
 // key fields not among them: the order in which the index (which in SQLite
-// and PostgreSQL ends with the primary key) already holds its entries, so no
-// page sorts. Fields fixed by `eq` are constant over the matching rows; the
+// ends with the primary key; PgStore builds it so, NULLs first) already
+// holds its entries, so no page sorts. Fields fixed by `eq` are constant over the matching rows; the
 // store may leave them out of the keyset comparison (fixedFields).
 //
 // Threading: pure functions over immutable values.

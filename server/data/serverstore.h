@@ -75,7 +75,8 @@ struct BaseScan
     // (orderFields is then plan->orderFields). The store must follow it: read
     // by plan->index when it is an index, in keyset order, and keep its
     // engine from choosing another path (SQLite: INDEXED BY, and no other
-    // column usable for a lookup); plan->fixedFields may be left out of the
+    // column usable for a lookup; PostgreSQL: the other paths priced out,
+    // pgstore.h); plan->fixedFields may be left out of the
     // keyset comparison. nullopt: the engine chooses.
     std::optional<ScanPlan> plan;
 };
@@ -104,7 +105,7 @@ struct ScanExplanation
 {
     QString sql;                 // the statement as run, with placeholders
     QVariantList bindings;       // in placeholder order
-    QStringList databasePlan;    // the engine's plan: SQLite's EXPLAIN QUERY PLAN detail lines
+    QStringList databasePlan;    // the engine's plan: SQLite's EXPLAIN QUERY PLAN detail lines, PostgreSQL's EXPLAIN lines
     // The index the engine reports reading by: an @index name,
     // ScanPlan::kPrimaryKey, another engine index name as is, or empty (scan).
     QString databaseIndex;

@@ -1,7 +1,8 @@
 // The --db value (server/data/database.h DatabaseSpec) and the statements of
 // the PostgreSQL store (pgstore.h), in process: URL forms and errors; scans
 // number their placeholders $1..$n in binding order, type their delta
-// filters, and carry no value in their text; and the NOTIFY payload of a
+// filters, carry no value in their text, and order and page with NULLs as
+// SQLite does; and the NOTIFY payload of a
 // change between instances (pgnotify_p.h), with and without its item.
 #include "data/database.h"
 #include "data/pgnotify_p.h"
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void parse_data();
     void parse();
     void scanStatements();
+    void explainLines_data();
+    void explainLines();
     void notificationPayload();
 };
 
@@ -124,6 +127,22 @@ void TestDatabase::scanStatements()
     QVERIFY2(b.sql.contains(u"(\"id\") > ("_s), qPrintable(b.sql));
     QVERIFY(b.sql.endsWith(u"LIMIT 11"_s));
 
+    // Keysets over a nullable field: SQLite's order (NULLs first ascending,
+    // last descending) spelled out, exact with NULLs, each value bound once.
+    base.filter = ds::Predicate::all();
+    base.orderFields = {u"rating"_s, u"id"_s};
+    base.after = QJsonArray{QJsonValue::Null, u"p-7"_s};
+    PgStatement k = PgStore::baseScanSql(post, base);
+    QVERIFY2(placeholdersMatch(k), qPrintable(k.sql));
+    QVERIFY2(k.sql.contains(u"ORDER BY \"rating\" ASC NULLS FIRST, \"id\" ASC LIMIT"_s), qPrintable(k.sql));
+    QVERIFY2(k.sql.contains(u"(\"rating\" IS NOT NULL OR (\"rating\" IS NULL AND (\"id\" > $1"_s), qPrintable(k.sql));
+    base.descending = true;
+    base.after = QJsonArray{5, u"p-7"_s};
+    k = PgStore::baseScanSql(post, base);
+    QVERIFY2(placeholdersMatch(k), qPrintable(k.sql));
+    QVERIFY2(k.sql.contains(u"ORDER BY \"rating\" DESC NULLS LAST, \"id\" DESC LIMIT"_s), qPrintable(k.sql));
+    QVERIFY2(k.sql.contains(u"(\"rating\" < $1 OR \"rating\" IS NULL OR (\"rating\" = $1 AND"_s), qPrintable(k.sql));
+
     DeltaScan delta;
     delta.filter = filter;
     delta.sinceMs = 5;
@@ -140,6 +159,44 @@ void TestDatabase::scanStatements()
     // Booleans bind as booleans (PostgreSQL has no 0/1 for them).
     QCOMPARE(PgStore::toPgColumn(*post.field(u"done"), QJsonValue(true)).typeId(), QMetaType::Bool);
     QCOMPARE(PgStore::pgType(*post.field(u"title")), u"text COLLATE \"C\""_s);
+}
+
+void TestDatabase::explainLines_data()
+{
+    QTest::addColumn<QStringList>("lines");
+    QTest::addColumn<QString>("index");
+    QTest::addColumn<bool>("sorts");
+    QTest::newRow("index scan") << QStringList{u"Limit  (cost=0.27..8.30 rows=1 width=180)"_s,
+                                               u"  ->  Index Scan using \"idx_Post_byTitle\" on \"Post\"  (cost=0.27..8.30 rows=1 width=180)"_s,
+                                               u"        Index Cond: (title = 'a'::text)"_s}
+                                << u"byTitle"_s << false;
+    QTest::newRow("backward, primary key") << QStringList{u"Limit"_s, u"  ->  Index Scan Backward using \"Post_pkey\" on \"Post\""_s}
+                                           << u"primaryKey"_s << false;
+    QTest::newRow("index only, unquoted") << QStringList{u"Index Only Scan using _delta_model_seq on _delta"_s}
+                                          << u"_delta_model_seq"_s << false;
+    QTest::newRow("bitmap") << QStringList{u"Bitmap Heap Scan on \"Post\""_s, u"  ->  Bitmap Index Scan on \"idx_Post_by\"\"q\""_s}
+                            << u"by\"q"_s << false;
+    QTest::newRow("seq scan and sort") << QStringList{u"Limit"_s, u"  ->  Sort  (cost=1.1..1.2 rows=3 width=8)"_s,
+                                                      u"        Sort Key: id"_s, u"        ->  Seq Scan on \"Post\""_s}
+                                       << QString() << true;
+    QTest::newRow("incremental sort") << QStringList{u"Incremental Sort"_s, u"  Presorted Key: title"_s,
+                                                     u"  ->  Index Scan using \"idx_Post_byTitle\" on \"Post\""_s}
+                                      << u"byTitle"_s << true;
+}
+
+void TestDatabase::explainLines()
+{
+    QFETCH(QStringList, lines);
+    QFETCH(QString, index);
+    QFETCH(bool, sorts);
+    ds::SourceError error;
+    const std::optional<ds::Schema> schema = ds::Schema::fromGraphQL(kSchema, u"schema.graphql"_s, &error);
+    QVERIFY(schema);
+    ds::server::data::ScanExplanation e;
+    PgStore::readPlan(*schema->model(u"Post"), lines, &e);
+    QCOMPARE(e.databasePlan, lines);
+    QCOMPARE(e.databaseIndex, index);
+    QCOMPARE(e.sorts, sorts);
 }
 
 void TestDatabase::notificationPayload()

@@ -1,10 +1,16 @@
 // Scan plans (server/data/scanplan.h) and the SQL that follows them
-// (SqliteStore): the decision for a matrix of filters, checked against
-// SQLite's own EXPLAIN QUERY PLAN for the first and a later page; keyset
-// paging in index order that returns every matching row exactly once, also
-// with NULLs in the index's sort keys and descending; beginsWith as an index
-// range; the filter limits.
+// (SqliteStore; with DS_TEST_DB=postgres PgStore on a throwaway cluster,
+// tests/support/pgcluster.h): the decision for a matrix of filters, checked
+// against the engine's own plan (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's
+// EXPLAIN) for the first and a later page; keyset paging in index order that
+// returns every matching row exactly once, also with NULLs in the index's
+// sort keys, descending, and with writes between the pages; beginsWith as
+// an index range; the filter limits.
+#include "pgcluster.h"
+
+#include "data/database.h"
 #include "data/filterlimits.h"
+#include "data/pgstore.h"
 #include "data/scanplan.h"
 #include "data/sqlitestore.h"
 #include "data/synctoken_p.h"
@@ -18,6 +24,8 @@
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -88,9 +96,12 @@ private Q_SLOTS:
     void decision();
     void pagingExactlyOnce_data();
     void pagingExactlyOnce();
+    void pagingWithWrites_data();
+    void pagingWithWrites();
     void oldTokenOrder();
     void tokenCarriesTheOrder();
     void deltaPages();
+    void indexRebuilt();
     void prefixUpperBound_data();
     void prefixUpperBound();
     void filterLimits();
@@ -101,7 +112,9 @@ private:
 
     std::optional<Schema> m_schema;
     QTemporaryDir m_dir;
-    SqliteStore m_store;
+    std::unique_ptr<ServerStore> m_store;
+    bool m_postgres = false;   // DS_TEST_DB=postgres: PgStore
+    QString m_url;             // its database
 };
 
 void TestScanPlan::initTestCase()
@@ -110,23 +123,39 @@ void TestScanPlan::initTestCase()
     m_schema = Schema::fromGraphQL(kSchema, u"test.graphql"_s, &error);
     QVERIFY2(m_schema, qPrintable(error.toString()));
     QVERIFY(m_dir.isValid());
-    QVERIFY(m_store.open(m_dir.filePath(u"plans.sqlite"_s)).ok());
-    QVERIFY(m_store.prepareSchema(*m_schema).ok());
+    m_postgres = qEnvironmentVariable("DS_TEST_DB") == u"postgres";
+    if (m_postgres) {
+        const QString failed = dstest::PgCluster::shared().createDatabase(&m_url);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QString parseError;
+        const std::optional<DatabaseSpec> spec = DatabaseSpec::parse(m_url, &parseError);
+        QVERIFY2(spec, qPrintable(parseError));
+        auto store = std::make_unique<PgStore>();
+        const Result<void> opened = store->open(*spec);
+        QVERIFY2(opened.ok(), qPrintable(opened.error().message()));
+        m_store = std::move(store);
+    } else {
+        auto store = std::make_unique<SqliteStore>();
+        QVERIFY(store->open(m_dir.filePath(u"plans.sqlite"_s)).ok());
+        m_store = std::move(store);
+    }
+    QVERIFY(m_store->prepareSchema(*m_schema).ok());
     // Some rows, so that SQLite's choices are made on real tables.
-    QVERIFY(m_store.beginWrite().ok());
+    QVERIFY(m_store->beginWrite().ok());
     const ModelSchema &users = *m_schema->model(u"User");
     for (int i = 0; i < 50; ++i) {
-        QVERIFY(m_store.putBase(users, item(users, {{u"id"_s, u"u%1"_s.arg(i)}, {u"firstName"_s, u"F"_s},
+        QVERIFY(m_store->putBase(users, item(users, {{u"id"_s, u"u%1"_s.arg(i)}, {u"firstName"_s, u"F"_s},
                                                     {u"lastName"_s, i % 3 ? u"Doe"_s : u"Roe"_s},
                                                     {u"createdAt"_s, u"2020-%1-01"_s.arg(1 + i % 12, 2, 10, QLatin1Char('0'))}}))
                     .ok());
     }
-    QVERIFY(m_store.commit().ok());
+    QVERIFY(m_store->commit().ok());
 }
 
 void TestScanPlan::cleanupTestCase()
 {
-    m_store.close();
+    m_store.reset();
+    dstest::PgCluster::shared().stop();
 }
 
 Predicate TestScanPlan::parse(const QString &model, const QString &text)
@@ -140,9 +169,9 @@ Predicate TestScanPlan::parse(const QString &model, const QString &text)
 void TestScanPlan::put(const QString &modelName, const QJsonObject &values)
 {
     const ModelSchema &model = *m_schema->model(modelName);
-    QVERIFY(m_store.beginWrite().ok());
-    QVERIFY(m_store.putBase(model, item(model, values)).ok());
-    QVERIFY(m_store.commit().ok());
+    QVERIFY(m_store->beginWrite().ok());
+    QVERIFY(m_store->putBase(model, item(model, values)).ok());
+    QVERIFY(m_store->commit().ok());
 }
 
 void TestScanPlan::decision_data()
@@ -214,7 +243,7 @@ void TestScanPlan::decision()
     QVERIFY(!predicate.isNone());
 
     // The decision.
-    const ScanPlan plan = m_store.planScan(m, predicate);
+    const ScanPlan plan = m_store->planScan(m, predicate);
     QCOMPARE(plan.usesIndex(), !index.isEmpty());
     QCOMPARE(plan.index, index);
     QCOMPARE(plan.fixedFields, fixed);
@@ -227,8 +256,8 @@ void TestScanPlan::decision()
     else
         QCOMPARE(plan.orderFields, m.primaryKey);
 
-    // SQLite's own plan of the statements a sync runs, first and later pages,
-    // ascending and descending (list queries).
+    // The engine's own plan of the statements a sync runs, first and later
+    // pages, ascending and descending (list queries).
     for (const bool descending : {false, true}) {
         BaseScan scan;
         scan.filter = predicate;
@@ -238,11 +267,30 @@ void TestScanPlan::decision()
         scan.nowSeconds = 1000;
         for (const bool later : {false, true}) {
             scan.after = later ? sampleKey(m, plan.orderFields) : QJsonArray();
-            const Result<ScanExplanation> e = m_store.explainBase(m, scan);
+            const Result<ScanExplanation> e = m_store->explainBase(m, scan);
             QVERIFY2(e.ok(), qPrintable(e.error().message()));
             const QString where = (later ? u"later page"_s : u"first page"_s) % (descending ? u" desc"_s : u""_s)
                 % u": "_s % e->databasePlan.join(u" | "_s) % u" -- "_s % e->sql;
             QVERIFY2(!e->sorts, qPrintable(where));
+            if (m_postgres) {
+                // PostgreSQL's EXPLAIN: an Index Scan (Backward when
+                // descending, unless a unique key makes the order moot) using
+                // the planned index (the primary key's for a scan), its
+                // conditions on the planned fields.
+                const QString text = e->databasePlan.join(u'\n');
+                const QString expected = plan.usesIndex() ? plan.index : ScanPlan::kPrimaryKey.toString();
+                QVERIFY2(e->databaseIndex == expected, qPrintable(where));
+                QVERIFY2(text.contains(u"Index Scan"_s), qPrintable(where));
+                QVERIFY2(!text.contains(u"Seq Scan"_s), qPrintable(where));
+                const QString conditions = e->databasePlan.filter(u"Index Cond:"_s).join(u' ');
+                if (!later && !plan.fixedFields.isEmpty())
+                    QVERIFY2(conditions.contains(plan.fixedFields.constFirst()), qPrintable(where));
+                if (!later && !plan.rangeField.isEmpty())
+                    QVERIFY2(conditions.contains(plan.rangeField), qPrintable(where));
+                if (later && !plan.usesIndex())   // keyset pages seek the primary key, never rescan
+                    QVERIFY2(conditions.contains(m.primaryKey.constFirst()), qPrintable(where));
+                continue;
+            }
             if (plan.usesIndex()) {
                 QVERIFY2(e->databaseIndex == plan.index, qPrintable(where));
                 QVERIFY2(e->databasePlan.join(u' ').contains(u"SEARCH"), qPrintable(where));
@@ -289,12 +337,12 @@ void TestScanPlan::pagingExactlyOnce()
     QFETCH(bool, descending);
     QFETCH(int, limit);
     const ModelSchema &readings = *m_schema->model(u"Reading");
-    if (const Result<qint64> n = m_store.count(readings); n.ok() && *n == 0) {
+    if (const Result<qint64> n = m_store->count(readings); n.ok() && *n == 0) {
         // NULLs in every index field, duplicates in the sort keys, strings
         // that share and extend prefixes.
         QRandomGenerator random(7);
         const QStringList sensors{u"s1"_s, u"s1"_s, u"s10"_s, u"s2"_s, u"s"_s, u"t"_s, u"r"_s, QString()};
-        QVERIFY(m_store.beginWrite().ok());
+        QVERIFY(m_store->beginWrite().ok());
         for (int i = 0; i < 60; ++i) {
             const QString sensor = sensors.at(random.bounded(int(sensors.size())));
             const int at = random.bounded(6);
@@ -303,18 +351,18 @@ void TestScanPlan::pagingExactlyOnce()
             v.insert(u"sensor"_s, sensor.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(sensor));
             v.insert(u"at"_s, at == 5 ? QJsonValue(QJsonValue::Null) : QJsonValue(at));
             v.insert(u"value"_s, value == 3 ? QJsonValue(QJsonValue::Null) : QJsonValue(value * 0.5));
-            QVERIFY(m_store.putBase(readings, item(readings, v)).ok());
+            QVERIFY(m_store->putBase(readings, item(readings, v)).ok());
         }
-        QVERIFY(m_store.commit().ok());
+        QVERIFY(m_store->commit().ok());
     }
     const Predicate predicate = parse(u"Reading"_s, filter);
-    const ScanPlan plan = m_store.planScan(readings, predicate);
+    const ScanPlan plan = m_store->planScan(readings, predicate);
 
     // What should come back: every row the filter matches.
     BaseScan all;
     all.orderFields = readings.primaryKey;
     all.limit = 1000;
-    const Result<Page> everything = m_store.scanBase(readings, all);
+    const Result<Page> everything = m_store->scanBase(readings, all);
     QVERIFY(everything.ok());
     QSet<QString> expected;
     for (const QJsonObject &row : everything->items) {
@@ -330,7 +378,7 @@ void TestScanPlan::pagingExactlyOnce()
     scan.limit = limit;
     QStringList seen;
     for (int pages = 0; pages < 200; ++pages) {
-        const Result<Page> page = m_store.scanBase(readings, scan);
+        const Result<Page> page = m_store->scanBase(readings, scan);
         QVERIFY2(page.ok(), qPrintable(page.error().message()));
         for (const QJsonObject &row : page->items) {
             seen.append(row.value(u"id"_s).toString());
@@ -341,6 +389,121 @@ void TestScanPlan::pagingExactlyOnce()
     }
     QCOMPARE(QSet<QString>(seen.cbegin(), seen.cend()).size(), seen.size());   // none twice
     QCOMPARE(QSet<QString>(seen.cbegin(), seen.cend()), expected);            // none missing
+}
+
+void TestScanPlan::pagingWithWrites_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<bool>("descending");
+    for (const bool descending : {false, true}) {
+        const QString d = descending ? u" desc"_s : u""_s;
+        for (const QString &f : {u"sensor == \"w\""_s, u"sensor == \"w\" and at >= 1"_s, u"sensor beginsWith \"w\""_s,
+                                 u"sensor >= \"w\""_s, u"all"_s})
+            QTest::addRow("%s%s", qPrintable(f), qPrintable(d)) << f << descending;
+    }
+}
+
+void TestScanPlan::pagingWithWrites()
+{
+    // Others write between the pages of an index-served scan whose sort keys
+    // hold NULLs: new rows anywhere (NULLs too), new versions and tombstones
+    // of rows seen and not yet seen, rows moved to another position. Every
+    // row that matched at the start and did not move comes back exactly
+    // once, and no row twice.
+    QFETCH(QString, filter);
+    QFETCH(bool, descending);
+    const ModelSchema &readings = *m_schema->model(u"Reading");
+    QRandomGenerator random(11);
+    auto randomRow = [&random](const QString &id) {
+        const QStringList sensors{u"w"_s, u"w"_s, u"wa"_s, u"w"_s, QString()};
+        const QString sensor = sensors.at(random.bounded(int(sensors.size())));
+        const int at = random.bounded(5);
+        const int value = random.bounded(3);
+        QJsonObject v{{u"id"_s, id}};
+        v.insert(u"sensor"_s, sensor.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(sensor));
+        v.insert(u"at"_s, at == 4 ? QJsonValue(QJsonValue::Null) : QJsonValue(at));
+        v.insert(u"value"_s, value == 2 ? QJsonValue(QJsonValue::Null) : QJsonValue(value * 0.5));
+        return v;
+    };
+    static int run = 0;
+    const QString prefix = u"w%1-"_s.arg(++run);   // each data row adds its own rows
+    QVERIFY(m_store->beginWrite().ok());
+    for (int i = 0; i < 40; ++i)
+        QVERIFY(m_store->putBase(readings, item(readings, randomRow(prefix % QString::number(i)))).ok());
+    QVERIFY(m_store->commit().ok());
+
+    const Predicate predicate = parse(u"Reading"_s, filter);
+    const ScanPlan plan = m_store->planScan(readings, predicate);
+    auto matching = [&]() {
+        BaseScan all;
+        all.orderFields = readings.primaryKey;
+        all.limit = 100000;
+        const Result<Page> everything = m_store->scanBase(readings, all);
+        QHash<QString, QJsonObject> rows;
+        for (const QJsonObject &row : everything->items) {
+            if (predicate::evaluate(predicate, toRecord(readings, row), readings))
+                rows.insert(row.value(u"id"_s).toString(), row);
+        }
+        return rows;
+    };
+    const QHash<QString, QJsonObject> atStart = matching();
+    QVERIFY(atStart.size() > 5);
+
+    BaseScan scan;
+    scan.filter = predicate;
+    scan.orderFields = plan.orderFields;
+    scan.plan = plan;
+    scan.descending = descending;
+    scan.limit = 3;
+    QStringList seen;
+    QSet<QString> moved;
+    int added = 0;
+    bool done = false;
+    for (int pages = 0; pages < 5000 && !done; ++pages) {
+        const Result<Page> page = m_store->scanBase(readings, scan);
+        QVERIFY2(page.ok(), qPrintable(page.error().message()));
+        for (const QJsonObject &row : page->items)
+            seen.append(row.value(u"id"_s).toString());
+        done = !page->hasMore;
+        if (done)
+            break;
+        scan.after = page->lastKey;
+        QStringList unseen;
+        for (auto it = atStart.cbegin(); it != atStart.cend(); ++it) {
+            if (!seen.contains(it.key()) && !moved.contains(it.key()))
+                unseen.append(it.key());
+        }
+        std::sort(unseen.begin(), unseen.end());
+        QVERIFY(m_store->beginWrite().ok());
+        // New rows, anywhere in the order.
+        QVERIFY(m_store->putBase(readings, item(readings, randomRow(prefix % u"n"_s % QString::number(++added)))).ok());
+        // A new version of a row seen and of one not yet seen; a tombstone.
+        QVERIFY(m_store->putBase(readings, item(readings, page->items.constLast(), 2)).ok());
+        if (!unseen.isEmpty()) {
+            QVERIFY(m_store->putBase(readings, item(readings, atStart.value(unseen.constFirst()), 2)).ok());
+            QJsonObject tombstone = item(readings, atStart.value(unseen.constLast()), 3);
+            tombstone.insert(u"_deleted"_s, true);
+            QVERIFY(m_store->putBase(readings, tombstone).ok());
+        }
+        // A row not yet seen moves (its sort keys change, NULL or not).
+        if (unseen.size() > 2) {
+            const QString id = unseen.at(unseen.size() / 2);
+            QJsonObject v = randomRow(id);
+            if (const QJsonValue sensor = atStart.value(id).value(u"sensor"_s); !plan.fixedFields.isEmpty())
+                v.insert(u"sensor"_s, sensor);   // stays a match of eq filters
+            QVERIFY(m_store->putBase(readings, item(readings, v, 4)).ok());
+            moved.insert(id);
+        }
+        QVERIFY(m_store->commit().ok());
+    }
+    QVERIFY(done);
+    const QSet<QString> seenSet(seen.cbegin(), seen.cend());
+    QCOMPARE(seenSet.size(), seen.size());   // none twice
+    for (auto it = atStart.cbegin(); it != atStart.cend(); ++it) {
+        if (!moved.contains(it.key()))
+            QVERIFY2(seenSet.contains(it.key()), qPrintable(it.key()));   // none missing
+    }
+    QVERIFY(added > 3);
 }
 
 void TestScanPlan::oldTokenOrder()
@@ -355,7 +518,7 @@ void TestScanPlan::oldTokenOrder()
     QSet<QString> seen;
     int rows = 0;
     for (int i = 0; i < 100; ++i) {
-        const Result<Page> page = m_store.scanBase(users, scan);
+        const Result<Page> page = m_store->scanBase(users, scan);
         QVERIFY(page.ok());
         for (const QJsonObject &row : page->items) {
             seen.insert(row.value(u"id"_s).toString());
@@ -400,7 +563,7 @@ void TestScanPlan::deltaPages()
     const ModelSchema &comments = *m_schema->model(u"Comment");
     const ModelSchema &posts = *m_schema->model(u"Post");
     const QList<qint64> times{100, 200, 150, 300, 250, 400, 120, 500, 450, 600, 90, 700};
-    QVERIFY(m_store.beginWrite().ok());
+    QVERIFY(m_store->beginWrite().ok());
     for (int i = 0; i < times.size(); ++i) {
         for (const ModelSchema *m : {&comments, &posts}) {
             QJsonObject values = m == &comments
@@ -408,11 +571,11 @@ void TestScanPlan::deltaPages()
                 : QJsonObject{{u"id"_s, u"dp%1"_s.arg(i)}, {u"title"_s, u"t"_s}};
             QJsonObject row = item(*m, values, 1);
             row.insert(u"_lastChangedAt"_s, times.at(i) + (m == &posts ? 1 : 0));
-            QVERIFY(m_store.put(*m, row, WriteMeta{0, 4000000000}).ok());
+            QVERIFY(m_store->put(*m, row, WriteMeta{0, 4000000000}).ok());
         }
     }
-    QVERIFY(m_store.commit().ok());
-    const Result<qint64> end = m_store.lastDeltaSeq();
+    QVERIFY(m_store->commit().ok());
+    const Result<qint64> end = m_store->lastDeltaSeq();
     QVERIFY(end.ok());
     for (const qint64 since : {0, 150, 401, 650, 800}) {
         for (const int limit : {1, 2, 5}) {
@@ -424,7 +587,7 @@ void TestScanPlan::deltaPages()
             QStringList ids;
             qint64 lastSeq = 0;
             for (int pages = 0; pages < 100; ++pages) {
-                const Result<Page> page = m_store.scanDelta(comments, scan);
+                const Result<Page> page = m_store->scanDelta(comments, scan);
                 QVERIFY(page.ok());
                 for (const QJsonObject &row : page->items)
                     ids.append(row.value(u"id"_s).toString());
@@ -447,10 +610,62 @@ void TestScanPlan::deltaPages()
     DeltaScan scan;
     scan.sinceMs = 300;
     scan.maxSeq = *end;
-    const Result<ScanExplanation> e = m_store.explainDelta(comments, scan);
+    const Result<ScanExplanation> e = m_store->explainDelta(comments, scan);
     QVERIFY(e.ok());
-    QVERIFY2(e->databasePlan.join(u' ').contains(u"USING INDEX _delta_model_seq"), qPrintable(e->databasePlan.join(u" | "_s)));
+    // SQLite: "SEARCH _delta USING INDEX _delta_model_seq (model=? AND ...)";
+    // PostgreSQL: "Index Scan using _delta_model_seq on _delta".
+    QCOMPARE(e->databaseIndex, u"_delta_model_seq"_s);
+    if (!m_postgres)
+        QVERIFY2(e->databasePlan.join(u' ').contains(u"USING INDEX _delta_model_seq"), qPrintable(e->databasePlan.join(u" | "_s)));
     QVERIFY(!e->sorts);
+}
+
+void TestScanPlan::indexRebuilt()
+{
+    if (!m_postgres)
+        QSKIP("PostgreSQL only (SQLite's index of an @index ends with the primary key by itself)");
+    // An index as an older server made it (the bare fields, NULLs last):
+    // the next start rebuilds it in the plans' order, and only once.
+    QString parseError;
+    const std::optional<DatabaseSpec> spec = DatabaseSpec::parse(m_url, &parseError);
+    QVERIFY2(spec, qPrintable(parseError));
+    const QString connection = u"tst_scanplan.raw"_s;
+    {
+        QSqlDatabase db = spec->openConnection(connection);
+        QVERIFY2(db.isOpen(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"DROP INDEX \"idx_Reading_bySensor\""_s));
+        QVERIFY(q.exec(u"CREATE INDEX \"idx_Reading_bySensor\" ON \"Reading\" (\"sensor\", \"at\", \"value\")"_s));
+        auto definition = [&q]() {
+            if (!q.exec(u"SELECT pg_get_indexdef(to_regclass('\"idx_Reading_bySensor\"')), "
+                        "CAST(to_regclass('\"idx_Reading_bySensor\"') AS oid)"_s)
+                || !q.next())
+                return QStringList();
+            return QStringList{q.value(0).toString(), q.value(1).toString()};
+        };
+        QVERIFY2(!definition().value(0).contains(u"NULLS FIRST"_s), qPrintable(definition().value(0)));
+        for (int start = 0; start < 2; ++start) {
+            const QStringList before = definition();
+            PgStore store;
+            QVERIFY(store.open(*spec).ok());
+            QVERIFY(store.prepareSchema(*m_schema).ok());
+            const QStringList after = definition();
+            QVERIFY2(after.value(0).endsWith(u"(sensor NULLS FIRST, at NULLS FIRST, value NULLS FIRST, id)"_s),
+                     qPrintable(after.value(0)));
+            QCOMPARE(after.value(1) != before.value(1), start == 0);   // rebuilt the first time only
+        }
+        // The plans read by it again.
+        const ModelSchema &readings = *m_schema->model(u"Reading");
+        BaseScan scan;
+        scan.filter = parse(u"Reading"_s, u"sensor == \"s1\" and at > 1"_s);
+        scan.plan = m_store->planScan(readings, scan.filter);
+        scan.orderFields = scan.plan->orderFields;
+        const Result<ScanExplanation> e = m_store->explainBase(readings, scan);
+        QVERIFY(e.ok());
+        QCOMPARE(e->databaseIndex, u"bySensor"_s);
+        QVERIFY(!e->sorts);
+    }
+    removeConnection(connection);
 }
 
 void TestScanPlan::prefixUpperBound_data()
