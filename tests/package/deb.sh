@@ -37,6 +37,13 @@ for dep in libqt6core6 libqt6network6 libqt6sql6 libqt6websockets6 libqt6quick6 
     [[ $depends == *"$dep"* ]] || fail "Depends lacks $dep: $depends"
 done
 
+# Its dependencies resolve on this system (apt's simulation changes nothing).
+if command -v apt-get > /dev/null; then
+    step apt-simulate
+    apt-get -s install "$deb" > "$work/apt.txt" 2>&1 || { cat "$work/apt.txt"; fail "apt-get -s install: dependencies do not resolve"; }
+    grep -q '^Inst qt-datastore ' "$work/apt.txt" || { cat "$work/apt.txt"; fail "apt-get -s install does not install qt-datastore"; }
+fi
+
 step contents
 dpkg-deb --contents "$deb" > "$work/contents.txt"
 for path in ./usr/bin/datastore-notes ./usr/bin/datastore-server ./usr/bin/datastore ./usr/bin/datastore-codegen \
@@ -54,7 +61,9 @@ step extract
 dpkg-deb -x "$deb" "$work/root"
 root=$work/root
 export QT_QPA_PLATFORM=offscreen
-export QML_IMPORT_PATH=$(dirname "$(find "$root" -path '*/QtDataStore/qmldir' | head -1)")/..
+# No LD_LIBRARY_PATH and no QML import path: the executables link the
+# library statically and carry their QML as resources.
+unset QML_IMPORT_PATH QML2_IMPORT_PATH
 
 step server-help
 "$root/usr/bin/datastore-server" --help > "$work/server-help.txt" 2>&1 || { cat "$work/server-help.txt"; fail "datastore-server --help"; }
