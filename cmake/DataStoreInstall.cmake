@@ -2,7 +2,7 @@
 # CMakeLists.txt after every target exists).
 #
 #   <prefix>/bin/                         datastore-notes, datastore-server, datastore, datastore-codegen
-#   <prefix>/include/datastore/           the public headers
+#   <prefix>/include/datastore/           the public headers; qml/: the QML module's C++ headers
 #   <prefix>/<libdir>/                    the static archives of every module
 #   <prefix>/<libdir>/cmake/DataStore/    DataStoreConfig.cmake, its version file, the exported
 #                                         targets (namespace DataStore::) and DataStoreCodegen.cmake
