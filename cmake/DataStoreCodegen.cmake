@@ -4,6 +4,10 @@
 # generated C++ model classes (models.h / models.cpp) to <target>. The output
 # lives in the build tree, never in the source tree; include it as
 # #include "models.h".
+#
+# Works in this project's build (the datastore-codegen target) and, installed
+# with the CMake package, after find_package(DataStore) (the imported target
+# DataStore::datastore-codegen).
 function(datastore_generate_models target schema)
     cmake_parse_arguments(ARG "" "NAMESPACE" "" ${ARGN})
     get_filename_component(schema_path "${schema}" ABSOLUTE)
@@ -15,6 +19,8 @@ function(datastore_generate_models target schema)
     endif()
     if(TARGET datastore-codegen)
         set(codegen $<TARGET_FILE:datastore-codegen>)
+    elseif(TARGET DataStore::datastore-codegen)
+        set(codegen $<TARGET_FILE:DataStore::datastore-codegen>)
     else()
         find_program(codegen datastore-codegen REQUIRED)
     endif()
@@ -26,5 +32,5 @@ function(datastore_generate_models target schema)
         VERBATIM)
     target_sources(${target} PRIVATE ${outputs})
     target_include_directories(${target} PUBLIC "${out_dir}")
-    target_link_libraries(${target} PUBLIC DataStore)
+    target_link_libraries(${target} PUBLIC DataStore::DataStore)
 endfunction()

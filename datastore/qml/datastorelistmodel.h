@@ -37,7 +37,7 @@
 // object's thread).
 #pragma once
 
-#include "qml/qmldatastore.h"
+#include "qmldatastore.h"
 
 #include <QAbstractListModel>
 #include <QPointer>

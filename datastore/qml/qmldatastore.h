@@ -34,7 +34,7 @@
 // Threading: GUI thread only (the thread of the store); nothing blocks.
 #pragma once
 
-#include "qml/qmlerror.h"
+#include "qmlerror.h"
 
 #include <datastore/datastore.h>
 
