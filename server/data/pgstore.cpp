@@ -1,3 +1,4 @@
+#include <limits>
 #include "data/pgstore.h"
 
 #include "data/logging_p.h"
@@ -921,6 +922,24 @@ Result<qint64> PgStore::lastDeltaSeq()
     QSqlQuery &q = **r;
     if (!q.next())
         return Error(Error::Domain::Storage, u"StorageError"_s, u"delta log end: no row"_s);
+    return q.value(0).toLongLong();
+}
+
+Result<qint64> PgStore::countBase(const ModelSchema &model, const BaseScan &scan)
+{
+    if (Result<void> r = reopenIfBroken(); !r)
+        return r.error();
+    BaseScan all = scan;
+    all.after = QJsonArray();
+    all.limit = std::numeric_limits<int>::max() - 1;
+    PgStatement statement = baseScanSql(model, all);
+    statement.sql = u"SELECT COUNT(*) FROM ("_s % statement.sql % u") AS \"rows\""_s;
+    Result<std::shared_ptr<QSqlQuery>> r = retrying([&] { return run(statement, u"count "_s % model.name); });
+    if (!r)
+        return r.error();
+    QSqlQuery &q = **r;
+    if (!q.next())
+        return Error(Error::Domain::Storage, u"StorageError"_s, u"count: no row"_s);
     return q.value(0).toLongLong();
 }
 

@@ -86,6 +86,7 @@ public:
     Result<ScanExplanation> explainDelta(const ModelSchema &model, const DeltaScan &scan) override;
     Result<qint64> lastDeltaSeq() override;
     Result<qint64> count(const ModelSchema &model) override;
+    Result<qint64> countBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) override;
 
     // Cross-instance changes (pgchangebridge.h): NOTIFY on channel, and the
