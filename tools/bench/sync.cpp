@@ -38,10 +38,16 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
+
+#if defined(Q_OS_LINUX)
+#include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 using namespace dsbench;
@@ -85,6 +91,27 @@ std::optional<qint64> peakResidentKiB()
     }
 #endif
     return std::nullopt;
+}
+
+// CPU seconds used by process pid so far (Linux: utime + stime of
+// /proc/<pid>/stat); nullopt elsewhere.
+std::optional<double> processCpuSeconds(qint64 pid)
+{
+#if defined(Q_OS_LINUX)
+    QFile f(u"/proc/"_s + QString::number(pid) + u"/stat"_s);
+    if (!f.open(QIODevice::ReadOnly))
+        return std::nullopt;
+    const QByteArray stat = f.readAll();
+    // Fields after the command name (which may contain spaces) in parentheses.
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return std::nullopt;
+    const double ticks = double(sysconf(_SC_CLK_TCK));
+    return (fields.at(11).toDouble() + fields.at(12).toDouble()) / ticks;
+#else
+    Q_UNUSED(pid);
+    return std::nullopt;
+#endif
 }
 
 // ---- helpers ---------------------------------------------------------------------------
@@ -279,6 +306,13 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     if (!error.isEmpty())
         return finish(error);
 
+    // Progress on stderr, for people (and profilers attaching at the right phase).
+    auto phase = [](const QString &text) {
+        std::fprintf(stderr, "datastore-bench sync: %s\n", qUtf8Printable(text));
+        std::fflush(stderr);
+    };
+    phase(u"seeded "_s + QString::number(records) + u" posts; initial sync"_s);
+
     // ---- initial sync: a fresh client, end to end -----------------------------------
     std::unique_ptr<Client> a = makeClient(*schema, dir.filePath(u"a.sqlite"_s), bench, records, &error);
     if (!a)
@@ -287,9 +321,13 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     if (!peakReset)
         notes.append(u"could not reset the peak RSS: initial_sync_peak_rss_mib includes seeding"_s);
     StallMeter stalls;
+    const std::clock_t clientCpu0 = std::clock();
+    const std::optional<double> serverCpu0 = processCpuSeconds(bench.pid());
     stalls.start();
     const std::optional<double> initialSeconds = syncUntilReady(*a, &error);
     const double stallMs = stalls.stopMs();
+    const double clientCpu = double(std::clock() - clientCpu0) / CLOCKS_PER_SEC;
+    const std::optional<double> serverCpu1 = processCpuSeconds(bench.pid());
     const std::optional<qint64> peak = peakResidentKiB();
     if (!initialSeconds)
         return finish(u"initial sync: "_s + error);
@@ -304,7 +342,14 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     result.insert(u"initial_sync_peak_rss_mib"_s,
                   peak ? QJsonValue(double(*peak) / 1024.0) : QJsonValue(QJsonValue::Null));
     result.insert(u"max_event_loop_stall_ms"_s, stallMs);
+    // Where the time went: CPU seconds of this process (all its threads) and
+    // of the server during the initial sync; on a busy machine the wall time
+    // also includes waiting for a core.
+    result.insert(u"initial_sync_client_cpu_s"_s, clientCpu);
+    result.insert(u"initial_sync_server_cpu_s"_s,
+                  serverCpu0 && serverCpu1 ? QJsonValue(*serverCpu1 - *serverCpu0) : QJsonValue(QJsonValue::Null));
 
+    phase(u"initial sync done; delta sync"_s);
     // ---- delta sync: stopped, 1,000 server-side changes, start() ------------------------
     if (!await(a->store->stop()))
         return finish(u"stop() did not finish"_s);
@@ -329,6 +374,7 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     if (!wasDelta)
         notes.append(u"the second sync of Post was not a delta sync"_s);
 
+    phase(u"delta sync done; replication"_s);
     // ---- replication: save on A until B's changed ------------------------------------
     std::unique_ptr<Client> b = makeClient(*schema, dir.filePath(u"b.sqlite"_s), bench, records, &error);
     if (!b)
