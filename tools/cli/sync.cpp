@@ -50,8 +50,14 @@ QString signalName(int sig)
 
 // ---- output ----------------------------------------------------------------------
 
+// Set once the last line ("done", "stopped", a timeout's "error") is out:
+// events still queued when the loop exits are not printed after it.
+bool g_closed = false;
+
 void printEvent(const QString &name, QJsonObject fields = {})
 {
+    if (g_closed)
+        return;
     fields.insert(u"ts"_s, QDateTime::currentMSecsSinceEpoch());
     // "event" first, for people reading the stream; the rest as QJsonObject orders it.
     const QByteArray rest = QJsonDocument(fields).toJson(QJsonDocument::Compact);
@@ -221,6 +227,7 @@ int runSyncCommand(const SyncCommand &command)
         printEvent(u"done"_s, {{u"records"_s, records},
                                {u"errors"_s, errors},
                                {u"lastSyncedAt"_s, store.lastSyncedAt().toString(Qt::ISODateWithMs)}});
+        g_closed = true;
         loop.exit(0);
     };
 
@@ -310,7 +317,11 @@ int runSyncCommand(const SyncCommand &command)
         const QString message = u"no progress for "_s + QString::number(command.timeoutSeconds) + u" s: "_s
             + (store.isOnline() ? u"the sync did not finish"_s
                                 : u"cannot reach "_s + config->endpoint.toString());
+        if (finishing)
+            return;
+        finishing = true;
         printEvent(u"error"_s, {{u"code"_s, u"Timeout"_s}, {u"message"_s, message}});
+        g_closed = true;
         std::fprintf(stderr, "datastore sync: %s\n", qUtf8Printable(message));
         await(store.stop());
         loop.exit(1);
@@ -326,6 +337,7 @@ int runSyncCommand(const SyncCommand &command)
         idle.stop();
         await(store.stop());
         printEvent(u"stopped"_s, {{u"signal"_s, name}, {u"pendingMutations"_s, store.pendingMutations()}});
+        g_closed = true;
         loop.exit(once ? 1 : 0);
     });
     signalPoll.start(50);
