@@ -13,6 +13,9 @@
 #include <QUrl>
 #include <QVarLengthArray>
 
+#include <algorithm>
+#include <map>
+
 using namespace Qt::StringLiterals;
 
 namespace ds::storage {
@@ -675,8 +678,22 @@ Result<QVariant> RecordValidator::validateValue(const FieldSchema &field, const 
 Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) const
 {
     // Starts from the record itself: values already in wire form are shared,
-    // only the ones normalization changes are written.
-    QVariantMap result = record;
+    // only the ones normalization changes are written. Metadata keys (a sync
+    // page's _version, _lastChangedAt, _deleted) are left out in one ordered
+    // pass: removing them from the shared copy would copy it first, then
+    // erase (datastore-bench sync).
+    auto isMetadata = [this](const QString &k) { return codec::isMetadataKey(k) && !m_fields.contains(k); };
+    QVariantMap result;
+    if (std::any_of(record.keyBegin(), record.keyEnd(), isMetadata)) {
+        std::map<QString, QVariant> kept;
+        for (auto it = record.cbegin(); it != record.cend(); ++it) {
+            if (!isMetadata(it.key()))
+                kept.emplace_hint(kept.end(), it.key(), it.value());
+        }
+        result = QVariantMap(std::move(kept));
+    } else {
+        result = record;
+    }
     Error error;
     // Which stored fields end up set (non-null), for the required-field check.
     QVarLengthArray<bool, 32> set(m_stored.size(), false);
