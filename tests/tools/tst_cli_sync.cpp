@@ -137,12 +137,15 @@ Run tst_CliSync::run(const QStringList &arguments, int timeoutMs)
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
         p.waitForFinished();
-        r.errorText = u"timed out"_s;
+        r.errorText = u"timed out; stdout:\n"_s + QString::fromUtf8(p.readAllStandardOutput()) + u"stderr:\n"_s
+            + QString::fromUtf8(p.readAllStandardError());
         return r;
     }
     r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
     r.events = parseLines(p.readAllStandardOutput(), &r.badLine);
     r.errorText = QString::fromUtf8(p.readAllStandardError());
+    if (p.exitStatus() != QProcess::NormalExit)
+        r.errorText += u"\ncrashed; last event: "_s + QString::fromUtf8(QJsonDocument(r.events.value(r.events.size() - 1)).toJson(QJsonDocument::Compact));
     return r;
 }
 
@@ -181,7 +184,7 @@ void tst_CliSync::onceBaseSyncAndOutbox()
     // A local change made offline, before the first sync: it waits in the outbox.
     const Run saved = run({u"--db"_s, db, u"--schema"_s, schema, u"save"_s, u"Post"_s,
                            u"{\"id\":\"local-1\",\"title\":\"Written offline\",\"rating\":3}"_s});
-    QCOMPARE(saved.exitCode, 0);
+    QVERIFY2(saved.exitCode == 0, qPrintable(saved.errorText));
 
     const Run r = run(syncArguments(db) << u"--once"_s);
     QVERIFY2(r.exitCode == 0, qPrintable(r.errorText));
@@ -207,14 +210,14 @@ void tst_CliSync::onceBaseSyncAndOutbox()
     QCOMPARE(done.value(u"errors"_s).toInt(), 0);
 
     const Run count = run({u"--db"_s, db, u"--schema"_s, schema, u"count"_s, u"Post"_s});
-    QCOMPARE(count.exitCode, 0);
+    QVERIFY2(count.exitCode == 0, qPrintable(count.errorText));
     const Run outbox = run({u"--db"_s, db, u"--schema"_s, schema, u"outbox"_s});
     QCOMPARE(outbox.exitCode, 0);
     QVERIFY(outbox.events.isEmpty());
 
     // Again: a delta sync with nothing new.
     const Run again = run(syncArguments(db) << u"--once"_s);
-    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.exitCode == 0, qPrintable(again.errorText));
     const QList<QJsonObject> delta = again.named(u"modelSynced"_s);
     QCOMPARE(delta.size(), 2);
     QCOMPARE(delta.at(0).value(u"isDeltaSync"_s).toBool(), true);

@@ -198,6 +198,13 @@ int runSyncCommand(const SyncCommand &command)
 
     const bool once = command.mode == SyncCommand::Mode::Once;
     QEventLoop loop;
+    // The exit status once decided. Everything may happen while start() is
+    // awaited, before loop.exec() runs (an exit() before exec() is lost).
+    std::optional<int> exitStatus;
+    auto exitWith = [&](int status) {
+        exitStatus = status;
+        loop.exit(status);
+    };
     bool queriesReady = false;
     int errors = 0;
     bool finishing = false;
@@ -213,8 +220,12 @@ int runSyncCommand(const SyncCommand &command)
             idle.start();
     };
 
+    // Called on outboxStatus(isEmpty) after syncQueriesReady: the engine
+    // reports the outbox when it starts draining it after the sync queries,
+    // and again after each mutation it processed (after that mutation's
+    // outboxMutationProcessed), so the last one is in.
     auto finishOnce = [&] {
-        if (finishing || !queriesReady || store.pendingMutations() != 0)
+        if (finishing)
             return;
         finishing = true;
         idle.stop();
@@ -228,7 +239,7 @@ int runSyncCommand(const SyncCommand &command)
                                {u"errors"_s, errors},
                                {u"lastSyncedAt"_s, store.lastSyncedAt().toString(Qt::ISODateWithMs)}});
         g_closed = true;
-        loop.exit(0);
+        exitWith(0);
     };
 
     QObject::connect(&store, &ds::DataStore::networkStatus, &loop, [&](bool active) {
@@ -259,8 +270,6 @@ int runSyncCommand(const SyncCommand &command)
         progressed();
         printEvent(u"syncQueriesReady"_s);
         queriesReady = true;
-        if (once)
-            finishOnce();
     });
     QObject::connect(&store, &ds::DataStore::ready, &loop, [&] {
         progressed();
@@ -280,9 +289,7 @@ int runSyncCommand(const SyncCommand &command)
     QObject::connect(&store, &ds::DataStore::outboxStatus, &loop, [&](bool isEmpty) {
         progressed();
         printEvent(u"outboxStatus"_s, {{u"isEmpty"_s, isEmpty}});
-    });
-    QObject::connect(&store, &ds::DataStore::pendingMutationsChanged, &loop, [&] {
-        if (once)
+        if (once && queriesReady && isEmpty)
             finishOnce();
     });
     QObject::connect(&store, &ds::DataStore::conditionalSaveFailed, &loop,
@@ -324,7 +331,7 @@ int runSyncCommand(const SyncCommand &command)
         g_closed = true;
         std::fprintf(stderr, "datastore sync: %s\n", qUtf8Printable(message));
         await(store.stop());
-        loop.exit(1);
+        exitWith(1);
     });
 
     installTerminationHandlers();
@@ -338,7 +345,7 @@ int runSyncCommand(const SyncCommand &command)
         await(store.stop());
         printEvent(u"stopped"_s, {{u"signal"_s, name}, {u"pendingMutations"_s, store.pendingMutations()}});
         g_closed = true;
-        loop.exit(once ? 1 : 0);
+        exitWith(once ? 1 : 0);
     });
     signalPoll.start(50);
 
@@ -349,5 +356,7 @@ int runSyncCommand(const SyncCommand &command)
         std::fprintf(stderr, "datastore sync: %s\n", qUtf8Printable(started.error().message()));
         return started.error().domain() == ds::Error::Domain::Validation ? 2 : 1;
     }
+    if (exitStatus)
+        return *exitStatus;
     return loop.exec();
 }
