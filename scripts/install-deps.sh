@@ -14,6 +14,13 @@ packages=(
   xvfb xauth postgresql openssl fonts-dejavu-core
 )
 
+# Node.js + npm for the Amplify JS compatibility suite (tests/compat), only when
+# there is no node at all: a node installed from elsewhere (nodesource, nvm)
+# stays, and brings its own npm (Debian's npm would pull Debian's nodejs).
+if ! command -v node >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

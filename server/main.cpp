@@ -1,13 +1,16 @@
 // datastore-server: an AppSync-compatible GraphQL + realtime sync server.
 //
 // GET /healthz; POST /graphql: the GraphQL engine over the data plane
-// (server/data: SQLite store, versioned writes, delta sync, conflicts), run
+// (server/data: SQLite or PostgreSQL store, versioned writes, delta sync, conflicts), run
 // on worker threads; /graphql/realtime accepting graphql-ws WebSockets with
-// connection_init -> connection_ack and periodic ka (placeholder hub).
+// connection_init -> connection_ack and periodic ka (placeholder hub);
+// POST /admin/explain for admin keys (--admin-key): the plan of a sync.
+#include "data/adminendpoint.h"
 #include "data/authservice.h"
 #include "data/changefeed.h"
 #include "data/clock.h"
 #include "data/dataservice.h"
+#include "data/pgchangebridge.h"
 #include "data/graphqlendpoint.h"
 #include "data/auth_tuning_p.h"
 #include "data/tuning_p.h"
@@ -45,10 +48,11 @@ namespace {
 struct Options
 {
     QString schemaFile;
-    QString database;       // SQLite file
+    ds::server::data::DatabaseSpec database;   // --db
     QHostAddress host = QHostAddress(QHostAddress::LocalHost);
     quint16 port = 8080;
     QStringList apiKeys;
+    QStringList adminKeys;
     QString tlsCertificate;
     QString tlsKey;
     std::chrono::milliseconds keepAliveInterval = 60s;
@@ -93,13 +97,18 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption schema(u"schema"_s, u"Amplify schema.graphql to serve (required)."_s, u"file"_s);
     const QCommandLineOption db(u"db"_s,
                                 u"Database: sqlite:FILE or FILE (default: datastore-server.sqlite in the "
-                                "current directory). PostgreSQL comes later."_s,
+                                "current directory), or postgres://user[:password]@host:port/dbname "
+                                "(several instances may share one)."_s,
                                 u"database"_s);
     const QCommandLineOption host(u"host"_s, u"Address to listen on (default 127.0.0.1)."_s, u"address"_s,
                                   u"127.0.0.1"_s);
     const QCommandLineOption port(u"port"_s, u"Port to listen on; 0 picks a free one (default 8080)."_s,
                                   u"port"_s, u"8080"_s);
     const QCommandLineOption apiKey(u"api-key"_s, u"Accepted API key (x-api-key); repeatable."_s, u"key"_s);
+    const QCommandLineOption adminKey(u"admin-key"_s,
+                                      u"Admin key (x-api-key) for /admin/* such as POST /admin/explain; repeatable. "
+                                      "API keys are not admin keys."_s,
+                                      u"key"_s);
     const QCommandLineOption tlsCert(u"tls-cert"_s, u"PEM certificate (chain) for https/wss."_s, u"file"_s);
     const QCommandLineOption tlsKey(u"tls-key"_s, u"PEM private key for https/wss."_s, u"file"_s);
     const QCommandLineOption ka(u"ka-interval"_s, u"Realtime keep-alive interval, e.g. 60s, 500ms (default 60s)."_s,
@@ -129,7 +138,7 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     const QCommandLineOption userGroup(u"user-group"_s,
                                        u"USER=GROUP: put a user in a group (its tokens carry it); repeatable."_s,
                                        u"user=group"_s);
-    parser.addOptions({schema, db, host, port, apiKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
+    parser.addOptions({schema, db, host, port, apiKey, adminKey, tlsCert, tlsKey, ka, maxBody, deltaTtl, tombstoneTtl, sweep,
                        conflict, clockOffset, seed, tokenTtl, refreshTtl, adminGroup, userGroup});
     parser.process(app);  // --help, --version and unknown options exit here
 
@@ -140,13 +149,15 @@ QString parseOptions(const QCoreApplication &app, Options *options)
         return u"--schema FILE is required"_s;
     if (!QFileInfo(options->schemaFile).isReadable())
         return u"cannot read the schema file %1"_s.arg(options->schemaFile);
-    options->database = parser.value(db);
-    if (options->database.startsWith(u"sqlite:"))
-        options->database = options->database.mid(7);
-    else if (options->database.startsWith(u"postgres"))
-        return u"--db: PostgreSQL is not supported yet; use sqlite:FILE"_s;
-    if (options->database.isEmpty())
-        options->database = QDir::current().filePath(u"datastore-server.sqlite"_s);
+    if (const QString value = parser.value(db); value.isEmpty()) {
+        options->database = ds::server::data::DatabaseSpec::sqlite(QDir::current().filePath(u"datastore-server.sqlite"_s));
+    } else {
+        QString error;
+        const std::optional<ds::server::data::DatabaseSpec> spec = ds::server::data::DatabaseSpec::parse(value, &error);
+        if (!spec)
+            return u"--db: "_s % error;
+        options->database = *spec;
+    }
 
     const QString hostText = parser.value(host);
     if (hostText == u"localhost")
@@ -161,6 +172,13 @@ QString parseOptions(const QCoreApplication &app, Options *options)
     options->port = quint16(portValue);
 
     options->apiKeys = parser.values(apiKey);
+    options->adminKeys = parser.values(adminKey);
+    for (const QString &key : std::as_const(options->adminKeys)) {
+        if (key.size() < 8)
+            return u"--admin-key: a key of at least 8 characters, please"_s;
+        if (options->apiKeys.contains(key))
+            return u"--admin-key: an admin key must not also be an --api-key"_s;
+    }
     options->tlsCertificate = parser.value(tlsCert);
     options->tlsKey = parser.value(tlsKey);
     if (options->tlsCertificate.isEmpty() != options->tlsKey.isEmpty())
@@ -325,20 +343,32 @@ int main(int argc, char *argv[])
         }
     }
     ds::server::data::DataServiceOptions dataOptions;
-    dataOptions.databasePath = options.database;
+    dataOptions.database = options.database;
     dataOptions.sweepInterval = options.sweepInterval;
     dataOptions.workers = ds::server::data::tuning::kWorkerThreads;
     dataOptions.seed = options.seed;
     ds::server::data::DataService data(dataConfig, dataOptions);
     if (const ds::Result<void> started = data.start(); !started) {
-        std::fprintf(stderr, "datastore-server: database %s: %s\n", qPrintable(options.database),
+        std::fprintf(stderr, "datastore-server: database %s: %s\n", qPrintable(options.database.displayName()),
                      qPrintable(started.error().message()));
         return 1;
+    }
+    // Several instances on one PostgreSQL database: their change feeds are
+    // one (LISTEN/NOTIFY), so a subscriber anywhere sees every mutation.
+    std::unique_ptr<ds::server::data::PgChangeBridge> changeBridge;
+    if (options.database.isPostgres()) {
+        changeBridge = std::make_unique<ds::server::data::PgChangeBridge>(options.database, dataConfig->schema,
+                                                                          &changeFeed);
+        if (const ds::Result<void> started = changeBridge->start(); !started) {
+            std::fprintf(stderr, "datastore-server: change notifications on %s: %s\n",
+                         qPrintable(options.database.displayName()), qPrintable(started.error().message()));
+            return 1;
+        }
     }
 
     // Users (/auth/*) and their tokens (Authorization on /graphql and realtime).
     ds::server::data::AuthOptions authOptions;
-    authOptions.databasePath = options.database;
+    authOptions.database = options.database;
     authOptions.tokenTtl = options.tokenTtl;
     authOptions.refreshTtl = options.refreshTtl;
     authOptions.adminGroup = options.adminGroup;
@@ -346,7 +376,7 @@ int main(int argc, char *argv[])
     authOptions.pbkdf2Iterations = ds::server::data::auth_tuning::kPbkdf2Iterations;
     ds::server::data::AuthService auth(authOptions, dataConfig->clock);
     if (const ds::Result<void> started = auth.start(); !started) {
-        std::fprintf(stderr, "datastore-server: auth store %s: %s\n", qPrintable(options.database),
+        std::fprintf(stderr, "datastore-server: auth store %s: %s\n", qPrintable(options.database.displayName()),
                      qPrintable(started.error().message()));
         return 1;
     }
@@ -374,6 +404,9 @@ int main(int argc, char *argv[])
     routes.addRoute("POST", u"/graphql"_s,
                     std::make_shared<ds::server::data::GraphQLEndpoint>(engine, &data, options.apiKeys, &auth));
     auth.addRoutes(routes);
+    // Admin: how a sync would read (index or scan), for --admin-key holders and --admin-group users.
+    routes.addRoute("POST", ds::server::data::AdminEndpoint::explainPath(),
+                    std::make_shared<ds::server::data::AdminEndpoint>(&data, options.adminKeys, options.apiKeys, &auth));
     // The realtime hub: AppSync graphql-ws on /graphql/realtime, fed by the change feed.
     ds::server::RealtimeOptions realtimeOptions;
     realtimeOptions.keepAliveInterval = options.keepAliveInterval;
@@ -442,7 +475,7 @@ int main(int argc, char *argv[])
                      qPrintable(server.errorString()));
         return 1;
     }
-    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database" << options.database
+    qCInfo(lcServer).noquote() << "schema" << options.schemaFile << "| database" << options.database.displayName()
                                << "|" << options.apiKeys.size() << "API key(s) | ka every"
                                << options.keepAliveInterval.count() << "ms";
     std::printf("listening on %s\n", qPrintable(server.baseUrl().toString()));

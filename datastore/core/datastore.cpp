@@ -9,6 +9,7 @@
 #include "predicate/text.h"
 
 #include <QJsonDocument>
+#include <QNetworkInformation>
 
 #include <QFutureWatcher>
 #include <QMetaMethod>
@@ -260,6 +261,31 @@ public:
         }, Qt::QueuedConnection);
     }
 
+    // The platform's reachability, where Qt has a backend for it, tells the
+    // engine at once when the network goes or comes back (the socket's
+    // keep-alive would notice only after connectionTimeoutMs).
+    void watchReachability()
+    {
+        if (reachabilityWatched)
+            return;
+        reachabilityWatched = true;
+        if (!QNetworkInformation::instance()
+            && !QNetworkInformation::loadBackendByFeatures(QNetworkInformation::Feature::Reachability))
+            return;
+        QNetworkInformation *info = QNetworkInformation::instance();
+        if (!info || !info->supports(QNetworkInformation::Feature::Reachability))
+            return;
+        QObject::connect(info, &QNetworkInformation::reachabilityChanged, q,
+                         [this](QNetworkInformation::Reachability reachability) {
+            const bool reachable = reachability != QNetworkInformation::Reachability::Disconnected;
+            Worker *w = worker;
+            QMetaObject::invokeMethod(w, [w, reachable] {
+                if (SyncEngine *engine = w->engine())
+                    engine->setNetworkReachable(reachable);
+            }, Qt::QueuedConnection);
+        });
+    }
+
     // Worker thread: wires a new engine's signals to the facade (queued) and
     // its remote changes into the worker's change stream.
     void connectEngine(SyncEngine *engine, Storage *storage);
@@ -279,6 +305,7 @@ public:
     SyncConfiguration syncConfig;
     bool engineRunning = false;     // start() issued and not stopped
     std::atomic<bool> autoStartQueued = false;
+    bool reachabilityWatched = false;
     DataStore::SyncState syncState = DataStore::SyncState::LocalOnly;
     bool online = false;
     QDateTime lastSyncedAt;
@@ -653,6 +680,27 @@ QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model,
         });
 }
 
+QFuture<Result<std::optional<RecordMetadata>>> DataStore::metadata(const QString &model, const QString &id)
+{
+    return d->withModel<std::optional<RecordMetadata>>(model, false,
+        [id](Storage &storage, const ModelSchema &m,
+             QList<ChangeEvent> &) -> Result<std::optional<RecordMetadata>> {
+            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            if (!record)
+                return record.error();
+            if (!record->has_value() || (*record)->deleted)
+                return std::optional<RecordMetadata>();
+            Result<QList<OutboxEntry>> queued = storage.outboxFor(m.name, id);
+            if (!queued)
+                return queued.error();
+            RecordMetadata meta;
+            meta.version = (*record)->version;
+            meta.lastChangedAt = (*record)->lastChangedAt;
+            meta.pendingMutations = int(queued->size());
+            return std::optional<RecordMetadata>(meta);
+        });
+}
+
 QFuture<Result<qint64>> DataStore::count(const QString &model, const Predicate &predicate)
 {
     d->autoStart();
@@ -785,6 +833,7 @@ QFuture<Result<void>> DataStore::start()
             d->setError(r.error());
             return r.error();
         }
+        d->watchReachability();
         return {};
     });
 }

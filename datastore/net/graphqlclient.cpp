@@ -75,6 +75,7 @@ GraphQLResponse GraphQLClient::parseResponse(int httpStatus, const QByteArray &b
         const QJsonArray errors = object.value(u"errors"_s).toArray();
         for (const QJsonValue &e : errors)
             r.errors.append(GraphQLError::fromJson(e.toObject()));
+        r.extensions = object.value(u"extensions"_s).toObject();
     }
     const QString detail = r.errors.isEmpty() ? QString() : u": "_s + errorFromGraphQLErrors(r.errors).message();
 

@@ -57,6 +57,9 @@ struct GraphQLResponse
     QJsonValue data;            // the "data" member (null when absent)
     QList<GraphQLError> errors;
     Error error;                // null when the request succeeded without errors
+    // The response's top-level "extensions" (datastore-server reports
+    // {"syncTotal": {"syncPosts": N}} on the first page of a base sync).
+    QJsonObject extensions;
 
     bool ok() const { return error.isNull(); }
     bool hasData() const { return data.isObject(); }

@@ -130,6 +130,15 @@ void RealtimeClient::open()
     connectSocket();
 }
 
+void RealtimeClient::reconnectNow()
+{
+    if (!m_wanted || !m_reconnectTimer->isActive())
+        return;
+    m_reconnectTimer->stop();
+    m_backoff.reset();
+    connectSocket();
+}
+
 void RealtimeClient::close()
 {
     m_wanted = false;
@@ -171,6 +180,7 @@ void RealtimeClient::connectSocket()
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_caCertificates);
         request.setSslConfiguration(tls);
+        socket->setSslConfiguration(tls);   // QWebSocket ignores the request's
     }
     QWebSocketHandshakeOptions options;
     options.setSubprotocols(handshakeSubprotocols());

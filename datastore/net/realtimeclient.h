@@ -91,6 +91,9 @@ public:
     // Stops reconnecting, ends every subscription without callbacks, closes
     // the socket with code 1000.
     void close();
+    // The network is back (reachability): a pending reconnect happens now,
+    // from the first backoff step.
+    void reconnectNow();
 
     // Registers a subscription and starts it now (when connected) or after
     // the next connection_ack. Returns its id (a UUID).

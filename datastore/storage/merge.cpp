@@ -167,6 +167,8 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
                     update->bindValue(b++, storage::toColumn(*f, in.fields.value(f->name)));
                 }
                 update->bindValue(b++, version);
+                update->bindValue(b++, version);
+                update->bindValue(b++, version);
                 update->bindValue(b++, changed);
                 if (!d->exec(*update, u"cannot update ", error, model.name))
                     return error;

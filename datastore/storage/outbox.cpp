@@ -18,19 +18,6 @@ namespace ds {
 
 namespace {
 
-QString typeName(MutationType type)
-{
-    switch (type) {
-    case MutationType::Create:
-        return u"Create"_s;
-    case MutationType::Update:
-        return u"Update"_s;
-    case MutationType::Delete:
-        return u"Delete"_s;
-    }
-    return {};
-}
-
 MutationType typeFromName(const QString &name)
 {
     if (name == u"Update")
@@ -75,6 +62,19 @@ QVariant optionalColumn(const std::optional<qint64> &v)
 }
 
 } // namespace
+
+QString mutationTypeName(MutationType type)
+{
+    switch (type) {
+    case MutationType::Create:
+        return u"Create"_s;
+    case MutationType::Update:
+        return u"Update"_s;
+    case MutationType::Delete:
+        return u"Delete"_s;
+    }
+    return {};
+}
 
 Result<QList<OutboxEntry>> Storage::Private::readOutbox(QSqlQuery &q, QList<bool> *rowIsData)
 {
@@ -133,7 +133,7 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
             return e;
         insert->bindValue(0, model.name);
         insert->bindValue(1, recordId);
-        insert->bindValue(2, typeName(t));
+        insert->bindValue(2, mutationTypeName(t));
         insert->bindValue(3, storage::toJsonText(d));
         insert->bindValue(4, conditionColumn(c));
         insert->bindValue(5, v ? QVariant(*v) : QVariant(QMetaType::fromType<int>()));
@@ -331,7 +331,7 @@ Result<void> Storage::updateOutboxEntry(const OutboxEntry &entry)
         QSqlQuery *q = d->statement(Private::OutboxUpdate, error);
         if (!q)
             return error;
-        q->bindValue(0, typeName(entry.type));
+        q->bindValue(0, mutationTypeName(entry.type));
         q->bindValue(1, storage::toJsonText(entry.data));
         q->bindValue(2, conditionColumn(entry.condition));
         q->bindValue(3, entry.version ? QVariant(*entry.version) : QVariant(QMetaType::fromType<int>()));

@@ -305,8 +305,10 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
     }
     case ModelTable::MergeUpdate: {
         // Binds the non-key fields, _version, _lastChangedAt, the key, then
-        // _version and _lastChangedAt again: a row already at that version
-        // is left alone (numRowsAffected() == 0: nothing changed).
+        // _version three times and _lastChangedAt again: a row already at
+        // that version is left alone, and so is a row at a NEWER version (a
+        // stale subscription event held during a sync round that brought a
+        // later one): numRowsAffected() == 0, nothing changed.
         QStringList sets;
         for (const FieldSchema *f : std::as_const(t.fields)) {
             if (!f->isPrimaryKey)
@@ -314,7 +316,8 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
         }
         sets << u"\"_version\" = ?"_s << u"\"_lastChangedAt\" = ?"_s << u"\"_deleted\" = 0"_s;
         sql = u"UPDATE "_s + t.table + u" SET "_s + sets.join(u", "_s) + u" WHERE "_s + where
-            + u" AND (\"_version\" IS NOT ? OR \"_lastChangedAt\" IS NOT ? OR \"_deleted\" <> 0)"_s;
+            + u" AND (\"_version\" IS NULL OR ? IS NULL OR \"_version\" < ? OR (\"_version\" = ? AND "
+              "(\"_lastChangedAt\" IS NOT ? OR \"_deleted\" <> 0)))"_s;
         break;
     }
     case ModelTable::StatementCount:

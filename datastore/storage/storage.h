@@ -42,6 +42,8 @@ struct Record
 };
 
 enum class MutationType { Create, Update, Delete };
+// "Create", "Update", "Delete" (the outbox's column values).
+QString mutationTypeName(MutationType type);
 
 // One pending mutation of the outbox.
 struct OutboxEntry
@@ -102,7 +104,7 @@ struct MergeResult
 {
     QList<Change> changes;      // in batch order, one per record that changed locally
     int created = 0;            // new local rows
-    int updated = 0;            // rows overwritten with a different _version/_lastChangedAt
+    int updated = 0;            // rows overwritten by a newer _version (or the same one changed)
     int deleted = 0;            // rows removed by a remote `_deleted: true`
     int unchanged = 0;          // already at that version, or a delete of a row we lack
     int skippedPending = 0;     // ignored: the record has outbox entries
@@ -184,7 +186,9 @@ public:
     // batch wins; a record with ANY outbox entry (pending, in flight or
     // failed) is left untouched; `_deleted: true` deletes the local row (no
     // local tombstone, as remove() does); otherwise the row is inserted or
-    // overwritten with the item and its _version/_lastChangedAt. Nothing is
+    // overwritten with the item and its _version/_lastChangedAt, unless the
+    // row is already at a newer _version (a late event never rolls a row
+    // back; Android's merger does the same, JS does not). Nothing is
     // queued. An item that is not a valid record of the model is skipped
     // with a warning (counted in `rejected`); a storage error rolls the whole
     // batch back.

@@ -8,6 +8,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <cstdlib>
+
 using namespace Qt::StringLiterals;
 
 namespace ds {
@@ -25,19 +27,6 @@ net::MutationType netType(MutationType type)
         return net::MutationType::Delete;
     }
     return net::MutationType::Create;
-}
-
-QString typeName(MutationType type)
-{
-    switch (type) {
-    case MutationType::Create:
-        return u"Create"_s;
-    case MutationType::Update:
-        return u"Update"_s;
-    case MutationType::Delete:
-        return u"Delete"_s;
-    }
-    return {};
 }
 
 ConflictData::Operation conflictOperation(MutationType type)
@@ -110,6 +99,7 @@ MutationProcessor::MutationProcessor(Storage &storage, net::GraphQLClient &clien
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &MutationProcessor::next);
+    m_crashAfterAnswers = qEnvironmentVariableIntValue("DS_FAULT_CRASH_AFTER_MUTATIONS");
 }
 
 MutationProcessor::~MutationProcessor()
@@ -162,7 +152,52 @@ void MutationProcessor::next()
     }
     if (!head->has_value())
         return;
-    send(**head);
+    const OutboxEntry &entry = **head;
+    if (entry.state == OutboxEntry::State::InFlight && entry.type == MutationType::Update
+        && !m_verified.contains(entry.id)) {
+        // In flight when an earlier process stopped: the server may have
+        // applied it already. A create or delete replay is recognised by
+        // the server's answer; an update would be merged again, so ask first.
+        m_verified.insert(entry.id);
+        verifyThenSend(entry);
+        return;
+    }
+    send(entry);
+}
+
+void MutationProcessor::verifyThenSend(const OutboxEntry &entry)
+{
+    const ModelSchema &model = *m_storage.schema().model(entry.model);
+    if (model.primaryKey.size() != 1 || model.primaryKey.constFirst() != u"id") {
+        send(entry);
+        return;
+    }
+    const net::GraphQLRequest request = net::getQuery(m_storage.schema(), model, entry.data.value(u"id"_s).toString());
+    m_inFlight = entry.id;
+    const quint64 generation = m_generation;
+    QPointer<MutationProcessor> self(this);
+    m_client.post(request, [self, generation, entry, root = request.rootField](const net::GraphQLResponse &response) {
+        if (!self || generation != self->m_generation)
+            return;
+        self->m_inFlight = 0;
+        if (!response.ok() && response.error.isTransient()) {
+            self->m_verified.remove(entry.id);
+            self->retryLater(entry, response.error);
+            return;
+        }
+        const ModelSchema &model = *self->m_storage.schema().model(entry.model);
+        const QJsonObject remote = response.field(root).toObject();
+        const QJsonObject sent = net::updateInput(model, keyObject(model, entry.data),
+                                                  QJsonObject::fromVariantMap(entry.data), entry.version);
+        const int remoteVersion = remote.value(u"_version"_s).toInt();
+        if (entry.version && remoteVersion == *entry.version + 1 && alreadyApplied(model, entry.type, sent, remote)) {
+            qCInfo(lcOutbox).noquote() << entry.model << entry.recordId
+                                       << "replayed update already applied by the server; not sent again";
+            self->complete(entry, sent, remote);
+            return;
+        }
+        self->send(entry);
+    });
 }
 
 void MutationProcessor::send(OutboxEntry entry)
@@ -217,6 +252,12 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
     const ModelSchema &model = *m_storage.schema().model(entry.model);
     const QString root = net::operationName(model, netType(entry.type));
 
+    if (m_crashAfterAnswers > 0 && ++m_answers >= m_crashAfterAnswers) {
+        // Fault injection for tests (tests/sync/tst_synccrash.cpp): die after
+        // the server answered, before the answer is applied.
+        qCWarning(lcOutbox) << "DS_FAULT_CRASH_AFTER_MUTATIONS: exiting after" << m_answers << "answers";
+        std::_Exit(86);
+    }
     if (response.ok()) {
         if (m_networkFailing) {
             m_networkFailing = false;
@@ -228,6 +269,16 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
     }
     const Error &error = response.error;
     if (error.isTransient() || error.domain() == Error::Domain::Network) {
+        retryLater(entry, error);
+        return;
+    }
+    if (response.httpStatus == 401 || response.httpStatus == 403) {
+        // The credentials were refused (an expired token, a revoked key),
+        // not this change: keep it, report, and try again later (the token
+        // provider may have a fresh token by then). A GraphQL-level
+        // Unauthorized (HTTP 200) is about this record and drops it below.
+        Q_EMIT credentialsRefused(SyncError{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type),
+                                            error, entry.data, {}});
         retryLater(entry, error);
         return;
     }
@@ -250,7 +301,7 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
         qCInfo(lcOutbox).noquote() << root << entry.recordId << "rejected by the server's condition";
         drop(entry, remote);
         Q_EMIT conditionalSaveFailed(entry.model, entry.data, error);
-        SyncError e{SyncError::Process::Mutate, entry.model, typeName(entry.type), error, entry.data,
+        SyncError e{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type), error, entry.data,
                     remote.toVariantMap()};
         Q_EMIT failed(e);
         next();
@@ -258,7 +309,7 @@ void MutationProcessor::onAnswer(quint64 generation, OutboxEntry entry, const QJ
     }
     qCWarning(lcOutbox).noquote() << root << entry.recordId << "failed:" << error.message();
     drop(entry, remote);
-    SyncError e{SyncError::Process::Mutate, entry.model, typeName(entry.type), error, entry.data,
+    SyncError e{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type), error, entry.data,
                 remote.toVariantMap()};
     Q_EMIT failed(e);
     next();

@@ -16,9 +16,20 @@
 //                    getX + merge the server copy, entry dropped
 //   ConditionalCheckFailedException -> entry dropped, the server's item
 //                    merged, conditionalSaveFailed + the error handler
+//   HTTP 401/403  -> the credentials were refused, not the change: kept,
+//                    reported (credentialsRefused), retried after the backoff
 //   any other error (Unauthorized, validation) -> entry dropped, the server's
 //                    item merged when the error carried one,
 //                    outboxMutationFailed + the error handler
+//
+// An Update still InFlight from an earlier process (it died waiting for the
+// answer) is first compared with the server's copy (getX): if the server
+// holds exactly the change at the next version, it is completed without
+// being sent again (automerge would apply it twice). Creates and deletes
+// are recognised from the server's answer instead.
+//
+// Fault injection for tests: DS_FAULT_CRASH_AFTER_MUTATIONS=N makes the
+// process exit right after the Nth answer arrives, before it is applied.
 //
 // One mutation in flight at a time, FIFO. pause() stops after the one in
 // flight (its answer is still applied); resume()/kick() goes on.
@@ -34,6 +45,7 @@
 #include <datastore/syncconfiguration.h>
 
 #include <QHash>
+#include <QSet>
 #include <QObject>
 
 class QTimer;
@@ -64,6 +76,8 @@ Q_SIGNALS:
     void processed(const QString &model, const QVariantMap &element);
     void conditionalSaveFailed(const QString &model, const QVariantMap &element, const ds::Error &error);
     void failed(const ds::SyncError &error);
+    // HTTP 401/403 on a mutation: the entry is kept and retried.
+    void credentialsRefused(const ds::SyncError &error);
     // Local rows changed by merged answers (for observers).
     void changesApplied(const QList<ds::Change> &changes);
     void outboxStatus(bool isEmpty, qint64 pending);
@@ -75,6 +89,7 @@ Q_SIGNALS:
 private:
     void next();
     void send(OutboxEntry entry);
+    void verifyThenSend(const OutboxEntry &entry);
     void onAnswer(quint64 generation, OutboxEntry entry, const QJsonObject &sent,
                   const net::GraphQLResponse &response);
     void onConflict(OutboxEntry entry, const QJsonObject &sent, const net::GraphQLError &error);
@@ -94,6 +109,9 @@ private:
     qint64 m_inFlight = 0;          // outbox id of the entry in flight (0: none)
     bool m_networkFailing = false;
     QHash<qint64, int> m_conflicts;   // outbox id -> conflicts met so far
+    QSet<qint64> m_verified;          // in-flight leftovers already checked against the server
+    int m_crashAfterAnswers = 0;      // fault injection (DS_FAULT_CRASH_AFTER_MUTATIONS), tests only
+    int m_answers = 0;
 };
 
 } // namespace ds

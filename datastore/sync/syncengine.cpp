@@ -66,10 +66,17 @@ SyncEngine::SyncEngine(Storage &storage, const SyncConfiguration &config)
       m_mutations(new MutationProcessor(storage, *m_client, this)),
       m_subscriptions(new SubscriptionProcessor(storage, *m_realtime, this)),
       m_roundTimer(new QTimer(this)),
-      m_roundBackoff(net::Backoff::retryPolicy())
+      m_roundBackoff(net::Backoff::retryPolicy()),
+      m_reopenTimer(new QTimer(this)),
+      m_reopenBackoff(net::Backoff::retryPolicy())
 {
     m_roundTimer->setSingleShot(true);
     connect(m_roundTimer, &QTimer::timeout, this, &SyncEngine::runRound);
+    m_reopenTimer->setSingleShot(true);
+    connect(m_reopenTimer, &QTimer::timeout, this, [this] {
+        if (m_started)
+            m_realtime->open();
+    });
 }
 
 SyncEngine::~SyncEngine()
@@ -132,6 +139,14 @@ Result<void> SyncEngine::configure()
     // Processors -> engine.
     connect(m_realtime, &net::RealtimeClient::connected, this, &SyncEngine::onRealtimeConnected);
     connect(m_realtime, &net::RealtimeClient::disconnected, this, &SyncEngine::onRealtimeDisconnected);
+    connect(m_realtime, &net::RealtimeClient::stateChanged, this, [this](net::RealtimeClient::State state) {
+        if (!m_started || state != net::RealtimeClient::State::Disconnected || m_reopenTimer->isActive())
+            return;
+        const std::chrono::milliseconds delay =
+            m_reopenBackoff.nextDelay().value_or(sync::tuning::maxMutationRetryDelay);
+        qCInfo(lcSync) << "realtime connection refused; trying again in" << delay.count() << "ms";
+        m_reopenTimer->start(delay);
+    });
     connect(m_realtime, &net::RealtimeClient::errorOccurred, this, [this](const Error &error) {
         reportError(SyncError{SyncError::Process::Subscribe, {}, {}, error, {}, {}});
     });
@@ -160,6 +175,7 @@ Result<void> SyncEngine::configure()
         Q_EMIT outboxMutationFailed(error);
         reportError(error);
     });
+    connect(m_mutations, &MutationProcessor::credentialsRefused, this, &SyncEngine::reportError);
     return {};
 }
 
@@ -193,6 +209,7 @@ void SyncEngine::stop()
         return;
     m_started = false;
     m_roundTimer->stop();
+    m_reopenTimer->stop();
     m_mutations->pause();
     m_sync->cancel();
     m_subscriptions->unsubscribeAll();
@@ -206,6 +223,19 @@ void SyncEngine::outboxChanged()
 {
     if (m_started && m_online)
         m_mutations->kick();
+}
+
+void SyncEngine::setNetworkReachable(bool reachable)
+{
+    if (!m_started)
+        return;
+    qCInfo(lcSync) << "network reachability:" << (reachable ? "reachable" : "unreachable");
+    if (reachable) {
+        m_realtime->reconnectNow();
+        return;
+    }
+    m_mutations->pause();
+    setOnline(false);
 }
 
 void SyncEngine::onRealtimeConnected()
@@ -238,6 +268,7 @@ void SyncEngine::onEstablished()
     if (!m_started)
         return;
     qCInfo(lcSync) << "subscriptions established";
+    m_reopenBackoff.reset();
     setOnline(true);
     Q_EMIT subscriptionsEstablished();
     m_roundBackoff.reset();
@@ -297,8 +328,9 @@ void SyncEngine::onRoundFinished(const Error &error)
 
 void SyncEngine::setOnline(bool online)
 {
-    if (m_online == online)
+    if (m_online == online && m_statusReported)
         return;
+    m_statusReported = true;   // the first status is reported even when offline
     m_online = online;
     Q_EMIT networkStatus(online);
 }

@@ -13,6 +13,9 @@
 //                  cancelled; local writes keep queuing
 //   socket back  -> subscriptions restarted -> delta round -> drain -> events
 //   a round ended by a network error -> retried with jittered backoff
+//   the socket refused for good (connection_error 401: an expired token)
+//                -> reported, opened again after a backoff (the token provider
+//                   may have a fresh token by then)
 //
 // Threading: lives on the store's worker thread with the Storage, which it
 // borrows (the worker owns it). Signals are emitted there; the facade
@@ -53,6 +56,10 @@ public:
     void stop();
     // Local writes were committed: the outbox may have grown.
     void outboxChanged();
+    // The platform's reachability (QNetworkInformation, where it exists):
+    // unreachable pauses the outbox at once instead of waiting for the
+    // socket's keep-alive to expire; reachable again reconnects now.
+    void setNetworkReachable(bool reachable);
 
     bool isOnline() const { return m_online; }
     SyncProcessor &syncProcessor() { return *m_sync; }
@@ -94,8 +101,11 @@ private:
     SubscriptionProcessor *m_subscriptions;
     QTimer *m_roundTimer;        // the next round: full-sync interval, or a retry
     net::Backoff m_roundBackoff;
+    QTimer *m_reopenTimer;       // the socket was refused (credentials): try again later
+    net::Backoff m_reopenBackoff;
     bool m_started = false;
     bool m_online = false;
+    bool m_statusReported = false;
     bool m_readyEmitted = false;
     bool m_roundPending = false; // a round should run once the current one ends
 };

@@ -219,6 +219,7 @@ void SyncProcessor::start()
     m_running = true;
     ++m_generation;
     m_applied = 0;
+    m_expected = -1;
     m_queue = m_storage.schema().topologicallySortedModels();
     QStringList names;
     for (const ModelSchema *m : std::as_const(m_queue))
@@ -268,16 +269,18 @@ void SyncProcessor::startModel(const ModelSchema &model)
         : QJsonValue(predicate::toJson(expression, model, predicate::JsonKind::Filter));
     m_evicted.remove(model.name);
 
-    // A changed expression over rows synced under the old one: refilter
-    // instead of downloading everything again.
-    if (meta->syncPredicate != m_run.expressionText && meta->lastSync && meta->resumeToken.isEmpty()
-        && m_now() < *meta->lastFullSync + qint64(m_options.fullSyncInterval.count())) {
+    // A changed expression over rows synced under the old one: the rows it
+    // no longer selects go (whatever sync follows), and unless a full sync
+    // is due anyway, only what it adds is fetched.
+    const bool changed = meta->syncPredicate != m_run.expressionText && meta->lastSync;
+    if (changed && !evict(model, expression))
+        return;
+    if (changed && meta->resumeToken.isEmpty()
+        && m_now() < meta->lastFullSync.value_or(0) + qint64(m_options.fullSyncInterval.count())) {
         const Result<Predicate> old = meta->syncPredicate.isEmpty()
             ? Result<Predicate>(Predicate::all())
             : predicate::parse(meta->syncPredicate, model, m_storage.schema());
         if (old) {
-            if (!evict(model, expression))
-                return;
             m_run.type = SyncType::Delta;
             m_run.deltaLastSync = *meta->lastSync;
             m_run.deltaFilter = m_run.filter;
@@ -396,6 +399,16 @@ void SyncProcessor::onPage(quint64 generation, const net::GraphQLResponse &respo
     const bool more = !nextToken.isEmpty()
         && m_run.received + qint64(array.size()) < qint64(m_options.maxRecords);
 
+    // The expected total, where the server reports one (datastore-server
+    // does on a base sync's first page; AppSync does not): records of the
+    // models done so far plus this model's, capped by maxRecords.
+    if (m_run.firstPage) {
+        const QJsonValue total = response.extensions.value(u"syncTotal"_s).toObject().value(m_run.rootField);
+        if (total.isDouble())
+            m_expected = m_applied + qMin<qint64>(qint64(total.toDouble()), m_options.maxRecords);
+        else if (m_expected >= 0)
+            m_expected = -1;
+    }
     // Fetch the next page while this one is written (the limit counts this page).
     m_run.firstPage = false;
     m_run.received += array.size();
@@ -457,7 +470,7 @@ Error SyncProcessor::applyPage(const QList<QVariantMap> &items, const QString &n
     m_applied += items.size();
     if (!merged.changes.isEmpty())
         Q_EMIT changesApplied(merged.changes);
-    Q_EMIT progressChanged(m_applied, -1);
+    Q_EMIT progressChanged(m_applied, m_expected >= m_applied ? m_expected : -1);
     return {};
 }
 

@@ -110,8 +110,9 @@ Q_SIGNALS:
     void modelSynced(const QString &model, bool isFullSync, bool isDeltaSync, int newCount,
                      int updatedCount, int deletedCount);
     void syncQueriesReady();
-    // Records applied so far in this round / expected (-1 when unknown: the
-    // sync query reports no totals).
+    // Records applied so far in this round / expected (-1 when unknown:
+    // AppSync reports no totals; datastore-server reports the total of a
+    // multi-page base sync as the response extension syncTotal).
     void progressChanged(qint64 applied, qint64 expected);
     // After each page's transaction committed: how many items it carried
     // and whether more pages follow.
@@ -175,6 +176,7 @@ private:
     QList<const ModelSchema *> m_queue;
     ModelRun m_run;
     qint64 m_applied = 0;
+    qint64 m_expected = -1;             // from the server's syncTotal; -1 unknown
     QHash<QString, int> m_evicted;
 };
 

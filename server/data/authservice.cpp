@@ -2,6 +2,7 @@
 #include "http/constanttime.h"
 
 #include "data/auth_tuning_p.h"
+#include "data/tuning_p.h"
 
 #include <QAtomicInt>
 #include <QJsonArray>
@@ -71,14 +72,7 @@ QString sqlError(const QSqlQuery &q)
 struct AuthService::Connection
 {
     QString name;
-    ~Connection()
-    {
-        {
-            QSqlDatabase db = QSqlDatabase::database(name, false);
-            db.close();
-        }
-        QSqlDatabase::removeDatabase(name);
-    }
+    ~Connection() { removeConnection(name); }
 };
 
 AuthService::AuthService(AuthOptions options, std::shared_ptr<const Clock> clock, QObject *parent)
@@ -98,14 +92,32 @@ QString AuthService::connection()
     if (!m_connections.hasLocalData()) {
         auto *c = new Connection;
         c->name = u"server.auth."_s % QString::number(s_connectionCounter.fetchAndAddRelaxed(1));
-        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, c->name);
-        db.setDatabaseName(m_options.databasePath);
-        db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-        if (!db.open())
-            qCWarning(lcServerAuth).noquote() << "cannot open" << m_options.databasePath << db.lastError().text();
+        const QSqlDatabase db = m_options.database.openConnection(c->name);
+        if (!db.isOpen())
+            qCWarning(lcServerAuth).noquote() << "cannot open" << m_options.database.displayName()
+                                              << db.lastError().text();
         m_connections.setLocalData(c);
     }
     return m_connections.localData()->name;
+}
+
+QSqlQuery AuthService::execute(const QString &sql, const QVariantList &values, bool *ok)
+{
+    for (int attempt = 0;; ++attempt) {
+        QSqlQuery q(QSqlDatabase::database(connection(), false));
+        q.prepare(sql);
+        for (const QVariant &v : values)
+            q.addBindValue(v);
+        *ok = q.exec();
+        // 08xxx connection exceptions, 57Pxx shutdown, no state: libpq lost it.
+        const QString state = q.lastError().nativeErrorCode();
+        const bool lost = state.isEmpty() || state.startsWith(u"08") || state.startsWith(u"57P");
+        if (*ok || attempt > 0 || !m_options.database.isPostgres() || !lost)
+            return q;
+        qCWarning(lcServerAuth).noquote() << "user store connection lost, reconnecting:" << sqlError(q);
+        q = QSqlQuery();                       // before its connection goes
+        m_connections.setLocalData(nullptr);   // closes it; connection() opens a new one
+    }
 }
 
 Result<void> AuthService::start()
@@ -115,25 +127,32 @@ Result<void> AuthService::start()
     };
     Connection c;
     c.name = u"server.auth.start"_s;
-    QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, c.name);
-    db.setDatabaseName(m_options.databasePath);
-    db.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=5000"_s);
-    if (!db.open())
+    QSqlDatabase db = m_options.database.openConnection(c.name);
+    if (!db.isOpen())
         return failure(db.lastError().text());
     QSqlQuery q(db);
-    const QString statements[] = {
-        u"CREATE TABLE IF NOT EXISTS \"_server_meta\" (\"key\" TEXT PRIMARY KEY, \"value\" BLOB)"_s,
-        u"CREATE TABLE IF NOT EXISTS \"_users\" (\"username\" TEXT PRIMARY KEY, \"sub\" TEXT NOT NULL UNIQUE,"
-        " \"email\" TEXT, \"salt\" BLOB NOT NULL, \"hash\" BLOB NOT NULL, \"iterations\" INTEGER NOT NULL,"
-        " \"groups\" TEXT NOT NULL DEFAULT '[]', \"createdAt\" INTEGER NOT NULL)"_s,
-    };
-    for (const QString &sql : statements) {
+    // PostgreSQL: bytea for blobs, bigint for milliseconds; instances that
+    // start together create the tables one after the other.
+    const bool pg = m_options.database.isPostgres();
+    const QString blob = pg ? u"BYTEA"_s : u"BLOB"_s;
+    QStringList statements;
+    if (pg)
+        statements << u"BEGIN"_s << u"SELECT pg_advisory_xact_lock(%1)"_s.arg(tuning::kPgWriteLockKey);
+    statements << u"CREATE TABLE IF NOT EXISTS \"_server_meta\" (\"key\" TEXT PRIMARY KEY, \"value\" "_s % blob % u')'
+               << u"CREATE TABLE IF NOT EXISTS \"_users\" (\"username\" TEXT PRIMARY KEY, \"sub\" TEXT NOT NULL UNIQUE,"
+                  " \"email\" TEXT, \"salt\" "_s % blob % u" NOT NULL, \"hash\" "_s % blob
+                      % u" NOT NULL, \"iterations\" INTEGER NOT NULL, \"groups\" TEXT NOT NULL DEFAULT '[]',"
+                        " \"createdAt\" "_s % (pg ? u"BIGINT"_s : u"INTEGER"_s) % u" NOT NULL)"_s;
+    for (const QString &sql : std::as_const(statements)) {
         if (!q.exec(sql))
             return failure(sqlError(q));
     }
-    q.prepare(u"INSERT OR IGNORE INTO \"_server_meta\" (\"key\", \"value\") VALUES ('authSigningKey', ?)"_s);
+    q.prepare(u"INSERT INTO \"_server_meta\" (\"key\", \"value\") VALUES ('authSigningKey', ?)"
+              " ON CONFLICT DO NOTHING"_s);
     q.addBindValue(randomBytes(auth_tuning::kSigningKeyBytes));
     if (!q.exec())
+        return failure(sqlError(q));
+    if (pg && !q.exec(u"COMMIT"_s))
         return failure(sqlError(q));
     if (!q.exec(u"SELECT \"value\" FROM \"_server_meta\" WHERE \"key\" = 'authSigningKey'"_s) || !q.next())
         return failure(sqlError(q));
@@ -264,17 +283,14 @@ AuthService::Reply AuthService::signup(const QJsonObject &request)
     const int iterations = m_options.pbkdf2Iterations;
     const QByteArray hash = pbkdf2(password.toUtf8(), salt, iterations);
     const QString sub = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"INSERT OR IGNORE INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\", \"iterations\","
-              " \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?)"_s);
-    q.addBindValue(username);
-    q.addBindValue(sub);
-    q.addBindValue(email.isEmpty() ? QVariant() : QVariant(email));
-    q.addBindValue(salt);
-    q.addBindValue(hash);
-    q.addBindValue(iterations);
-    q.addBindValue(m_clock->nowMs());
-    if (!q.exec()) {
+    bool ok = false;
+    QSqlQuery q = execute(u"INSERT INTO \"_users\" (\"username\", \"sub\", \"email\", \"salt\", \"hash\","
+                          " \"iterations\", \"groups\", \"createdAt\") VALUES (?, ?, ?, ?, ?, ?, '[]', ?)"
+                          " ON CONFLICT DO NOTHING"_s,
+                          {username, sub, email.isEmpty() ? QVariant() : QVariant(email), salt, hash, iterations,
+                           m_clock->nowMs()},
+                          &ok);
+    if (!ok) {
         qCWarning(lcServerAuth).noquote() << "signup:" << sqlError(q);
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user could not be stored; retry"_s)};
     }
@@ -290,11 +306,11 @@ AuthService::Reply AuthService::signin(const QJsonObject &request)
     const QString password = request.value(u"password"_s).toString();
     if (username.isEmpty() || password.isEmpty())
         return {400, errorBody(kBadRequest, u"username and password are required"_s)};
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"SELECT \"sub\", \"email\", \"salt\", \"hash\", \"iterations\", \"groups\" FROM \"_users\""
-              " WHERE \"username\" = ?"_s);
-    q.addBindValue(username);
-    if (!q.exec()) {
+    bool ok = false;
+    QSqlQuery q = execute(u"SELECT \"sub\", \"email\", \"salt\", \"hash\", \"iterations\", \"groups\" FROM \"_users\""
+                          " WHERE \"username\" = ?"_s,
+                          {username}, &ok);
+    if (!ok) {
         qCWarning(lcServerAuth).noquote() << "signin:" << sqlError(q);
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user store is not available; retry"_s)};
     }
@@ -331,10 +347,10 @@ AuthService::Reply AuthService::refresh(const QJsonObject &request)
     const std::optional<QJsonObject> claims = m_tokens.verify(token, m_clock->nowMs() / 1000, &why);
     if (!claims || claims->value(u"token_use"_s).toString() != u"refresh")
         return {401, errorBody(kUnauthorized, claims ? u"Invalid Refresh Token"_s : why)};
-    QSqlQuery q(QSqlDatabase::database(connection(), false));
-    q.prepare(u"SELECT \"username\", \"email\", \"groups\" FROM \"_users\" WHERE \"sub\" = ?"_s);
-    q.addBindValue(claims->value(u"sub"_s).toString());
-    if (!q.exec())
+    bool ok = false;
+    QSqlQuery q = execute(u"SELECT \"username\", \"email\", \"groups\" FROM \"_users\" WHERE \"sub\" = ?"_s,
+                          {claims->value(u"sub"_s).toString()}, &ok);
+    if (!ok)
         return {503, errorBody(u"ServiceUnavailable"_s, u"The user store is not available; retry"_s)};
     if (!q.next())
         return {401, errorBody(kUnauthorized, u"User does not exist."_s)};

@@ -11,7 +11,9 @@
 // 401 UnauthorizedException (bad credentials, bad or expired token), all as
 // {"errors":[{"errorType","message"}]}.
 //
-// Storage: the server database (same SQLite file as the data plane). "_users"
+// Storage: the server database (the data plane's SQLite file or PostgreSQL
+// database, so every instance on one PostgreSQL database knows every user
+// and signs with the same key). "_users"
 // (username PRIMARY KEY, sub, email, salt, hash, iterations, groups JSON,
 // createdAt); the signing key is "authSigningKey" in "_server_meta".
 // Passwords: PBKDF2-HMAC-SHA256, kPbkdf2Iterations, 16-byte random salt.
@@ -25,11 +27,13 @@
 
 #include "data/auth.h"
 #include "data/clock.h"
+#include "data/database.h"
 #include "http/router.h"
 
 #include <datastore/result.h>
 
 #include <QObject>
+#include <QSqlQuery>
 #include <QThreadPool>
 #include <QThreadStorage>
 
@@ -41,7 +45,7 @@ namespace ds::server::data {
 
 struct AuthOptions
 {
-    QString databasePath;
+    DatabaseSpec database;
     std::chrono::milliseconds tokenTtl{3600000};
     std::chrono::milliseconds refreshTtl{std::chrono::hours(24 * 30)};
     QString adminGroup;                      // --admin-group: members pass every @auth rule
@@ -76,6 +80,9 @@ private:
     };
     struct Connection;
     QString connection();
+    // Runs sql with values on this thread's connection; when the connection
+    // broke (PostgreSQL restarted), reconnects and runs it once more.
+    QSqlQuery execute(const QString &sql, const QVariantList &values, bool *ok);
     Reply signup(const QJsonObject &request);
     Reply signin(const QJsonObject &request);
     Reply refresh(const QJsonObject &request);

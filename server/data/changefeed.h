@@ -29,6 +29,10 @@ struct ServerChange
     QStringList selectedFields;
     // Who made the change, for auth checks on delivery (empty for API key).
     QString actor;
+    // Empty: made on this server instance. Otherwise the id of the instance
+    // that made it (PostgreSQL LISTEN/NOTIFY, data/pgchangebridge.h), which
+    // therefore is not sent on again.
+    QString origin;
 };
 
 class ChangeFeed : public QObject

@@ -1,18 +1,22 @@
 #include "data/dataresolver.h"
 
 #include "data/changefeed.h"
+#include "data/filterlimits.h"
 #include "data/logging_p.h"
 #include "data/tuning_p.h"
 #include "data/values_p.h"
 
 #include "predicate/appsync.h"
 #include "predicate/evaluate.h"
+#include "predicate/text.h"
+#include "graphql/validation.h"
 
 #include <QDateTime>
 #include <QTimeZone>
 #include <QUuid>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -85,6 +89,50 @@ bool sameStoredValues(const ModelSchema &model, const QJsonObject &stored, const
             return false;
     }
     return true;
+}
+
+// The keyset fields a token continues with: its own (signed, so ours), else
+// `legacy`, the order of tokens from before scan plans (sync: the primary
+// key; an index query: the index's fields and the primary key); nullopt when
+// they do not fit the model any more.
+std::optional<QStringList> tokenOrder(const ModelSchema &model, const SyncCursor &cursor, const QStringList &legacy)
+{
+    const QStringList order = cursor.orderFields.isEmpty() ? legacy : cursor.orderFields;
+    if (cursor.lastKey.size() != order.size())
+        return std::nullopt;
+    for (const QString &f : order) {
+        const FieldSchema *field = model.field(f);
+        if (!field || !field->isStored())
+            return std::nullopt;
+    }
+    for (const QString &f : model.primaryKey) {
+        if (!order.contains(f))
+            return std::nullopt;
+    }
+    return order;
+}
+
+// A stand-in keyset position for explaining a continuation page: a non-null
+// value of each field's type (the plan does not depend on the values).
+QJsonArray sampleKey(const ModelSchema &model, const QStringList &fields)
+{
+    QJsonArray key;
+    for (const QString &f : fields) {
+        const FieldSchema *field = model.field(f);
+        const bool numeric = field && field->type.kind == FieldType::Kind::Scalar && !field->type.isList
+            && (field->type.scalar == ScalarType::Int || field->type.scalar == ScalarType::AWSTimestamp
+                || field->type.scalar == ScalarType::Float || field->type.scalar == ScalarType::Boolean);
+        key.append(numeric ? QJsonValue(0) : QJsonValue(u""_s));
+    }
+    return key;
+}
+
+QJsonArray jsonBindings(const QVariantList &bindings)
+{
+    QJsonArray out;
+    for (const QVariant &b : bindings)
+        out.append(QJsonValue::fromVariant(b));
+    return out;
 }
 
 } // namespace
@@ -225,6 +273,8 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
     const ModelSchema &model = *op.model;
     const Schema &schema = *m_config->schema;
     const QJsonObject &args = request.arguments;
+    if (const QString e = checkFilterLimits(args.value(u"filter"_s), u"filter"_s, FilterLimits::defaults()); !e.isEmpty())
+        return FieldResult::error(kBadRequest, e);
     QJsonObject filterJson = args.value(u"filter"_s).toObject();
     BaseScan scan;
     scan.deleted = takeDeletedFilter(&filterJson);
@@ -271,11 +321,14 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
             }
         }
     }
-    scan.orderFields = op.kind == RootOperation::Kind::IndexQuery ? op.index->fields : QStringList{};
+    // An index query reads in its index's order; a plain list in the plan's.
+    const ScanPlan plan = m_store.planScan(model, predicate);
+    QStringList legacyOrder = op.kind == RootOperation::Kind::IndexQuery ? op.index->fields : QStringList();
     for (const QString &f : model.primaryKey) {
-        if (!scan.orderFields.contains(f))
-            scan.orderFields.append(f);
+        if (!legacyOrder.contains(f))
+            legacyOrder.append(f);
     }
+    scan.orderFields = op.kind == RootOperation::Kind::IndexQuery ? legacyOrder : plan.orderFields;
     scan.descending = args.value(u"sortDirection"_s).toString() == u"DESC";
     scan.limit = pageLimit(args);
     const qint64 now = m_config->clock->nowMs();
@@ -288,11 +341,18 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
     const QString token = args.value(u"nextToken"_s).toString();
     if (!token.isEmpty()) {
         const std::optional<SyncCursor> cursor = m_tokens.decode(token);
+        const std::optional<QStringList> order = cursor ? tokenOrder(model, *cursor, legacyOrder) : std::nullopt;
         if (!cursor || cursor->kind != SyncCursor::Kind::List || cursor->queryField != request.fieldName
-            || cursor->argumentsHash != argumentsHash || cursor->lastKey.size() != scan.orderFields.size())
+            || cursor->argumentsHash != argumentsHash || !order)
             return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
+        scan.orderFields = *order;
         scan.after = cursor->lastKey;
     }
+    if (scan.orderFields == plan.orderFields)
+        scan.plan = plan;
+    qCDebug(lcServerData).noquote() << request.fieldName << model.name << "list:"
+                                    << (scan.plan ? scan.plan->describe() : u"engine's choice"_s) << "| order"
+                                    << scan.orderFields.join(u", "_s);
     scan.filter = predicate;
     const Result<Page> page = m_store.scanBase(model, scan);
     if (!page)
@@ -308,6 +368,7 @@ FieldResult DataResolver::list(const FieldRequest &request, const RootOperation 
         cursor.queryField = request.fieldName;
         cursor.argumentsHash = argumentsHash;
         cursor.lastKey = page->lastKey;
+        cursor.orderFields = scan.orderFields;
         next = m_tokens.encode(cursor);
     }
     return FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
@@ -318,6 +379,8 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
 {
     const ModelSchema &model = *op.model;
     const QJsonObject &args = request.arguments;
+    if (const QString e = checkFilterLimits(args.value(u"filter"_s), u"filter"_s, FilterLimits::defaults()); !e.isEmpty())
+        return FieldResult::error(kBadRequest, e);
     QJsonObject filterJson = args.value(u"filter"_s).toObject();
     const BaseScan::Deleted deleted = takeDeletedFilter(&filterJson);
     Result<Predicate> filter = predicate::fromJson(filterJson, model, *m_config->schema);
@@ -342,7 +405,7 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     if (!token.isEmpty()) {
         const std::optional<SyncCursor> decoded = m_tokens.decode(token);
         if (!decoded || decoded->kind == SyncCursor::Kind::List || decoded->queryField != request.fieldName
-            || (decoded->kind == SyncCursor::Kind::Base && decoded->lastKey.size() != model.primaryKey.size()))
+            || (decoded->kind == SyncCursor::Kind::Base && !tokenOrder(model, *decoded, model.primaryKey)))
             return FieldResult::error(kBadRequest, u"Invalid nextToken"_s);
         if (decoded->argumentsHash != argumentsHash)
             return FieldResult::error(kBadRequest, u"Invalid nextToken: it belongs to a sync with another filter"_s);
@@ -373,16 +436,39 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     }
 
     Result<Page> page;
+    std::optional<qint64> syncTotal;
     if (cursor.kind == SyncCursor::Kind::Base) {
+        const ScanPlan plan = m_store.planScan(model, *filter);
         BaseScan scan;
         scan.filter = *filter;
-        scan.orderFields = model.primaryKey;
+        if (token.isEmpty()) {
+            cursor.orderFields = plan.orderFields;
+            scan.orderFields = plan.orderFields;
+        } else {
+            scan.orderFields = tokenOrder(model, cursor, model.primaryKey).value_or(model.primaryKey);   // checked above
+        }
+        // A token from before a plan change keeps its own order; the engine then chooses.
+        if (scan.orderFields == plan.orderFields)
+            scan.plan = plan;
         scan.after = cursor.lastKey;
         scan.limit = limit;
         scan.nowSeconds = now / 1000;
         scan.deleted = deleted;
+        qCDebug(lcServerData).noquote() << request.fieldName << model.name << "base"
+                                        << (token.isEmpty() ? "first page:" : "next page:")
+                                        << (scan.plan ? scan.plan->describe() : u"engine's choice"_s) << "| order"
+                                        << scan.orderFields.join(u", "_s);
         page = m_store.scanBase(model, scan);
+        if (page && token.isEmpty() && page->hasMore) {
+            // The expected total of this base sync, for clients' progress
+            // bars (an extension: AppSync clients ignore it).
+            if (const Result<qint64> total = m_store.countBase(model, scan))
+                syncTotal = *total;
+        }
     } else {
+        qCDebug(lcServerData).noquote() << request.fieldName << model.name << "delta"
+                                        << (token.isEmpty() ? "first page:" : "next page:")
+                                        << "the delta log by (model, seq) from the first change since lastSync, in commit order";
         DeltaScan scan;
         scan.filter = *filter;
         scan.sinceMs = cursor.lastSync;
@@ -408,10 +494,15 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
     if (page->hasMore) {
         cursor.lastKey = page->lastKey;
         cursor.lastSeq = page->lastSeq;
+        if (cursor.kind == SyncCursor::Kind::Delta)
+            cursor.orderFields.clear();
         next = m_tokens.encode(cursor);
     }
-    return FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
-                                              {u"startedAt"_s, cursor.startedAt}});
+    FieldResult result = FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
+                                                            {u"startedAt"_s, cursor.startedAt}});
+    if (syncTotal)
+        result.extensions.insert(u"syncTotal"_s, QJsonObject{{request.responseKey, double(*syncTotal)}});
+    return result;
 }
 
 FieldResult DataResolver::create(const FieldRequest &request, const RootOperation &op)
@@ -444,6 +535,10 @@ FieldResult DataResolver::create(const FieldRequest &request, const RootOperatio
     }
     std::optional<Predicate> condition;
     if (request.arguments.value(u"condition"_s).isObject()) {
+        if (const QString e = checkFilterLimits(request.arguments.value(u"condition"_s), u"condition"_s,
+                                                FilterLimits::defaults());
+            !e.isEmpty())
+            return FieldResult::error(kBadRequest, e);
         Result<Predicate> c = predicate::fromJson(request.arguments.value(u"condition"_s).toObject(), model,
                                                   *m_config->schema, u"condition"_s);
         if (!c)
@@ -499,6 +594,10 @@ FieldResult DataResolver::update(const FieldRequest &request, const RootOperatio
     const qint64 expected = input.value(u"_version"_s).toInteger(0);
     std::optional<Predicate> condition;
     if (request.arguments.value(u"condition"_s).isObject()) {
+        if (const QString e = checkFilterLimits(request.arguments.value(u"condition"_s), u"condition"_s,
+                                                FilterLimits::defaults());
+            !e.isEmpty())
+            return FieldResult::error(kBadRequest, e);
         Result<Predicate> c = predicate::fromJson(request.arguments.value(u"condition"_s).toObject(), model,
                                                   *m_config->schema, u"condition"_s);
         if (!c)
@@ -616,18 +715,170 @@ FieldResult DataResolver::commitWrite(const FieldRequest &request, const ModelSc
         return storageFailure(r.error());
     }
     const QJsonObject result = withRelations(model, item, nullptr);
+    ServerChange change;
+    change.model = model.name;
+    change.operation = ServerChange::Operation(operation);
+    change.mutationField = request.fieldName;
+    change.item = result;
+    change.selectedFields = request.operation.selectedFieldNames(request.responseKey);
+    if (Result<void> r = m_store.announce(model, change); !r) {   // other instances (PostgreSQL)
+        m_store.rollback();
+        return storageFailure(r.error());
+    }
     if (Result<void> r = m_store.commit(); !r)
         return storageFailure(r.error());
-    if (m_config->changeFeed) {
-        ServerChange change;
-        change.model = model.name;
-        change.operation = ServerChange::Operation(operation);
-        change.mutationField = request.fieldName;
-        change.item = result;
-        change.selectedFields = request.operation.selectedFieldNames(request.responseKey);
+    if (m_config->changeFeed)
         m_config->changeFeed->publish(change);
-    }
     return FieldResult::fromValue(result);
+}
+
+ExplainAnswer DataResolver::explain(const QJsonObject &request)
+{
+    auto fail = [](int status, const QString &errorType, const QString &message, const QJsonObject &extra = {}) {
+        QJsonObject error{{u"errorType"_s, errorType}, {u"message"_s, message}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            error.insert(it.key(), it.value());
+        return ExplainAnswer{status, QJsonObject{{u"errors"_s, QJsonArray{error}}}};
+    };
+    const Schema &schema = *m_config->schema;
+    const QJsonValue modelName = request.value(u"model"_s);
+    if (!modelName.isString() || modelName.toString().isEmpty())
+        return fail(400, kBadRequest, u"\"model\": expected the name of a model"_s);
+    const ModelSchema *model = schema.model(modelName.toString());
+    if (!model) {
+        QStringList names;
+        for (const ModelSchema &m : schema.models())
+            names.append(m.name);
+        return fail(400, kBadRequest,
+                    u"\"model\": unknown model '"_s % modelName.toString() % u"'."_s
+                        % graphql::didYouMean(graphql::suggestionList(modelName.toString(), names))
+                        % u" (models: "_s % names.join(u", "_s) % u')');
+    }
+    const bool hasFilter = request.contains(u"filter"_s) && !request.value(u"filter"_s).isNull();
+    const bool hasPredicate = request.contains(u"predicate"_s) && !request.value(u"predicate"_s).isNull();
+    if (hasFilter && hasPredicate)
+        return fail(400, kBadRequest, u"give either \"filter\" (AppSync filter JSON) or \"predicate\" (text), not both"_s);
+
+    Predicate filter;
+    BaseScan::Deleted deleted = BaseScan::Deleted::Any;
+    if (hasFilter) {
+        const QJsonValue json = request.value(u"filter"_s);
+        if (!json.isObject())
+            return fail(400, kBadRequest, u"filter: expected an AppSync filter object such as {\"rating\":{\"gt\":5}}"_s);
+        if (const QString e = checkFilterLimits(json, u"filter"_s, FilterLimits::defaults()); !e.isEmpty())
+            return fail(400, kBadRequest, e);
+        QJsonObject filterJson = json.toObject();
+        deleted = takeDeletedFilter(&filterJson);
+        Result<Predicate> parsed = predicate::fromJson(filterJson, *model, schema);
+        if (!parsed)
+            return fail(400, kBadRequest, parsed.error().message());
+        filter = *parsed;
+    } else if (hasPredicate) {
+        const QJsonValue text = request.value(u"predicate"_s);
+        if (!text.isString())
+            return fail(400, kBadRequest, u"predicate: expected text such as \"rating > 5\""_s);
+        if (text.toString().size() > tuning::kMaxPredicateTextBytes)
+            return fail(400, kBadRequest, u"predicate: longer than "_s % QString::number(tuning::kMaxPredicateTextBytes)
+                                              % u" characters (the maximum)"_s);
+        // An empty text is no filter, as an empty filter object is.
+        Result<Predicate> parsed = text.toString().trimmed().isEmpty()
+            ? Result<Predicate>(Predicate::all())
+            : predicate::parse(text.toString(), *model, schema);
+        if (!parsed) {
+            const SourceLocation at = parsed.error().location();
+            QJsonObject extra;
+            QString where = u"predicate"_s;
+            if (at.isValid()) {
+                extra.insert(u"locations"_s, QJsonArray{QJsonObject{{u"line"_s, at.line}, {u"column"_s, at.column}}});
+                where += u' ' % QString::number(at.line) % u':' % QString::number(at.column);
+            }
+            return fail(400, kBadRequest, where % u": "_s % parsed.error().message(), extra);
+        }
+        if (const QString e = checkPredicateLimits(*parsed, FilterLimits::defaults()); !e.isEmpty())
+            return fail(400, kBadRequest, u"predicate: "_s % e);
+        filter = *parsed;
+    }
+
+    const QJsonValue lastSyncValue = request.value(u"lastSync"_s);
+    if (!lastSyncValue.isUndefined() && !lastSyncValue.isNull() && !lastSyncValue.isDouble())
+        return fail(400, kBadRequest, u"lastSync: expected a timestamp in milliseconds"_s);
+    const qint64 now = m_config->clock->nowMs();
+    const qint64 lastSync = lastSyncValue.toInteger();
+    const bool base = lastSync <= 0 || lastSync < now - qint64(m_config->deltaTtl.count());
+
+    QJsonObject answer{{u"model"_s, model->name},
+                       {u"query"_s, model->syncQuery},
+                       {u"sync"_s, base ? u"base"_s : u"delta"_s},
+                       {u"predicate"_s, predicate::print(filter)},
+                       {u"filter"_s, predicate::toJson(filter, *model, predicate::JsonKind::Filter)}};
+    auto explanationJson = [](const ScanExplanation &e) {
+        return QJsonObject{{u"sql"_s, e.sql},
+                           {u"bindings"_s, jsonBindings(e.bindings)},
+                           {u"databasePlan"_s, QJsonArray::fromStringList(e.databasePlan)},
+                           {u"databaseIndex"_s, e.databaseIndex.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                                                          : QJsonValue(e.databaseIndex)},
+                           {u"sorts"_s, e.sorts}};
+    };
+    auto storeFailure = [&](const Error &e) {
+        if (e.code() == u"Unsupported")
+            return fail(501, u"NotImplemented"_s, e.message());
+        qCWarning(lcServerData).noquote() << "explain:" << e.message();
+        return fail(500, u"InternalFailure"_s, u"The plan could not be explained (storage error)"_s);
+    };
+
+    if (!base) {
+        DeltaScan scan;
+        scan.filter = filter;
+        scan.sinceMs = lastSync;
+        scan.maxSeq = std::numeric_limits<qint64>::max();
+        scan.limit = tuning::kDefaultPageLimit;
+        scan.nowSeconds = now / 1000;
+        const Result<ScanExplanation> e = m_store.explainDelta(*model, scan);
+        if (!e)
+            return storeFailure(e.error());
+        answer.insert(u"plan"_s, u"deltaLog"_s);
+        answer.insert(u"reason"_s, u"lastSync is within the delta TTL: the changes since then, from the delta log "
+                                   "in commit order (index _delta_model_seq), starting at the first change since "
+                                   "lastSync (found in index _delta_model_time)"_s);
+        const QJsonObject first = explanationJson(*e);
+        for (auto it = first.begin(); it != first.end(); ++it)
+            answer.insert(it.key(), it.value());
+        return {200, answer};
+    }
+
+    const ScanPlan plan = m_store.planScan(*model, filter);
+    const QJsonObject planJson = plan.toJson();
+    for (auto it = planJson.begin(); it != planJson.end(); ++it)
+        answer.insert(it.key(), it.value());
+    BaseScan scan;
+    scan.filter = filter;
+    scan.orderFields = plan.orderFields;
+    scan.plan = plan;
+    scan.limit = tuning::kDefaultPageLimit;
+    scan.nowSeconds = now / 1000;
+    scan.deleted = deleted;
+    const Result<ScanExplanation> first = m_store.explainBase(*model, scan);
+    if (!first)
+        return storeFailure(first.error());
+    scan.after = sampleKey(*model, plan.orderFields);
+    const Result<ScanExplanation> next = m_store.explainBase(*model, scan);
+    if (!next)
+        return storeFailure(next.error());
+    const QJsonObject firstJson = explanationJson(*first);
+    for (auto it = firstJson.begin(); it != firstJson.end(); ++it)
+        answer.insert(it.key(), it.value());
+    answer.insert(u"nextPage"_s, explanationJson(*next));
+    // The engine reads the way the plan says: by the planned index, or (a
+    // scan) by no index but the table's own primary-key order; and no sort.
+    auto agrees = [&plan](const ScanExplanation &e) {
+        if (e.sorts)
+            return false;
+        if (plan.usesIndex())
+            return e.databaseIndex == plan.index;
+        return e.databaseIndex.isEmpty() || e.databaseIndex == ScanPlan::kPrimaryKey;
+    };
+    answer.insert(u"agrees"_s, agrees(*first) && agrees(*next));
+    return {200, answer};
 }
 
 } // namespace ds::server::data

@@ -4,7 +4,8 @@
 //
 //   mutation: begin write -> read the stored item -> condition (section 4)
 //             -> version check -> conflict policy (section 3) -> write row +
-//             delta row -> commit -> publish a ServerChange to the ChangeFeed
+//             delta row -> announce (other instances) -> commit -> publish a
+//             ServerChange to the ChangeFeed
 //   sync:     lastSync null/0/older than the delta TTL -> base (model table,
 //             tombstones included), else delta (the delta log); keyset pages,
 //             signed nextToken (synctoken_p.h), startedAt fixed at page 1
@@ -43,6 +44,13 @@ struct RootOperation
     const IndexSchema *index = nullptr;   // IndexQuery
 };
 
+// An answer of POST /admin/explain: the HTTP status and the JSON body.
+struct ExplainAnswer
+{
+    int status = 200;
+    QJsonObject body;
+};
+
 struct DataConfig
 {
     std::shared_ptr<const Schema> schema;
@@ -65,6 +73,15 @@ public:
     ~DataResolver() override;
 
     graphql::FieldResult resolve(const graphql::FieldRequest &request) override;
+
+    // POST /admin/explain (adminendpoint.h): how a sync of request["model"]
+    // with request["filter"] (AppSync filter JSON) or request["predicate"]
+    // (text syntax, docs/predicates.md) would read: the store's ScanPlan,
+    // the SQL of the first and of a later page and the engine's own plan of
+    // each ("agrees": the engine reads as planned). With a recent
+    // request["lastSync"], the delta-log read instead. As the system: no
+    // owner rows are added. Bad input: status 400 and an AppSync error body.
+    ExplainAnswer explain(const QJsonObject &request);
 
 private:
     using FieldResult = graphql::FieldResult;

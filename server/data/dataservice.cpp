@@ -11,7 +11,7 @@ namespace ds::server::data {
 
 struct DataService::Worker
 {
-    SqliteStore store;
+    std::unique_ptr<ServerStore> store;
     std::unique_ptr<DataResolver> resolver;
     Error openError;
 };
@@ -33,9 +33,10 @@ DataService::~DataService()
 
 Result<void> DataService::start()
 {
-    SqliteStore store;
-    if (Result<void> r = store.open(m_options.databasePath); !r)
-        return r;
+    Result<std::unique_ptr<ServerStore>> opened = openStore(m_options.database);
+    if (!opened)
+        return opened.error();
+    ServerStore &store = **opened;
     if (Result<void> r = store.prepareSchema(*m_config->schema); !r)
         return r;
     const Result<QByteArray> key = store.tokenSecret();
@@ -49,22 +50,27 @@ Result<void> DataService::start()
     } else if (!m_options.seed.isEmpty()) {
         return Error(Error::Domain::Validation, u"UnknownSeed"_s, u"unknown seed '"_s % m_options.seed % u"' (demo)"_s);
     }
-    store.close();
+    opened->reset();
     m_sweepTimer.start();
     return {};
 }
 
 DataService::Worker *DataService::worker()
 {
-    if (!m_workers.hasLocalData()) {
-        auto *w = new Worker;
-        if (Result<void> r = w->store.open(m_options.databasePath); !r)
-            w->openError = r.error();
-        else
-            w->resolver = std::make_unique<DataResolver>(m_config, w->store);
-        m_workers.setLocalData(w);
+    if (!m_workers.hasLocalData())
+        m_workers.setLocalData(new Worker);
+    Worker *w = m_workers.localData();
+    // Opened on first use, and again while it fails (a database server that
+    // was down when this thread started).
+    if (!w->resolver) {
+        if (Result<std::unique_ptr<ServerStore>> store = openStore(m_options.database); !store) {
+            w->openError = store.error();
+        } else {
+            w->store = std::move(*store);
+            w->resolver = std::make_unique<DataResolver>(m_config, *w->store);
+        }
     }
-    return m_workers.localData();
+    return w;
 }
 
 void DataService::execute(std::function<QByteArray(DataResolver &)> job, std::function<void(QByteArray)> done)
@@ -89,7 +95,7 @@ void DataService::sweep()
         Worker *w = worker();
         if (!w->resolver)
             return;
-        const Result<SweepResult> r = w->store.sweep(*m_config->schema, m_config->clock->nowMs() / 1000);
+        const Result<SweepResult> r = w->store->sweep(*m_config->schema, m_config->clock->nowMs() / 1000);
         if (!r) {
             qCWarning(lcServerData).noquote() << "sweep failed:" << r.error().message();
             return;

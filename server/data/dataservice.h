@@ -1,6 +1,7 @@
 // DataService: the data plane's thread pool. Each worker thread owns one
-// SqliteStore (one connection, STYLE.md rule 9) and one DataResolver; a
-// GraphQL request runs entirely on a worker (engine + SQLite) and its answer
+// ServerStore (SqliteStore or PgStore, one connection, STYLE.md rule 9) and
+// one DataResolver; a GraphQL request runs entirely on a worker (engine +
+// database) and its answer
 // comes back on the service's thread, where the HttpResponder lives.
 //
 // It also prepares the database at start (tables, indexes, the token key,
@@ -11,7 +12,7 @@
 #pragma once
 
 #include "data/dataresolver.h"
-#include "data/sqlitestore.h"
+#include "data/database.h"
 
 #include <QObject>
 #include <QThreadPool>
@@ -24,7 +25,7 @@ namespace ds::server::data {
 
 struct DataServiceOptions
 {
-    QString databasePath;                  // SQLite file
+    DatabaseSpec database;                 // --db: a SQLite file or a PostgreSQL database
     std::chrono::milliseconds sweepInterval{60000};
     int workers = 4;
     QString seed;                          // "" or "demo"

@@ -62,44 +62,60 @@ void GraphQLEndpoint::handle(const HttpRequest &request, HttpResponder responder
         responder.respondError(401, u"UnauthorizedException"_s, denied);
         return;
     }
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
-        const QString why = parseError.error != QJsonParseError::NoError
-            ? u"Invalid JSON in the request body at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString())
-            : u"The request body must be a JSON object {\"query\", \"variables\", \"operationName\"}"_s;
-        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, why));
+    Body parsed = readBody(request.body);
+    if (!parsed.errorAnswer.isEmpty()) {
+        responder.respond(HttpResponse(200, std::move(parsed.errorAnswer), "application/json"));
         return;
     }
-    const QJsonObject body = document.object();
-    const QJsonValue query = body.value(u"query"_s);
-    if (!query.isString() || query.toString().trimmed().isEmpty()) {
-        responder.respond(graphqlError(u"MalformedHttpRequestException"_s,
-                                       u"The request body has no \"query\" string"_s));
-        return;
-    }
-    QJsonValue variables = body.value(u"variables"_s);
-    if (variables.isString())   // some clients send the variables as JSON text
-        variables = QJsonDocument::fromJson(variables.toString().toUtf8()).object();
-    if (!variables.isObject() && !variables.isNull() && !variables.isUndefined()) {
-        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, u"\"variables\" must be an object"_s));
-        return;
-    }
-    const QJsonValue operationName = body.value(u"operationName"_s);
-    if (!operationName.isString() && !operationName.isNull() && !operationName.isUndefined()) {
-        responder.respond(graphqlError(u"MalformedHttpRequestException"_s, u"\"operationName\" must be a string"_s));
-        return;
-    }
-
     std::shared_ptr<const graphql::Engine> engine = m_engine;
     m_service->execute(
-        [engine, text = query.toString().toUtf8(), name = operationName.toString(),
-         vars = variables.toObject(), context = std::any(std::move(caller))](DataResolver &resolver) {
-            return engine->execute(text, name, vars, resolver, context);
+        [engine, parsed = std::move(parsed), context = std::any(std::move(caller))](DataResolver &resolver) {
+            return engine->execute(parsed.query, parsed.operationName, parsed.variables, resolver, context);
         },
         [responder](QByteArray answer) mutable {
             responder.respond(HttpResponse(200, std::move(answer), "application/json"));
         });
+}
+
+GraphQLEndpoint::Body GraphQLEndpoint::readBody(const QByteArray &body)
+{
+    Body out;
+    auto fail = [&out](const QString &message) {
+        out.errorAnswer = graphqlError(u"MalformedHttpRequestException"_s, message).body;
+        return out;
+    };
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        return fail(parseError.error != QJsonParseError::NoError
+                        ? u"Invalid JSON in the request body at offset %1: %2"_s.arg(parseError.offset).arg(parseError.errorString())
+                        : u"The request body must be a JSON object {\"query\", \"variables\", \"operationName\"}"_s);
+    }
+    const QJsonObject object = document.object();
+    const QJsonValue query = object.value(u"query"_s);
+    if (!query.isString() || query.toString().trimmed().isEmpty())
+        return fail(u"The request body has no \"query\" string"_s);
+    QJsonValue variables = object.value(u"variables"_s);
+    if (variables.isString())   // some clients send the variables as JSON text
+        variables = QJsonDocument::fromJson(variables.toString().toUtf8()).object();
+    if (!variables.isObject() && !variables.isNull() && !variables.isUndefined())
+        return fail(u"\"variables\" must be an object"_s);
+    const QJsonValue operationName = object.value(u"operationName"_s);
+    if (!operationName.isString() && !operationName.isNull() && !operationName.isUndefined())
+        return fail(u"\"operationName\" must be a string"_s);
+    out.query = query.toString().toUtf8();
+    out.operationName = operationName.toString();
+    out.variables = variables.toObject();
+    return out;
+}
+
+QByteArray GraphQLEndpoint::answer(const graphql::Engine &engine, graphql::Resolver &resolver, const QByteArray &body,
+                                   const Caller &caller)
+{
+    Body parsed = readBody(body);
+    if (!parsed.errorAnswer.isEmpty())
+        return parsed.errorAnswer;
+    return engine.execute(parsed.query, parsed.operationName, parsed.variables, resolver, std::any(caller));
 }
 
 } // namespace ds::server::data

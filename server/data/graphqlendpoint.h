@@ -34,6 +34,22 @@ public:
 
     void handle(const HttpRequest &request, HttpResponder responder) override;
 
+    // A request body read: the query, or the error answer (HTTP 200 GraphQL
+    // error body) when the body is not a GraphQL request.
+    struct Body
+    {
+        QByteArray query;
+        QString operationName;
+        QJsonObject variables;
+        QByteArray errorAnswer;   // non-empty: answer this instead
+    };
+    static Body readBody(const QByteArray &body);
+    // What handle() answers an authorized caller, synchronously on the
+    // calling thread: readBody() + Engine::execute() over resolver. For
+    // in-process tests and the request fuzzer.
+    static QByteArray answer(const graphql::Engine &engine, graphql::Resolver &resolver, const QByteArray &body,
+                             const Caller &caller);
+
 private:
     // An empty string when authorized (and *caller set), else the 401 message.
     QString authorize(const HttpRequest &request, Caller *caller) const;

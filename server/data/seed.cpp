@@ -76,13 +76,18 @@ Result<void> seedDemo(ServerStore &store, const Schema &schema, qint64 nowMs)
         return store.commit();
     };
 
+    // Every tenth post's id begins with "This" (the selective-sync example of
+    // the comments below), as in the app's demo data.
     QStringList postIds;
+    QStringList thisPostIds;
     for (int start = 0; start < kPosts; start += tuning::kSeedBatch) {
         Result<void> r = batch([&]() -> Result<void> {
             for (int i = start; i < qMin(kPosts, start + tuning::kSeedBatch); ++i) {
                 QJsonObject item = blank(*post, nowMs, nowMs - random.bounded(400) * day);
-                const QString id = u"post-%1"_s.arg(i, 5, 10, QLatin1Char('0'));
+                const QString id = (i % 10 == 0 ? u"This-post-%1"_s : u"post-%1"_s).arg(i, 5, 10, QLatin1Char('0'));
                 postIds.append(id);
+                if (i % 10 == 0)
+                    thisPostIds.append(id);
                 item.insert(u"id"_s, id);
                 setIf(*post, item, u"title"_s,
                       QString(words.at(random.bounded(words.size())) % u' ' % words.at(random.bounded(words.size()))
@@ -107,8 +112,12 @@ Result<void> seedDemo(ServerStore &store, const Schema &schema, qint64 nowMs)
             for (int i = 0; i < kPosts / 2; ++i) {
                 QJsonObject item = blank(*comment, nowMs, nowMs - random.bounded(400) * day);
                 item.insert(u"id"_s, u"comment-%1"_s.arg(i, 5, 10, QLatin1Char('0')));
-                // Some comments point at ids beginning with "This" (a selective-sync example).
-                item.insert(u"postID"_s, i % 10 == 0 ? u"This-post-%1"_s.arg(i) : postIds.at(random.bounded(postIds.size())));
+                // Some comments point at ids beginning with "This" (a selective-sync
+                // example); every postID names a seeded post (a dangling one makes
+                // Amplify JS fail the whole Comment sync: "Field postID is required").
+                const QStringList &targets = i % 10 == 0 && !thisPostIds.isEmpty() ? thisPostIds : postIds;
+                item.insert(u"postID"_s, targets.isEmpty() ? u"This-post-%1"_s.arg(i)
+                                                          : targets.at(random.bounded(targets.size())));
                 setIf(*comment, item, u"content"_s, QString(u"Comment "_s % QString::number(i)));
                 if (Result<void> w = store.putBase(*comment, item); !w)
                     return w;

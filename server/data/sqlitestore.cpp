@@ -1,3 +1,4 @@
+#include <limits>
 #include "data/sqlitestore.h"
 
 #include "data/logging_p.h"
@@ -9,16 +10,44 @@
 #include <QAtomicInteger>
 #include <QJsonDocument>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlRecord>
+
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
 namespace ds::server::data {
 
 ServerStore::~ServerStore() = default;
+
+Result<void> ServerStore::announce(const ModelSchema &, const ServerChange &)
+{
+    return {};
+}
+
+ScanPlan ServerStore::planScan(const ModelSchema &model, const Predicate &filter) const
+{
+    return planBaseScan(model, filter);
+}
+
+Result<ScanExplanation> ServerStore::explainBase(const ModelSchema &model, const BaseScan &)
+{
+    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a scan of "_s % model.name);
+}
+
+Result<ScanExplanation> ServerStore::explainDelta(const ModelSchema &model, const DeltaScan &)
+{
+    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a delta scan of "_s % model.name);
+}
+
+Result<qint64> ServerStore::countBase(const ModelSchema &model, const BaseScan &)
+{
+    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot count a scan of "_s % model.name);
+}
 
 QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item)
 {
@@ -132,6 +161,8 @@ Result<void> SqliteStore::prepareSchema(const Schema &schema)
         "\"_lastChangedAt\" INTEGER NOT NULL, \"_ttl\" INTEGER NOT NULL, \"item\" TEXT NOT NULL)"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_model_time\" ON \"_delta\" (\"model\", \"_lastChangedAt\")"_s,
         u"CREATE INDEX IF NOT EXISTS \"_delta_ttl\" ON \"_delta\" (\"_ttl\")"_s,
+        // Delta pages read one model's changes in commit order off this one.
+        u"CREATE INDEX IF NOT EXISTS \"_delta_model_seq\" ON \"_delta\" (\"model\", \"seq\")"_s,
     };
     for (const QString &sql : statements) {
         if (Result<void> r = exec(sql); !r)
@@ -328,22 +359,125 @@ Result<void> SqliteStore::putBase(const ModelSchema &model, const QJsonObject &i
     return upsert(model, item, 0);
 }
 
-Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &scan)
+namespace {
+
+QString indexTable(const ModelSchema &model, const QString &index)
 {
+    return u"idx_"_s % model.name % u'_' % index;
+}
+
+// "(a, b) > (?, ?)" (< descending): the rows after a keyset position, exact
+// with NULLs, which SQLite sorts first ascending and last descending while a
+// row-value comparison with a NULL is NULL. The row-value form (which SQLite
+// seeks an index by) whenever it is exact: no NULL in the position and, when
+// descending, no column that may hold NULL.
+QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
+                        const std::function<bool(const QString &)> &neverNull, QVariantList *bindings)
+{
+    bool rowValue = true;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (values.at(i).isNull() || (descending && !neverNull(fields.at(i))))
+            rowValue = false;
+    }
+    if (rowValue) {
+        QStringList marks;
+        for (const QVariant &v : values) {
+            marks.append(u"?"_s);
+            bindings->append(v);
+        }
+        return u"("_s % keyColumns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
+    }
+    // The exact form, over "+column" so that SQLite does not split its ORs
+    // into index lookups of their own (MULTI-INDEX OR, then a sort) ...
+    QString seek;
+    qsizetype leading = 0;
+    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
+        ++leading;
+    if (leading > 0) {
+        // ... after a bound on the leading never-NULL columns that it seeks by.
+        QStringList marks;
+        for (qsizetype i = 0; i < leading; ++i) {
+            marks.append(u"?"_s);
+            bindings->append(values.at(i));
+        }
+        seek = u"("_s % keyColumns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
+            % marks.join(u", "_s) % u") AND "_s;
+    }
+    std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
+        if (i == fields.size())
+            return u"0"_s;
+        const QString column = u'+' % quoted(fields.at(i));
+        const QVariant &v = values.at(i);
+        if (v.isNull()) {
+            if (descending)   // NULLs last: only NULLs can follow
+                return u"("_s % column % u" IS NULL AND "_s % after(i + 1) % u')';
+            return u"("_s % column % u" IS NOT NULL OR ("_s % column % u" IS NULL AND "_s % after(i + 1) % u"))"_s;
+        }
+        bindings->append(v);
+        bindings->append(v);
+        const QString head = descending && !neverNull(fields.at(i))
+            ? QString(u"("_s % column % u" < ? OR "_s % column % u" IS NULL"_s)
+            : QString(u"("_s % column % (descending ? u" < ?"_s : u" > ?"_s));
+        return head % u" OR ("_s % column % u" = ? AND "_s % after(i + 1) % u"))"_s;
+    };
+    return seek % after(0);
+}
+
+} // namespace
+
+SqliteStore::Statement SqliteStore::baseStatement(const ModelSchema &model, const BaseScan &scan, bool pin) const
+{
+    const std::optional<ScanPlan> &plan = scan.plan;
+    const QStringList constrained = plan ? plan->constrainedFields() : QStringList();
     predicate::SqlOptions options;
     options.dialect = predicate::SqlDialect::SQLite;
+    if (plan) {
+        // Only the plan's fields stay usable for a lookup: "+column" keeps the
+        // value but hides the column from SQLite's index choice.
+        options.column = [constrained](const FieldSchema &field) -> QString {
+            return constrained.contains(field.name) ? quoted(field.name) : u'+' % quoted(field.name);
+        };
+    }
     const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
-    QStringList where{u"("_s % filter.sql % u')'};
-    QVariantList bindings = filter.bindings;
+    QStringList where;
+    QVariantList bindings;
     if (!scan.after.isEmpty()) {
-        QStringList marks;
-        for (qsizetype i = 0; i < scan.orderFields.size(); ++i) {
-            marks.append(u"?"_s);
-            const FieldSchema *field = model.field(scan.orderFields.at(i));
-            bindings.append(field ? toColumn(*field, scan.after.at(i)) : scan.after.at(i).toVariant());
+        // The keyset comes first: of two lower bounds on one column SQLite
+        // seeks by the first, and the keyset's is the tighter one.
+        QStringList fields = scan.orderFields;
+        QVariantList values;
+        for (qsizetype i = 0; i < fields.size(); ++i) {
+            const FieldSchema *field = model.field(fields.at(i));
+            values.append(field ? toColumn(*field, scan.after.at(i)) : scan.after.at(i).toVariant());
         }
-        where.append(u"("_s % keyColumns(scan.orderFields) % (scan.descending ? u") < ("_s : u") > ("_s)
-                     % marks.join(u", "_s) % u')');
+        // Fields fixed by eq are equal on every matching row.
+        if (plan && fields.size() == scan.after.size() && fields.mid(0, plan->fixedFields.size()) == plan->fixedFields
+            && plan->fixedFields.size() < fields.size()) {
+            fields = fields.mid(plan->fixedFields.size());
+            values = values.mid(plan->fixedFields.size());
+        }
+        const auto neverNull = [&model, &constrained](const QString &f) {
+            return model.primaryKey.contains(f) || constrained.contains(f);
+        };
+        where.append(keysetCondition(fields, values, scan.descending, neverNull, &bindings));
+    }
+    where.append(u"("_s % filter.sql % u')');
+    bindings += filter.bindings;
+    if (plan && !plan->rangeField.isEmpty()) {
+        // beginsWith is substr() = prefix in SQL, which no index serves: add
+        // the equivalent range prefix <= value < upper bound.
+        for (const Predicate &c : topLevelConjuncts(scan.filter)) {
+            if (c.kind() != Predicate::Kind::Comparison || c.field() != plan->rangeField
+                || c.op() != Predicate::Op::BeginsWith || !c.value().isValid() || c.value().isNull())
+                continue;
+            const QString prefix = c.value().toString();
+            where.append(quoted(c.field()) % u" >= ?"_s);
+            bindings.append(prefix);
+            if (const QString upper = prefixUpperBound(prefix); !upper.isEmpty()) {
+                where.append(quoted(c.field()) % u" < ?"_s);
+                bindings.append(upper);
+            }
+        }
     }
     if (scan.deleted == BaseScan::Deleted::LiveOnly) {
         where.append(u"\"_deleted\" = 0"_s);
@@ -356,15 +490,43 @@ Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &sca
     QStringList order;
     for (const QString &f : scan.orderFields)
         order.append(quoted(f) % (scan.descending ? u" DESC"_s : u" ASC"_s));
-    const QString sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
-                        % where.join(u" AND "_s) % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s
-                        % QString::number(scan.limit + 1);
+    QString from = quoted(model.name);
+    if (pin && plan && plan->usesIndex() && !plan->isPrimaryKey())
+        from += u" INDEXED BY "_s % quoted(indexTable(model, plan->index));
+    Statement statement;
+    statement.sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % from % u" WHERE "_s % where.join(u" AND "_s)
+        % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s % QString::number(scan.limit + 1);
+    statement.bindings = std::move(bindings);
+    return statement;
+}
+
+Result<SqliteStore::Statement> SqliteStore::prepareBase(QSqlQuery &query, const ModelSchema &model,
+                                                        const BaseScan &scan)
+{
+    Statement statement = baseStatement(model, scan, true);
+    if (query.prepare(statement.sql))
+        return statement;
+    if (!scan.plan || !scan.plan->usesIndex() || scan.plan->isPrimaryKey())
+        return storageError(u"scan "_s % model.name, query.lastError());
+    // The plan promised an index SQLite cannot use for this statement: run
+    // it anyway, and say so (a planner bug, never a failed sync).
+    qCWarning(lcServerData).noquote() << "SQLite cannot use index" << scan.plan->index << "for a scan of"
+                                      << model.name << "(" << query.lastError().text() << "); running unpinned";
+    statement = baseStatement(model, scan, false);
+    if (!query.prepare(statement.sql))
+        return storageError(u"scan "_s % model.name, query.lastError());
+    return statement;
+}
+
+Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &scan)
+{
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    if (!q.prepare(sql))
-        return storageError(u"scan "_s % model.name, q.lastError());
-    for (qsizetype i = 0; i < bindings.size(); ++i)
-        q.bindValue(int(i), bindings.at(i));
+    const Result<Statement> statement = prepareBase(q, model, scan);
+    if (!statement)
+        return statement.error();
+    for (qsizetype i = 0; i < statement->bindings.size(); ++i)
+        q.bindValue(int(i), statement->bindings.at(i));
     if (!q.exec())
         return storageError(u"scan "_s % model.name, q.lastError());
     Page page;
@@ -382,7 +544,8 @@ Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &sca
     return page;
 }
 
-Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
+SqliteStore::Statement SqliteStore::deltaStatement(const ModelSchema &model, const DeltaScan &scan,
+                                                   qint64 afterSeq) const
 {
     predicate::SqlOptions options;
     options.dialect = predicate::SqlDialect::SQLite;
@@ -390,21 +553,51 @@ Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &s
         return u"json_extract(\"item\", '$."_s % field.name % u"')"_s;
     };
     const predicate::SqlFragment filter = predicate::toSql(scan.filter, model, options);
-    const QString sql = u"SELECT \"seq\", \"item\" FROM \"_delta\" WHERE \"model\" = ? AND \"_lastChangedAt\" >= ? "
-                        "AND \"seq\" > ? AND \"seq\" <= ? AND \"_ttl\" > ? AND ("_s
-                        % filter.sql % u") ORDER BY \"seq\" LIMIT "_s % QString::number(scan.limit + 1);
+    // One model's changes in commit order straight off (model, seq): each
+    // page seeks past the last one and nothing is sorted.
+    Statement statement;
+    statement.sql = u"SELECT \"seq\", \"item\" FROM \"_delta\" INDEXED BY \"_delta_model_seq\" WHERE \"model\" = ? "
+                    "AND \"seq\" > ? AND \"seq\" <= ? AND \"_lastChangedAt\" >= ? AND \"_ttl\" > ? AND ("_s
+        % filter.sql % u") ORDER BY \"seq\" LIMIT "_s % QString::number(scan.limit + 1);
+    statement.bindings = {model.name, afterSeq, scan.maxSeq, scan.sinceMs, scan.nowSeconds};
+    statement.bindings += filter.bindings;
+    return statement;
+}
+
+Result<std::optional<qint64>> SqliteStore::deltaStart(const ModelSchema &model, const DeltaScan &scan)
+{
+    if (scan.afterSeq > 0)
+        return std::optional<qint64>(scan.afterSeq);
+    // The first page starts before the model's first change since sinceMs,
+    // found in the (model, _lastChangedAt) index alone: older changes are
+    // never read.
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     q.setForwardOnly(true);
-    if (!q.prepare(sql))
+    q.prepare(u"SELECT MIN(\"seq\") FROM \"_delta\" INDEXED BY \"_delta_model_time\" WHERE \"model\" = ? "
+              "AND \"_lastChangedAt\" >= ?"_s);
+    q.addBindValue(model.name);
+    q.addBindValue(scan.sinceMs);
+    if (!q.exec() || !q.next())
         return storageError(u"delta scan "_s % model.name, q.lastError());
-    int i = 0;
-    q.bindValue(i++, model.name);
-    q.bindValue(i++, scan.sinceMs);
-    q.bindValue(i++, scan.afterSeq);
-    q.bindValue(i++, scan.maxSeq);
-    q.bindValue(i++, scan.nowSeconds);
-    for (const QVariant &b : filter.bindings)
-        q.bindValue(i++, b);
+    if (q.value(0).isNull())
+        return std::optional<qint64>();   // no change since then
+    return std::optional<qint64>(q.value(0).toLongLong() - 1);
+}
+
+Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &scan)
+{
+    const Result<std::optional<qint64>> start = deltaStart(model, scan);
+    if (!start)
+        return start.error();
+    if (!start->has_value())
+        return Page{};
+    const Statement statement = deltaStatement(model, scan, **start);
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(statement.sql))
+        return storageError(u"delta scan "_s % model.name, q.lastError());
+    for (qsizetype i = 0; i < statement.bindings.size(); ++i)
+        q.bindValue(int(i), statement.bindings.at(i));
     if (!q.exec())
         return storageError(u"delta scan "_s % model.name, q.lastError());
     Page page;
@@ -419,6 +612,53 @@ Result<Page> SqliteStore::scanDelta(const ModelSchema &model, const DeltaScan &s
     return page;
 }
 
+Result<ScanExplanation> SqliteStore::explainStatement(const ModelSchema &model, const Statement &statement)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(u"EXPLAIN QUERY PLAN "_s % statement.sql))
+        return storageError(u"explain a scan of "_s % model.name, q.lastError());
+    for (qsizetype i = 0; i < statement.bindings.size(); ++i)
+        q.bindValue(int(i), statement.bindings.at(i));
+    if (!q.exec())
+        return storageError(u"explain a scan of "_s % model.name, q.lastError());
+    ScanExplanation explanation;
+    explanation.sql = statement.sql;
+    explanation.bindings = statement.bindings;
+    static const QRegularExpression usingIndex(u"USING (?:COVERING )?INDEX (\\S+)"_s);
+    const QString ownPrefix = u"idx_"_s % model.name % u'_';
+    while (q.next()) {
+        const QString detail = q.value(3).toString();
+        explanation.databasePlan.append(detail);
+        if (detail.contains(u"TEMP B-TREE FOR ORDER BY"))
+            explanation.sorts = true;
+        if (!explanation.databaseIndex.isEmpty())
+            continue;
+        if (const QRegularExpressionMatch m = usingIndex.match(detail); m.hasMatch()) {
+            const QString name = m.captured(1);
+            explanation.databaseIndex = name.startsWith(ownPrefix) ? name.mid(ownPrefix.size()) : name;
+        } else if (detail.contains(u"USING PRIMARY KEY") || detail.contains(u"USING INTEGER PRIMARY KEY")) {
+            explanation.databaseIndex = ScanPlan::kPrimaryKey.toString();
+        }
+    }
+    return explanation;
+}
+
+Result<ScanExplanation> SqliteStore::explainBase(const ModelSchema &model, const BaseScan &scan)
+{
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    const Result<Statement> statement = prepareBase(q, model, scan);
+    if (!statement)
+        return statement.error();
+    q.finish();
+    return explainStatement(model, *statement);
+}
+
+Result<ScanExplanation> SqliteStore::explainDelta(const ModelSchema &model, const DeltaScan &scan)
+{
+    return explainStatement(model, deltaStatement(model, scan, scan.afterSeq));
+}
+
 Result<qint64> SqliteStore::lastDeltaSeq()
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
@@ -431,6 +671,26 @@ Result<qint64> SqliteStore::count(const ModelSchema &model)
 {
     QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
     if (!q.exec(u"SELECT COUNT(*) FROM "_s % quoted(model.name)) || !q.next())
+        return storageError(u"count "_s % model.name, q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<qint64> SqliteStore::countBase(const ModelSchema &model, const BaseScan &scan)
+{
+    BaseScan all = scan;
+    all.after = QJsonArray();
+    all.limit = std::numeric_limits<int>::max() - 1;
+    QSqlQuery probe(QSqlDatabase::database(m_connectionName, false));
+    const Result<Statement> statement = prepareBase(probe, model, all);
+    if (!statement)
+        return statement.error();
+    QSqlQuery q(QSqlDatabase::database(m_connectionName, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(u"SELECT COUNT(*) FROM ("_s % statement->sql % u")"_s))
+        return storageError(u"count "_s % model.name, q.lastError());
+    for (qsizetype i = 0; i < statement->bindings.size(); ++i)
+        q.bindValue(int(i), statement->bindings.at(i));
+    if (!q.exec() || !q.next())
         return storageError(u"count "_s % model.name, q.lastError());
     return q.value(0).toLongLong();
 }

@@ -11,6 +11,8 @@
 #include <QSqlQuery>
 #include <QString>
 
+#include <optional>
+
 namespace ds::server::data {
 
 class SqliteStore final : public ServerStore
@@ -34,11 +36,32 @@ public:
     Result<void> putBase(const ModelSchema &model, const QJsonObject &item) override;
     Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) override;
+    Result<ScanExplanation> explainBase(const ModelSchema &model, const BaseScan &scan) override;
+    Result<ScanExplanation> explainDelta(const ModelSchema &model, const DeltaScan &scan) override;
     Result<qint64> lastDeltaSeq() override;
     Result<qint64> count(const ModelSchema &model) override;
+    Result<qint64> countBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<SweepResult> sweep(const Schema &schema, qint64 nowSeconds) override;
 
 private:
+    struct Statement
+    {
+        QString sql;
+        QVariantList bindings;
+    };
+    // The SELECT of a base scan page (shared by scanBase and explainBase, so
+    // what is explained is what runs). pin: name the plan's index with
+    // INDEXED BY.
+    Statement baseStatement(const ModelSchema &model, const BaseScan &scan, bool pin) const;
+    Statement deltaStatement(const ModelSchema &model, const DeltaScan &scan, qint64 afterSeq) const;
+    // Where a delta page starts (seq > it): scan.afterSeq, or for the first
+    // page just before the model's first change since scan.sinceMs; nullopt
+    // when there is none.
+    Result<std::optional<qint64>> deltaStart(const ModelSchema &model, const DeltaScan &scan);
+    // Prepares the base scan statement; when SQLite cannot use the pinned
+    // index ("no query solution"), unpinned, with a warning.
+    Result<Statement> prepareBase(QSqlQuery &query, const ModelSchema &model, const BaseScan &scan);
+    Result<ScanExplanation> explainStatement(const ModelSchema &model, const Statement &statement);
     Result<void> exec(const QString &sql);
     QSqlQuery *cached(const QString &key, const QString &sql, Error *error);
     Result<void> upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl);

@@ -38,6 +38,8 @@ QString SyncTokenCodec::encode(const SyncCursor &cursor) const
         payload.insert(u"x"_s, cursor.maxSeq);
     } else {
         payload.insert(u"c"_s, cursor.lastKey);
+        if (!cursor.orderFields.isEmpty())
+            payload.insert(u"o"_s, QJsonArray::fromStringList(cursor.orderFields));
     }
     const QByteArray json = QJsonDocument(payload).toJson(QJsonDocument::Compact);
     const QByteArray mac = QMessageAuthenticationCode::hash(json, m_key, QCryptographicHash::Sha256);
@@ -82,6 +84,12 @@ std::optional<SyncCursor> SyncTokenCodec::decode(const QString &token) const
         cursor.maxSeq = payload.value(u"x"_s).toInteger();
     } else {
         cursor.lastKey = payload.value(u"c"_s).toArray();
+        const QJsonArray order = payload.value(u"o"_s).toArray();
+        for (const QJsonValue &f : order) {
+            if (!f.isString())
+                return std::nullopt;
+            cursor.orderFields.append(f.toString());
+        }
     }
     return cursor;
 }

@@ -3,6 +3,7 @@
 //   token = base64url(payload JSON) "." base64url(HMAC-SHA256(key, payload JSON))
 //   payload = {"v":1, "q":"syncPosts", "k":"base"|"delta"|"list", "s":startedAt,
 //              "l":lastSync, "c":[last key values] | lastSeq, "x":maxSeq,
+//              "o":[keyset fields] (base, list; absent: the primary key),
 //              "f":"<hash of the filter and query arguments>"}
 //
 // The key is generated once and kept in the database (_server_meta), so
@@ -15,6 +16,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -27,7 +29,8 @@ struct SyncCursor
     QString queryField;        // "syncPosts": a token only continues the query it came from
     qint64 startedAt = 0;
     qint64 lastSync = 0;
-    QJsonArray lastKey;        // Base, List: keyset position
+    QJsonArray lastKey;        // Base, List: keyset position, values of orderFields
+    QStringList orderFields;   // Base, List: the keyset's fields (the scan plan's order); empty: the primary key
     qint64 lastSeq = 0;        // Delta
     qint64 maxSeq = 0;         // Delta: the log's end when page 1 was read
     QString argumentsHash;     // filter (and index arguments) of page 1

@@ -253,7 +253,18 @@ QByteArray Engine::execute(const Operation &operation, Resolver &resolver, const
             qCWarning(lcServerGraphQL, "resolver for %s threw", qPrintable(f.def->name));
             result = FieldResult::error(u"InternalFailure"_s, u"An internal error occurred."_s);
         }
+        for (auto it = result.extensions.constBegin(); it != result.extensions.constEnd(); ++it) {
+            QJsonObject merged = executor.extensions().value(it.key()).toObject();
+            const QJsonObject add = it.value().toObject();
+            for (auto a = add.constBegin(); a != add.constEnd(); ++a)
+                merged.insert(a.key(), a.value());
+            executor.extensions().insert(it.key(), add.isEmpty() ? it.value() : QJsonValue(merged));
+        }
         for (GraphQLError &e : result.errors) {
+            // AppSync filters an error's data by the field's selection set; the
+            // Amplify clients build models from it (a nested item with more
+            // than the selected fields breaks Amplify JS's conflict handling).
+            e.data = executor.shapeErrorData(f, root, e.data);
             if (e.path.isEmpty())
                 e.path = executor.path();
             if (e.locations.isEmpty())

@@ -81,6 +81,9 @@ struct FieldResult
 {
     QJsonValue value = QJsonValue::Null;
     QList<GraphQLError> errors;
+    // Merged into the response's top-level "extensions" (GraphQL spec 7.1:
+    // clients ignore what they do not know), e.g. {"syncTotal": {...}}.
+    QJsonObject extensions;
 
     static FieldResult fromValue(QJsonValue value) { return {std::move(value), {}}; }
     // An AppSync-style error: {"message", "errorType", "data", "errorInfo"}.
@@ -177,7 +180,8 @@ public:
                           const QJsonObject &variables) const;
 
     // Runs a prepared operation. Returns the response body:
-    // {"data":{...}} or {"data":{...},"errors":[...]}.
+    // {"data":{...}} or {"data":{...},"errors":[...]}, plus "extensions"
+    // when a resolver gave some.
     QByteArray execute(const Operation &operation, Resolver &resolver, const std::any &context = {}) const;
 
     // prepare() + execute(); on a preparation failure, {"errors":[...]}.

@@ -3,6 +3,7 @@
 #include "graphql/printer.h"
 #include "graphql/values_p.h"
 
+#include <QJsonDocument>
 #include <QSet>
 
 #include <cmath>
@@ -151,6 +152,30 @@ void Executor::fieldError(const QString &message, const PlanField &field)
     m_errors.append(e);
 }
 
+QJsonValue Executor::shapeErrorData(PlanField &field, const TypeInfo *parent, const QJsonValue &data)
+{
+    if ((!data.isObject() && !data.isArray()) || field.def->namedType->isLeaf())
+        return data;
+    // Complete the value into a scratch writer; whatever errors that raises
+    // belong to no response.
+    JsonWriter scratch;
+    std::swap(m_w, scratch);
+    const qsizetype errorCount = m_errors.size();
+    const gql::TypeRef &type = field.def->type.isNonNull() ? field.def->type.inner() : field.def->type;
+    const bool ok = completeNullable(type, field, parent, Src::fromJson(data));
+    std::swap(m_w, scratch);
+    const bool clean = ok && m_errors.size() == errorCount;
+    m_errors.resize(errorCount);
+    if (!clean)
+        return data;
+    const QJsonDocument shaped = QJsonDocument::fromJson(scratch.buffer());
+    if (shaped.isObject())
+        return shaped.object();
+    if (shaped.isArray())
+        return shaped.array();
+    return data;
+}
+
 void Executor::run(const TypeInfo *root, const std::function<Src(PlanField &)> &resolve)
 {
     Plan &plan = m_planner.rootPlan(m_operation.definition(), root);
@@ -185,6 +210,10 @@ void Executor::run(const TypeInfo *root, const std::function<Src(PlanField &)> &
     if (!m_errors.isEmpty()) {
         m_w.raw(",\"errors\":");
         writeErrors(m_w, m_errors);
+    }
+    if (!m_extensions.isEmpty()) {
+        m_w.raw(",\"extensions\":");
+        m_w.raw(QJsonDocument(m_extensions).toJson(QJsonDocument::Compact));
     }
     m_w.raw('}');
 }

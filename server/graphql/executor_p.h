@@ -90,6 +90,7 @@ public:
 
     JsonWriter &writer() { return m_w; }
     QList<GraphQLError> &errors() { return m_errors; }
+    QJsonObject &extensions() { return m_extensions; }
 
     // Runs the root fields; resolve gives each root field's value.
     void run(const TypeInfo *root, const std::function<Src(PlanField &)> &resolve);
@@ -97,6 +98,10 @@ public:
     void popPath() { m_path.pop_back(); }
     QJsonArray path() const;
     void fieldError(const QString &message, const PlanField &field);
+    // An error's `data` (e.g. the server item of a ConflictUnhandled) shaped by
+    // the field's selection set, as AppSync filters it; data that does not fit
+    // the field's type is returned unchanged.
+    QJsonValue shapeErrorData(PlanField &field, const TypeInfo *parent, const QJsonValue &data);
 
 private:
     bool complete(const gql::TypeRef &type, PlanField &field, const TypeInfo *parent, const Src &value);
@@ -115,6 +120,7 @@ private:
     const Operation &m_operation;
     JsonWriter m_w;
     QList<GraphQLError> m_errors;
+    QJsonObject m_extensions;
     std::vector<PathElement> m_path;
 };
 

@@ -152,6 +152,7 @@ private:
     const TypeInfo *typeCondition(const QString &name, SourceLocation at, const QString &fragmentName);
     void metrics(const std::vector<gql::Selection> &set, int depth, qint64 *maxDepth, qint64 *fields,
                  QSet<QString> *stack);
+    qint64 rootFieldCount(const std::vector<gql::Selection> &set, QSet<QString> *stack);
     void fragmentCycles();
 
     const ExecutableSchema &m_schema;
@@ -163,6 +164,7 @@ private:
     Scope *m_scope = nullptr;
     QHash<QString, Scope> m_fragmentScopes;
     QHash<QString, std::pair<qint64, qint64>> m_fragmentMetrics;   // depth, fields
+    QHash<QString, qint64> m_fragmentRootFields;
 };
 
 const TypeInfo *Validator::typeCondition(const QString &name, SourceLocation at, const QString &fragmentName)
@@ -215,6 +217,39 @@ void Validator::metrics(const std::vector<gql::Selection> &set, int depth, qint6
         }
         }
     }
+}
+
+// Fields of a selection set at its own level (fragments expanded): for the
+// root, how many resolver calls one request makes.
+qint64 Validator::rootFieldCount(const std::vector<gql::Selection> &set, QSet<QString> *stack)
+{
+    qint64 n = 0;
+    for (const gql::Selection &sel : set) {
+        switch (sel.kind) {
+        case gql::Selection::Kind::Field:
+            ++n;
+            break;
+        case gql::Selection::Kind::InlineFragment:
+            n += rootFieldCount(sel.selectionSet, stack);
+            break;
+        case gql::Selection::Kind::FragmentSpread: {
+            const gql::FragmentDefinition *f = m_fragments.value(sel.name);
+            if (!f || stack->contains(sel.name))
+                break;
+            auto it = m_fragmentRootFields.constFind(sel.name);
+            if (it == m_fragmentRootFields.constEnd()) {
+                stack->insert(sel.name);
+                const qint64 count = rootFieldCount(f->selectionSet, stack);
+                stack->remove(sel.name);
+                it = m_fragmentRootFields.insert(sel.name, count);
+            }
+            n += *it;
+            break;
+        }
+        }
+        n = std::min<qint64>(n, qint64(1) << 40);
+    }
+    return n;
 }
 
 void Validator::directives(const std::vector<gql::Directive> &list, const QString &location)
@@ -576,6 +611,12 @@ QList<GraphQLError> Validator::run()
             return {GraphQLError::at(kind + u" depth "_s + QString::number(depth)
                                          + u" exceeds the maximum allowed depth of "_s
                                          + QString::number(m_limits.maxDepth) + u'.',
+                                     op->loc.at)};
+        QSet<QString> rootStack;
+        if (const qint64 roots = rootFieldCount(op->selectionSet, &rootStack); roots > m_limits.maxRootFields)
+            return {GraphQLError::at(kind + u" selects "_s + (roots >= (qint64(1) << 40) ? u"too many"_s : QString::number(roots))
+                                         + u" root fields, more than the maximum of "_s
+                                         + QString::number(m_limits.maxRootFields) + u" per request."_s,
                                      op->loc.at)};
         if (fields > m_limits.maxFields)
             return {GraphQLError::at(kind + u" selects "_s + (fields >= (qint64(1) << 40) ? u"too many"_s : QString::number(fields))

@@ -12,6 +12,7 @@ struct ValidationLimits
 {
     int maxDepth = 32;        // nesting of field selection sets, fragments expanded
     int maxFields = 10000;    // field selections, fragments expanded at every spread
+    int maxRootFields = 50;   // root fields of one operation (each one a resolver call, e.g. a sync page)
     int maxErrors = 100;      // validation stops after this many errors
 };
 

@@ -2,6 +2,7 @@
 #include "http/constanttime.h"
 
 #include "data/changefeed.h"
+#include "data/filterlimits.h"
 #include "graphql/engine.h"
 #include "http/httprequest.h"
 #include "realtime/logging_p.h"
@@ -588,6 +589,11 @@ void RealtimeHubPrivate::start(Connection *c, const QJsonObject &message)
         }
         if (!model) {
             sendError(c, id, u"BadRequestException"_s, root.name + u" does not support filters"_s);
+            return;
+        }
+        if (const QString tooBig = data::checkFilterLimits(filterArgument, u"filter"_s, data::FilterLimits::defaults());
+            !tooBig.isEmpty()) {
+            sendError(c, id, u"BadRequestException"_s, tooBig);
             return;
         }
         Result<Predicate> parsed = predicate::fromJson(filterArgument.toObject(), *model, schema);

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void badToken();
     void limitIsCapped();
     void expiry();
+    void demoSeedReferences();
 
 private:
     struct SyncResult
@@ -341,4 +342,45 @@ void TestDataSync::expiry()
 }
 
 QTEST_GUILESS_MAIN(TestDataSync)
+// --seed demo: every comment's postID names a seeded post (Amplify JS fails
+// the whole Comment base sync on one whose `post` resolves to null), and some
+// begin with "This" (the selective-sync example).
+void TestDataSync::demoSeedReferences()
+{
+    dstest::DataServer server;
+    const QString error = server.start({u"--seed"_s, u"demo"_s});
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto all = [&](const QString &field, const QString &fields) {
+        QList<QJsonObject> items;
+        QJsonValue token = QJsonValue::Null;
+        do {
+            const GraphQLReply r = server.query(u"query ($t: String) { %1(limit: 1000, nextToken: $t) { items { %2 } nextToken } }"_s
+                                                    .arg(field, fields),
+                                                {{u"t"_s, token}});
+            if (!r.errors().isEmpty())
+                return QList<QJsonObject>();
+            const QJsonObject page = r.data().value(field).toObject();
+            for (const QJsonValue &item : page.value(u"items"_s).toArray())
+                items.append(item.toObject());
+            token = page.value(u"nextToken"_s);
+        } while (!token.isNull());
+        return items;
+    };
+    QSet<QString> postIds;
+    for (const QJsonObject &p : all(u"syncPosts"_s, u"id"_s))
+        postIds.insert(p.value(u"id"_s).toString());
+    QCOMPARE(postIds.size(), 5000);
+    const QList<QJsonObject> comments = all(u"syncComments"_s, u"id postID post { id }"_s);
+    QCOMPARE(comments.size(), 2500);
+    int beginsWithThis = 0;
+    for (const QJsonObject &c : comments) {
+        const QString postID = c.value(u"postID"_s).toString();
+        QVERIFY2(postIds.contains(postID), qPrintable(u"comment %1 points at no post: %2"_s.arg(c.value(u"id"_s).toString(), postID)));
+        QCOMPARE(c.value(u"post"_s).toObject().value(u"id"_s).toString(), postID);
+        beginsWithThis += postID.startsWith(u"This") ? 1 : 0;
+    }
+    QVERIFY(beginsWithThis >= 250);
+    server.stop();
+}
+
 #include "tst_data_sync.moc"

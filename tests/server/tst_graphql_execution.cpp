@@ -58,6 +58,7 @@ private slots:
     void execute();
     void arguments();
     void appSyncError();
+    void errorDataFollowsSelection();
     void resolverThrows();
     void subscriptionEvent();
     void rootFields();
@@ -225,7 +226,38 @@ void TestGraphQLExecution::appSyncError()
     QCOMPARE(QString::fromUtf8(body),
              u"{\"data\":{\"updatePost\":null,\"deletePost\":{\"id\":\"p2\"}},\"errors\":[{\"message\":\"Conflict resolver rejects mutation.\","
              "\"locations\":[{\"line\":2,\"column\":3}],\"path\":[\"updatePost\"],\"errorType\":\"ConflictUnhandled\","
-             "\"data\":{\"_version\":4,\"id\":\"p1\",\"title\":\"server\"},\"errorInfo\":null}]}"_s);
+             "\"data\":{\"_version\":4,\"id\":\"p1\"},\"errorInfo\":null}]}"_s);
+}
+
+// AppSync filters an error's data by the selection set, nested items too:
+// Amplify JS rejects a nested item that carries _version (its conflict
+// handler never ran against a server that sent the whole related Post).
+void TestGraphQLExecution::errorDataFollowsSelection()
+{
+    QJsonObject stored = json(u"{\"id\":\"c1\",\"postID\":\"p1\",\"content\":\"server\",\"_version\":2,"
+                              "\"_lastChangedAt\":1714989900000,\"_deleted\":null,\"_ttl\":null}"_s);
+    stored.insert(u"post"_s, post(1));
+    FunctionResolver resolver([&](const FieldRequest &) {
+        return FieldResult::error(u"ConflictUnhandled"_s, u"Conflict resolver rejects mutation."_s, stored);
+    });
+    const QByteArray body = m_engine->execute(
+        "mutation operation($input: UpdateCommentInput!) {\n"
+        "  updateComment(input: $input) { id content _version me: _deleted post { id _deleted } }\n}",
+        {}, json(u"{\"input\":{\"id\":\"c1\",\"content\":\"x\",\"_version\":1}}"_s), resolver);
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"errors"_s)[0].toObject();
+    QCOMPARE(error.value(u"errorType"_s).toString(), u"ConflictUnhandled"_s);
+    QCOMPARE(error.value(u"data"_s).toObject(),
+             json(u"{\"id\":\"c1\",\"content\":\"server\",\"_version\":2,\"me\":null,"
+                  "\"post\":{\"id\":\"p1\",\"_deleted\":null}}"_s));
+
+    // Data that does not fit the selection (a non-null field missing) stays as it is.
+    const QJsonObject partial = json(u"{\"id\":\"c1\"}"_s);
+    FunctionResolver partialResolver([&](const FieldRequest &) {
+        return FieldResult::error(u"ConflictUnhandled"_s, u"Conflict resolver rejects mutation."_s, partial);
+    });
+    const QByteArray partialBody = m_engine->execute(
+        "mutation { updateComment(input: {id: \"c1\"}) { id content } }", {}, {}, partialResolver);
+    QCOMPARE(QJsonDocument::fromJson(partialBody).object().value(u"errors"_s)[0][u"data"_s].toObject(), partial);
 }
 
 void TestGraphQLExecution::resolverThrows()

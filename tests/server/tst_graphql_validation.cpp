@@ -370,6 +370,18 @@ void TestGraphQLValidation::limits_data()
         bomb += u"fragment F%1 on Post { id ...F%2 ...F%2 ...F%2 }\n"_s.arg(i).arg(i + 1);
     bomb += u"fragment F10 on Post { id }\n"_s;
     QTest::newRow("fragment fan-out") << bomb << u"Query selects 88574 fields, more than the maximum of 1000."_s;
+    QString roots = u"{ "_s;
+    for (int i = 0; i < 12; ++i)
+        roots += u"a%1: syncPosts(limit: 1) { startedAt } "_s.arg(i);
+    QTest::newRow("root fields") << roots + u"}"_s
+                                 << u"Query selects 12 root fields, more than the maximum of 10 per request."_s;
+    // Root fields through fragments: R3 has 1, R2 1 + 2, R1 1 + 6, R0 1 + 14.
+    QString rootBomb = u"{ ...R0 }\n"_s;
+    for (int i = 0; i < 3; ++i)
+        rootBomb += u"fragment R%1 on Query { syncPosts { startedAt } ...R%2 ...R%2 }\n"_s.arg(i).arg(i + 1);
+    rootBomb += u"fragment R3 on Query { syncPosts { startedAt } }\n"_s;
+    QTest::newRow("root fields through fragments")
+        << rootBomb << u"Query selects 15 root fields, more than the maximum of 10 per request."_s;
 }
 
 void TestGraphQLValidation::limits()
@@ -381,6 +393,7 @@ void TestGraphQLValidation::limits()
     ValidationLimits limits;
     limits.maxDepth = 6;
     limits.maxFields = 1000;
+    limits.maxRootFields = 10;
     const QList<GraphQLError> errors = validate(*m_schema, parsed.document, limits);
     QCOMPARE(errors.size(), 1);
     QCOMPARE(errors.front().message, message);

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void badDocuments();
     void notFilterRejected();
     void badFilterField();
+    void filterLimits();
     void startAuth();
     void ownerOnlyModel();
     void duplicateId();
@@ -288,6 +289,32 @@ void TestRealtimeProtocol::badFilterField()
                                            QJsonObject{{u"filter"_s, filter}});
     QCOMPARE(answer.value(u"type"_s).toString(), u"error"_s);
     QVERIFY2(firstErrorMessage(answer).contains(u"field name 'ratng'"_s), qPrintable(firstErrorMessage(answer)));
+}
+
+void TestRealtimeProtocol::filterLimits()
+{
+    // Subscription filters have `in`; a list past the limit, or too many
+    // conditions, is refused with the limit named.
+    rttest::Fixture f;
+    QVERIFY2(f.start().isEmpty(), "fixture");
+    Client c;
+    QVERIFY(c.openWithApiKey(f));
+    QVERIFY(c.init());
+    QJsonArray values;
+    for (int i = 0; i < 150; ++i)
+        values.append(i);
+    QJsonObject answer = c.subscribe(u"l1"_s, rttest::postSubscription(u"onCreatePost"_s, true),
+                                     QJsonObject{{u"filter"_s, QJsonObject{{u"rating"_s, QJsonObject{{u"in"_s, values}}}}}});
+    QCOMPARE(answer.value(u"type"_s).toString(), u"error"_s);
+    QVERIFY2(firstErrorMessage(answer).contains(u"filter.rating.in: 150 values; the maximum is 100"_s),
+             qPrintable(firstErrorMessage(answer)));
+    QJsonArray many;
+    for (int i = 0; i < 600; ++i)
+        many.append(QJsonObject{{u"rating"_s, QJsonObject{{u"eq"_s, i}}}});
+    answer = c.subscribe(u"l2"_s, rttest::postSubscription(u"onCreatePost"_s, true),
+                         QJsonObject{{u"filter"_s, QJsonObject{{u"or"_s, many}}}});
+    QCOMPARE(answer.value(u"type"_s).toString(), u"error"_s);
+    QVERIFY2(firstErrorMessage(answer).contains(u"more than 500 conditions"_s), qPrintable(firstErrorMessage(answer)));
 }
 
 void TestRealtimeProtocol::startAuth()

@@ -127,6 +127,19 @@ void tst_Merge::updatesAndUnchanged()
     QCOMPARE(r->unchanged, 1);
     QCOMPARE(r->updated, 0);
     QVERIFY(r->changes.isEmpty());
+
+    // An OLDER version (a subscription event held during a sync round that
+    // already brought a later one) never rolls the row back.
+    r = m_store->mergeRemote(*m_post, {post(u"p1"_s, u"one v1, late"_s, 1, 1500)});
+    DS_VERIFY_OK(r);
+    QCOMPARE(r->unchanged, 1);
+    QCOMPARE(r->updated, 0);
+    QCOMPARE((*m_store->get(*m_post, {{u"id"_s, u"p1"_s}}))->fields.value(u"title"_s).toString(), u"one v2"_s);
+    // A newer one does apply.
+    r = m_store->mergeRemote(*m_post, {post(u"p1"_s, u"one v3"_s, 3, 3000)});
+    DS_VERIFY_OK(r);
+    QCOMPARE(r->updated, 1);
+    QCOMPARE((*m_store->get(*m_post, {{u"id"_s, u"p1"_s}}))->version, std::optional<int>(3));
 }
 
 void tst_Merge::remoteDeleteRemovesRow()

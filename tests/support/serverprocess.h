@@ -4,8 +4,15 @@
 // test names one, reads the port from its "listening on" line, pauses it
 // (SIGSTOP) to fake a dead peer, and kills it when done; also makes throwaway
 // self-signed certificates with openssl.
+//
+// DS_TEST_DB=postgres runs every server on PostgreSQL instead (pgcluster.h):
+// each SQLite file a test names becomes its own database of one cluster per
+// test process (the same file again: the same database, as for a restart).
 #pragma once
 
+#include "pgcluster.h"
+
+#include <QHash>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QProcess>
@@ -33,6 +40,22 @@ public:
     static QString binary() { return QStringLiteral(DS_BINARY_DIR "/bin/datastore-server"); }
     static QString schema() { return QStringLiteral(DS_TEST_DATA_DIR "/schema.graphql"); }
 
+    // DS_TEST_DB=postgres: servers run on PostgreSQL.
+    static bool usesPostgres() { return qEnvironmentVariable("DS_TEST_DB") == QStringLiteral("postgres"); }
+
+    // The PostgreSQL database standing in for a --db value (a SQLite file).
+    static QString postgresFor(const QString &db, QString *error)
+    {
+        if (db.startsWith(QStringLiteral("postgres")))
+            return db;
+        static QHash<QString, QString> databases;   // SQLite file -> URL
+        const QString file = db.startsWith(QStringLiteral("sqlite:")) ? db.mid(7) : db;
+        QString &url = databases[file];
+        if (url.isEmpty())
+            *error = PgCluster::shared().createDatabase(&url);
+        return url;
+    }
+
     // Returns an error message, empty on success.
     QString start(const QStringList &extraArguments = {}, quint16 port = 0)
     {
@@ -43,6 +66,15 @@ public:
         // Every server gets its own throwaway database unless the test names one.
         if (!extraArguments.contains(QStringLiteral("--db")))
             arguments << QStringLiteral("--db") << m_dataDir.filePath(QStringLiteral("server.sqlite"));
+        if (usesPostgres()) {
+            const qsizetype db = arguments.lastIndexOf(QStringLiteral("--db"));
+            if (db >= 0 && db + 1 < arguments.size()) {
+                QString error;
+                arguments[db + 1] = postgresFor(arguments.at(db + 1), &error);
+                if (!error.isEmpty())
+                    return QStringLiteral("PostgreSQL for the test: ") + error;
+            }
+        }
         m_process.setProgram(binary());
         m_process.setArguments(arguments);
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);

@@ -10,27 +10,22 @@
 
 #include <datastore/datastore.h>
 
+#include "awaitfuture.h"
+
 #include <QJsonDocument>
+#include <QMutex>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 using namespace ds;
+using dstest::await;
 using synctest::SyncServer;
 
 namespace {
-
-template<typename T>
-T await(QFuture<T> future)
-{
-    QDeadlineTimer deadline(30000);
-    while (!future.isFinished() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    if (!future.isFinished())
-        qFatal("a future did not finish within 30 s");
-    return future.result();
-}
 
 QVariantMap post(const QString &id, const QString &title, int rating)
 {
@@ -55,6 +50,13 @@ private slots:
     void subscriptionRespectsSyncExpression();
     void secondExpressionIgnored();
     void clearDiscardsAndResyncs();
+    void clearFlushFirstSendsTheOutbox();
+    void replayedMutationsAreReconciled();
+    void conflictHandlerDecides();
+    void tlsWithCustomCa();
+    void userExpressionUsesTheServersIndex();
+    void baseSyncResumesAfterServerRestart();
+    void progressKnowsTheTotal();
     void badConfigurationIsAnError();
 
 private:
@@ -63,6 +65,12 @@ private:
     std::optional<QVariantMap> localGet(DataStore &store, const QString &model, const QString &id);
     QJsonObject serverGet(const QString &id);
     QList<QJsonObject> seed(int count, const QString &prefix);
+    bool serverMutate(net::MutationType type, const QJsonObject &input);
+    // Stops the server, runs `offline` (local changes that cannot be sent),
+    // restarts it on the same port with `extra` arguments and runs `before`
+    // at once (before the client can reconnect, sync and drain).
+    void withServerDown(const std::function<void()> &offline, const std::function<void()> &before,
+                        const QStringList &extra = {});
 
     QTemporaryDir m_dir;
     Schema m_schema;
@@ -187,6 +195,8 @@ void tst_SyncEngine::twoClientsReplicate()
     QVERIFY(await(b->save(u"Post"_s, changed)).ok());
     QTRY_COMPARE_WITH_TIMEOUT(localGet(*a, u"Post"_s, u"p1"_s)->value(u"title"_s).toString(), u"Hello again"_s, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"p1"_s).value(u"_version"_s).toInt(), 2, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT((*await(a->metadata(u"Post"_s, u"p1"_s)))->version.value_or(0), 2, 5000);
+    QCOMPARE((*await(b->metadata(u"Post"_s, u"p1"_s)))->pendingMutations, 0);
 
     // Delete on A -> gone on B; a tombstone on the server.
     QVERIFY(await(a->remove(u"Post"_s, u"p1"_s)).ok());
@@ -278,6 +288,7 @@ void tst_SyncEngine::concurrentEditsConverge()
     QVERIFY(await(a->save(u"Post"_s, created)).ok());
     QTRY_VERIFY_WITH_TIMEOUT(localGet(*b, u"Post"_s, u"m1"_s).has_value(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"m1"_s).value(u"_version"_s).toInt(), 1, 5000);
+    QVariantMap edit = *localGet(*a, u"Post"_s, u"m1"_s);   // read before stopping: get() starts sync again
     QVERIFY(await(a->stop()).ok());
 
     // The other writer: rating 5, on version 1.
@@ -288,7 +299,6 @@ void tst_SyncEngine::concurrentEditsConverge()
 
     // A, still on version 1, changes the title and adds a tag (this save
     // also starts A's sync again, as Amplify's save does).
-    QVariantMap edit = *localGet(*a, u"Post"_s, u"m1"_s);
     QCOMPARE(edit.value(u"rating"_s).toInt(), 1);
     edit.insert(u"title"_s, u"Title from A"_s);
     edit.insert(u"tags"_s, QVariantList{u"x"_s, u"a"_s});
@@ -321,8 +331,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     QVERIFY(a->setSyncExpression(u"Post"_s, u"rating > 7"_s));
     QSignalSpy synced(a.get(), &DataStore::modelSynced);
     QSignalSpy ready(a.get(), &DataStore::syncQueriesReady);
+    qsizetype readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 20);
     QVariantList postSync;
     for (const QVariantList &args : std::as_const(synced)) {
@@ -337,8 +348,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     QVERIFY(await(a->stop()).ok());
     QVERIFY(a->setSyncExpression(u"Post"_s, u"rating > 3"_s));
     synced.clear();
+    readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 60);
     for (const QVariantList &args : std::as_const(synced)) {
         if (args.at(0).toString() == u"Post")
@@ -350,8 +362,9 @@ void tst_SyncEngine::selectiveSyncNarrowAndWiden()
     // all removes the filter.
     QVERIFY(await(a->stop()).ok());
     QVERIFY(a->setSyncExpression(u"Post"_s, u"all"_s));
+    readyBefore = ready.size();
     QVERIFY(await(a->start()).ok());
-    QVERIFY2(ready.wait(30000), qPrintable(u"state %1"_s.arg(int(a->syncState()))));
+    QTRY_VERIFY2_WITH_TIMEOUT(ready.size() > readyBefore, qPrintable(u"state %1"_s.arg(int(a->syncState()))), 30000);
     QCOMPARE(*await(a->count(u"Post"_s)), 100);
 }
 
@@ -404,6 +417,305 @@ void tst_SyncEngine::clearDiscardsAndResyncs()
     QVERIFY(!synced.isEmpty());
     QCOMPARE(synced.constFirst().at(1).toBool(), true);   // a full sync again
     QVERIFY(serverGet(u"pending"_s).isEmpty());
+}
+
+void tst_SyncEngine::clearFlushFirstSendsTheOutbox()
+{
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QList<QVariantMap> posts;
+    for (int i = 0; i < 200; ++i)
+        posts.append(post(u"f%1"_s.arg(i), u"Flush me"_s, i % 10));
+    QVERIFY(await(a->saveAll(u"Post"_s, posts)).ok());
+    QTRY_VERIFY(a->pendingMutations() > 0);
+    const Result<qint64> discarded = await(a->clear(DataStore::ClearMode::FlushFirst));
+    QVERIFY(discarded);
+    QCOMPARE(*discarded, 0);
+    QCOMPARE(*await(a->count(u"Post"_s)), 0);
+    net::SyncQueryArguments args;
+    args.limit = 1000;
+    const QList<QJsonObject> page = synctest::sendAll(*m_http, {net::syncQuery(m_schema, *m_schema.model(u"Post"_s), args)});
+    QCOMPARE(page.constFirst().value(u"items"_s).toArray().size(), 200);
+}
+
+bool tst_SyncEngine::serverMutate(net::MutationType type, const QJsonObject &input)
+{
+    return synctest::sendAll(*m_http, {net::mutation(m_schema, *m_schema.model(u"Post"_s), type, input)}).size() == 1;
+}
+
+void tst_SyncEngine::withServerDown(const std::function<void()> &offline, const std::function<void()> &before,
+                                    const QStringList &extra)
+{
+    const quint16 port = m_server->port();
+    m_server->stop();
+    offline();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start(QStringList{u"--api-key"_s, synctest::apiKey(), u"--db"_s, db} + extra, port)
+                .isEmpty());
+    before();
+}
+
+void tst_SyncEngine::replayedMutationsAreReconciled()
+{
+    // A process that dies after the server applied its mutation but before
+    // the outbox entry was removed sends it again on restart. Here the
+    // "first delivery" is made over HTTP while the client cannot reach the
+    // server; the client's replay must neither fail nor apply twice.
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QVERIFY(await(a->save(u"Post"_s, post(u"d1"_s, u"Doomed"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"d1"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+    QSignalSpy failed(a.get(), &DataStore::outboxMutationFailed);
+    QSignalSpy conditional(a.get(), &DataStore::conditionalSaveFailed);
+
+    withServerDown([&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 15000);
+        QVERIFY(await(a->save(u"Post"_s, post(u"c1"_s, u"Created offline"_s, 4))).ok());
+        QVERIFY(await(a->remove(u"Post"_s, u"d1"_s)).ok());
+        QTRY_COMPARE(a->pendingMutations(), 2);
+    }, [&] {
+        // The same mutations, already applied by the server. (Updates that
+        // were in flight are checked against the server before they are
+        // sent again: tst_sync_crash.)
+        QVERIFY(serverMutate(net::MutationType::Create, QJsonObject{{u"id"_s, u"c1"_s}, {u"title"_s, u"Created offline"_s},
+                                                                     {u"rating"_s, 4}, {u"status"_s, u"DRAFT"_s}}));
+        QVERIFY(serverMutate(net::MutationType::Delete, QJsonObject{{u"id"_s, u"d1"_s}, {u"_version"_s, 1}}));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(a->isOnline(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 20000);
+    QCOMPARE(serverGet(u"c1"_s).value(u"_version"_s).toInt(), 1);
+    QCOMPARE(serverGet(u"d1"_s).value(u"_version"_s).toInt(), 2);
+    QVERIFY(serverGet(u"d1"_s).value(u"_deleted"_s).toBool());
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(conditional.size(), 0);
+    QVERIFY(!localGet(*a, u"Post"_s, u"d1"_s).has_value());
+}
+
+void tst_SyncEngine::conflictHandlerDecides()
+{
+    // Optimistic concurrency on the server: every stale update is a
+    // ConflictUnhandled, and the client's handler decides.
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--conflict"_s, u"optimistic"_s})
+                .isEmpty());
+    synctest::configure(*m_http, m_server->graphqlUrl());
+
+    auto a = client(u"a"_s);
+    QList<ConflictData> seen;
+    QMutex mutex;
+    SyncConfiguration config = a->syncConfiguration();
+    config.conflictHandler = [&](const ConflictData &c) {
+        QMutexLocker lock(&mutex);
+        seen.append(c);
+        const QString id = c.localModel.value(u"id"_s).toString();
+        if (id == u"custom")
+            return ConflictResolution::custom({{u"title"_s, u"Merged by the handler"_s}});
+        if (id == u"discard")
+            return ConflictResolution::discard();
+        return ConflictResolution::retry();
+    };
+    a->configureSync(config);
+    QVERIFY(waitReady(*a));
+    for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s})
+        QVERIFY(await(a->save(u"Post"_s, post(id, u"Original"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+
+    withServerDown([&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 15000);
+        for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s})
+            QVERIFY(await(a->save(u"Post"_s, post(id, u"Local edit"_s, 2))).ok());
+    }, [&] {
+        for (const QString &id : {u"custom"_s, u"discard"_s, u"retry"_s}) {
+            QVERIFY(serverMutate(net::MutationType::Update, QJsonObject{{u"id"_s, id}, {u"rating"_s, 9},
+                                                                         {u"_version"_s, 1}}));
+        }
+    }, {u"--conflict"_s, u"optimistic"_s});
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    QTRY_VERIFY_WITH_TIMEOUT(a->isOnline(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 20000);
+
+    {
+        QMutexLocker lock(&mutex);
+        QCOMPARE(seen.size(), 3);
+        for (const ConflictData &c : std::as_const(seen)) {
+            QCOMPARE(c.model, u"Post"_s);
+            QCOMPARE(c.operation, ConflictData::Operation::Update);
+            QCOMPARE(c.attempts, 1);
+            QCOMPARE(c.localModel.value(u"title"_s).toString(), u"Local edit"_s);
+            QCOMPARE(c.remoteModel.value(u"rating"_s).toInt(), 9);
+            QCOMPARE(c.remoteModel.value(u"_version"_s).toInt(), 2);
+        }
+    }
+    // custom: the handler's fields, on top of the server's version.
+    QCOMPARE(serverGet(u"custom"_s).value(u"title"_s).toString(), u"Merged by the handler"_s);
+    QCOMPARE(serverGet(u"custom"_s).value(u"_version"_s).toInt(), 3);
+    // discard: the server's copy everywhere.
+    QCOMPARE(serverGet(u"discard"_s).value(u"_version"_s).toInt(), 2);
+    QCOMPARE(localGet(*a, u"Post"_s, u"discard"_s)->value(u"title"_s).toString(), u"Original"_s);
+    QCOMPARE(localGet(*a, u"Post"_s, u"discard"_s)->value(u"rating"_s).toInt(), 9);
+    // retry (the default): the local change wins with the server's version.
+    QCOMPARE(serverGet(u"retry"_s).value(u"title"_s).toString(), u"Local edit"_s);
+    QCOMPARE(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 3);
+    QCOMPARE(localGet(*a, u"Post"_s, u"retry"_s)->value(u"title"_s).toString(), u"Local edit"_s);
+}
+
+void tst_SyncEngine::tlsWithCustomCa()
+{
+    // https:// and wss:// on one port, a throwaway self-signed certificate
+    // trusted through caCertificateFile (verification stays on).
+    bool missing = false;
+    const QString certError = dstest::makeSelfSignedCertificate(m_dir.path(), &missing);
+    QVERIFY2(certError.isEmpty(), qPrintable(certError));
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--tls-cert"_s, m_dir.filePath(u"cert.pem"_s),
+                        u"--tls-key"_s, m_dir.filePath(u"key.pem"_s)})
+                .isEmpty());
+    QVERIFY(m_server->isSecure());
+
+    auto trusting = client(u"trusting"_s);
+    SyncConfiguration config = trusting->syncConfiguration();
+    QCOMPARE(config.endpoint.scheme(), u"https"_s);
+    config.caCertificateFile = m_dir.filePath(u"cert.pem"_s);
+    trusting->configureSync(config);
+    auto other = client(u"other"_s);
+    other->configureSync(config);
+    QVERIFY(waitReady(*trusting));
+    QVERIFY(waitReady(*other));
+    QVERIFY(await(trusting->save(u"Post"_s, post(u"tls1"_s, u"Over TLS"_s, 5))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(localGet(*other, u"Post"_s, u"tls1"_s).has_value(), 10000);   // via wss://
+
+    // Without the CA the certificate is refused: the store stays offline.
+    auto refusing = client(u"refusing"_s);
+    QSignalSpy network(refusing.get(), &DataStore::networkStatus);
+    QVERIFY(await(refusing->start()).ok());
+    QTest::qWait(1500);
+    QVERIFY(!refusing->isOnline());
+    QCOMPARE(refusing->syncState(), DataStore::SyncState::Offline);
+    QCOMPARE(*await(refusing->count(u"Post"_s)), 0);
+
+    // A CA file that holds no certificate is a configuration error.
+    config.caCertificateFile = m_dir.filePath(u"key.pem"_s);
+    auto broken = client(u"broken"_s);
+    broken->configureSync(config);
+    const Result<void> started = await(broken->start());
+    QVERIFY(!started);
+    QCOMPARE(started.error().code(), u"BadCaFile"_s);
+}
+
+void tst_SyncEngine::baseSyncResumesAfterServerRestart()
+{
+    constexpr int kPosts = 3000;
+    QCOMPARE(seed(kPosts, u"big"_s).size(), kPosts);
+    auto a = client(u"a"_s);
+    SyncConfiguration config = a->syncConfiguration();
+    config.pageSize = 100;
+    a->configureSync(config);
+    QSignalSpy synced(a.get(), &DataStore::modelSynced);
+    const quint16 port = m_server->port();
+    bool killed = false;
+    connect(a.get(), &DataStore::syncProgressChanged, this, [&] {
+        if (!killed && a->syncedRecords() >= 500) {
+            killed = true;
+            m_server->stop();   // SIGKILL in the middle of the base sync
+        }
+    });
+    QVERIFY(await(a->start()).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(killed, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 20000);
+    const qint64 before = *await(a->count(u"Post"_s));
+    QVERIFY(before >= 500 && before < kPosts);
+    QVERIFY(m_server->start(port).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(a->syncState(), DataStore::SyncState::Ready, 30000);
+    QCOMPARE(*await(a->count(u"Post"_s)), kPosts);
+    // The resumed round fetched only what the first one had not applied.
+    QVariantList last;
+    for (const QVariantList &args : std::as_const(synced)) {
+        if (args.at(0).toString() == u"Post")
+            last = args;
+    }
+    QCOMPARE(last.at(1).toBool(), true);
+    QVERIFY2(last.at(3).toInt() <= kPosts - before, qPrintable(u"%1 new after %2 applied"_s.arg(last.at(3).toInt()).arg(before)));
+}
+
+void tst_SyncEngine::userExpressionUsesTheServersIndex()
+{
+    // The seed's query-instead-of-scan case: this User expression is served
+    // by the server's byLastName index, which POST /admin/explain shows.
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    const QString adminKey = u"admin-key-for-tests"_s;
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--admin-key"_s, adminKey})
+                .isEmpty());
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    const ModelSchema &user = *m_schema.model(u"User"_s);
+    QList<net::GraphQLRequest> requests;
+    const QStringList lastNames{u"Doe"_s, u"Roe"_s, u"Doe"_s, u"Smith"_s};
+    for (int i = 0; i < 40; ++i) {
+        const QJsonObject input{{u"id"_s, u"u%1"_s.arg(i)},
+                                {u"firstName"_s, u"F%1"_s.arg(i)},
+                                {u"lastName"_s, lastNames.at(i % 4)},
+                                {u"createdAt"_s, QDateTime(QDate(2020, 10, 1).addDays(i), QTime(12, 0), Qt::UTC)
+                                                     .toString(Qt::ISODateWithMs)}};
+        requests.append(net::mutation(m_schema, user, net::MutationType::Create, input));
+    }
+    QCOMPARE(synctest::sendAll(*m_http, requests).size(), 40);
+
+    const QString expression = u"lastName == \"Doe\" and createdAt > \"2020-10-10\""_s;
+    auto a = client(u"a"_s, {u"User: "_s + expression});
+    QVERIFY(waitReady(*a));
+    // Doe users are i % 4 in {0, 2}; created after Oct 10: i >= 10 (Oct 11 on).
+    int expected = 0;
+    for (int i = 10; i < 40; ++i)
+        expected += (i % 4 == 0 || i % 4 == 2) ? 1 : 0;
+    QCOMPARE(*await(a->count(u"User"_s)), expected);
+
+    // The filter the client sent, as the server plans it.
+    const Result<QueryPlan> local = await(a->explain(u"User"_s, *a->parsePredicate(u"User"_s, expression)));
+    QVERIFY(local);
+    QNetworkAccessManager manager;
+    QNetworkRequest request(m_server->url(u"/admin/explain"_s));
+    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    request.setRawHeader("x-api-key", adminKey.toUtf8());
+    const QJsonObject body{{u"model"_s, u"User"_s},
+                           {u"filter"_s, QJsonDocument::fromJson(local->filterJson.toUtf8()).object()}};
+    QNetworkReply *reply = manager.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(10000));
+    const QJsonObject plan = QJsonDocument::fromJson(reply->readAll()).object();
+    reply->deleteLater();
+    QCOMPARE(plan.value(u"plan"_s).toString(), u"index"_s);
+    QCOMPARE(plan.value(u"index"_s).toString(), u"byLastName"_s);
+    QVERIFY2(QJsonDocument(plan.value(u"databasePlan"_s).toArray()).toJson().contains("byLastName"),
+             QJsonDocument(plan).toJson().constData());
+}
+
+void tst_SyncEngine::progressKnowsTheTotal()
+{
+    QCOMPARE(seed(1200, u"pr"_s).size(), 1200);
+    auto a = client(u"a"_s);
+    SyncConfiguration config = a->syncConfiguration();
+    config.pageSize = 100;
+    a->configureSync(config);
+    QList<double> progress;
+    connect(a.get(), &DataStore::syncProgressChanged, this, [&] { progress.append(a->syncProgress()); });
+    QVERIFY(waitReady(*a));
+    QCOMPARE(a->syncedRecords(), 1200);
+    // 12 pages of 100: the bar moves in steps of 1/12 from the first page on.
+    QVERIFY2(progress.contains(100.0 / 1200.0), qPrintable(QString::number(progress.value(1))));
+    QVERIFY(progress.contains(1.0));
+    for (qsizetype i = 1; i < progress.size(); ++i) {
+        if (progress.at(i) >= 0 && progress.at(i - 1) >= 0)
+            QVERIFY(progress.at(i) >= progress.at(i - 1));
+    }
+    QCOMPARE(a->syncProgress(), -1.0);   // not syncing any more
 }
 
 void tst_SyncEngine::badConfigurationIsAnError()

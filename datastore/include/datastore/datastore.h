@@ -102,6 +102,14 @@ struct PendingMutation
     QString lastError;
 };
 
+// The sync state of one local record: metadata().
+struct RecordMetadata
+{
+    std::optional<int> version;           // _version; empty until the cloud has seen the record
+    std::optional<qint64> lastChangedAt;  // _lastChangedAt (ms), from the server
+    int pendingMutations = 0;             // queued local changes not yet sent (not counting one in flight)
+};
+
 struct Paging
 {
     int page = 0;     // 0-based
@@ -177,6 +185,9 @@ public:
                                               const Predicate &predicate = Predicate::all(),
                                               const QList<SortBy> &sort = {}, Paging paging = {});
     QFuture<Result<std::optional<QVariantMap>>> get(const QString &model, const QString &id);
+    // The record's sync metadata (_version, _lastChangedAt, queued changes);
+    // empty when there is no such record.
+    QFuture<Result<std::optional<RecordMetadata>>> metadata(const QString &model, const QString &id);
     QFuture<Result<qint64>> count(const QString &model,
                                   const Predicate &predicate = Predicate::all());
     // Stops sync, then deletes every record, the outbox and the sync state,
