@@ -16,8 +16,8 @@ namespace dsbench {
 
 namespace {
 
-constexpr int kSeedBatch = 250;          // createPost fields per seeding request
-constexpr int kSeedInFlight = 8;         // seeding requests in flight
+constexpr int kSeedBatch = 50;           // createPost fields per seeding request (the server allows 50 root fields)
+constexpr int kSeedInFlight = 16;        // seeding requests in flight
 
 } // namespace
 

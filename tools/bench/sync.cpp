@@ -56,7 +56,7 @@ namespace {
 
 constexpr int kReplicationSamples = 1000;
 constexpr int kDeltaChanges = 1000;
-constexpr int kUpdateBatch = 250;       // updatePost fields per request
+constexpr int kUpdateBatch = 50;        // updatePost fields per request (the server allows 50)
 constexpr int kSyncTimeoutMs = 30 * 60 * 1000;
 constexpr int kSampleTimeoutMs = 10000;
 
