@@ -10,7 +10,9 @@
 //   initial_sync_peak_rss_mib   this process's peak RSS (VmHWM, reset before the
 //                               sync where the kernel allows it)
 //   max_event_loop_stall_ms     the largest gap of a 1 ms timer on this (GUI)
-//                               thread during the initial sync
+//                               thread during the initial sync (and, for
+//                               comparison, idle_event_loop_stall_ms: 2 s
+//                               before it, nothing syncing)
 //   delta_sync_ms_1000_changes  client stopped, 1,000 posts updated on the
 //                               server over HTTP, then start() until
 //                               syncQueriesReady
@@ -323,6 +325,11 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     if (!peakReset)
         notes.append(u"could not reset the peak RSS: initial_sync_peak_rss_mib includes seeding"_s);
     StallMeter stalls;
+    // The same meter for 2 s with nothing syncing: what the machine alone
+    // costs a 1 ms timer (a busy machine delays any thread now and then).
+    stalls.start();
+    waitUntil([] { return false; }, 2000);
+    result.insert(u"idle_event_loop_stall_ms"_s, stalls.stopMs());
     const std::clock_t clientCpu0 = std::clock();
     const std::optional<double> serverCpu0 = processCpuSeconds(bench.pid());
     stalls.start();
