@@ -12,6 +12,7 @@
 #include <QNetworkInformation>
 
 #include <QFutureWatcher>
+#include <QMetaMethod>
 #include <QPointer>
 #include <QSet>
 #include <QTimeZone>
@@ -363,12 +364,21 @@ void DataStorePrivate::connectEngine(SyncEngine *engine, Storage *storage)
     const Schema *s = &schema;
     Worker *w = worker;
     // Remote changes: converted here, on the worker, then the usual path.
-    QObject::connect(engine, &SyncEngine::changesApplied, w, [w, s, storage](const QList<Change> &changes) {
+    // With nothing connected to changed() (no Observation, LiveQuery or list
+    // model: a headless sync, the CLI), no per-record events are built nor
+    // sent to the GUI thread; only the outbox count is. (q outlives every
+    // engine: the destructor stops the worker first.)
+    DataStore *store = q;
+    const QMetaMethod changedSignal = QMetaMethod::fromSignal(&DataStore::changed);
+    QObject::connect(engine, &SyncEngine::changesApplied, w,
+                     [w, s, storage, store, changedSignal](const QList<Change> &changes) {
         QList<ChangeEvent> events;
-        events.reserve(changes.size());
-        for (const Change &c : changes) {
-            if (const ModelSchema *m = s->model(c.model))
-                events.append(toEvent(*m, c));
+        if (store->isSignalConnected(changedSignal)) {
+            events.reserve(changes.size());
+            for (const Change &c : changes) {
+                if (const ModelSchema *m = s->model(c.model))
+                    events.append(toEvent(*m, c));
+            }
         }
         const Result<qint64> pending = storage->pendingMutationCount();
         Q_EMIT w->batchCommitted(events, pending ? *pending : 0, bool(pending), false);

@@ -143,10 +143,10 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
             const QVariant changed = in.lastChangedAt ? QVariant(*in.lastChangedAt) : QVariant();
             for (qsizetype c = 0; c < n; ++c) {
                 const FieldSchema *f = t->fields.at(c);
-                insert->bindValue(int(c), storage::toColumn(*f, in.fields.value(f->name)));
+                insert->bindValue(storage::namedPlaceholder(c), storage::toColumn(*f, in.fields.value(f->name)));
             }
-            insert->bindValue(int(n), version);
-            insert->bindValue(int(n + 1), changed);
+            insert->bindValue(storage::namedPlaceholder(n), version);
+            insert->bindValue(storage::namedPlaceholder(n + 1), changed);
             if (!d->exec(*insert, u"cannot insert into ", error, model.name))
                 return error;
             Change change;

@@ -74,6 +74,17 @@ QString quoted(const QString &identifier)
     return u'"' + out + u'"';
 }
 
+QString namedPlaceholder(qsizetype i)
+{
+    static const QStringList names = [] {
+        QStringList out;
+        for (int k = 0; k < 256; ++k)
+            out.append(u":v"_s + QString::number(k));
+        return out;
+    }();
+    return i < names.size() ? names.at(i) : u":v"_s + QString::number(i);
+}
+
 } // namespace storage
 
 // ---- Private: errors and statements ------------------------------------------
@@ -280,13 +291,16 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
     case ModelTable::MergeInsert: {
         QStringList columns;
         QStringList marks;
+        // Bound by name (storage::namedPlaceholder): the fields, _version, _lastChangedAt.
         for (const FieldSchema *f : std::as_const(t.fields)) {
             columns.append(storage::quoted(f->name));
-            marks.append(u"?"_s);
+            marks.append(storage::namedPlaceholder(marks.size()));
         }
+        marks.append(storage::namedPlaceholder(marks.size()));
+        marks.append(storage::namedPlaceholder(marks.size()));
         sql = u"INSERT INTO "_s + t.table + u" ("_s + columns.join(u", "_s)
             + u", \"_version\", \"_lastChangedAt\", \"_deleted\") VALUES ("_s + marks.join(u", "_s)
-            + u", ?, ?, 0) ON CONFLICT DO NOTHING"_s;
+            + u", 0) ON CONFLICT DO NOTHING"_s;
         break;
     }
     case ModelTable::MergeUpdate: {

@@ -9,6 +9,11 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QPointer>
+#include <QVarLengthArray>
+
+#include <algorithm>
+#include <limits>
+#include <map>
 
 using namespace Qt::StringLiterals;
 
@@ -29,6 +34,108 @@ bool isBadToken(const net::GraphQLResponse &response)
     }
     return false;
 }
+
+// Sync page items as QVariantMaps in wire form: what QJsonObject::toVariantMap()
+// gives, for less work per item (measured with datastore-bench sync). Known
+// names (the model's fields and the sync metadata) are shared strings, not
+// kept per item, and found with one comparison when items list their fields
+// in the same order (they do: one selection set); entries go into the map in
+// key order; whole numbers of Int fields arrive as int, which the record
+// validator keeps as they are. One page at a time, on the processor's thread.
+class ItemConverter
+{
+public:
+    explicit ItemConverter(const ModelSchema &model)
+    {
+        for (const FieldSchema &f : model.fields) {
+            if (!f.isStored())
+                continue;
+            const bool isInt = !f.type.isList && f.type.kind == FieldType::Kind::Scalar
+                && f.type.scalar == ScalarType::Int;
+            m_keys.append(Key{f.name, isInt});
+        }
+        for (const QString &name : {u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s})
+            m_keys.append(Key{name, false});
+        std::sort(m_keys.begin(), m_keys.end(), [](const Key &a, const Key &b) { return a.name < b.name; });
+        m_values.resize(m_keys.size());
+        m_present.resize(m_keys.size());
+    }
+
+    QVariantMap convert(const QJsonObject &object)
+    {
+        std::fill(m_present.begin(), m_present.end(), false);
+        std::map<QString, QVariant> map;
+        qsizetype position = 0;
+        for (auto it = object.begin(); it != object.end(); ++it, ++position) {
+            const QString name = it.key();   // (QJsonObject has no key view before Qt 6.5)
+            const qsizetype k = find(name, position);
+            if (k < 0) {
+                map.insert_or_assign(name, it.value().toVariant());
+                continue;
+            }
+            m_values[k] = value(it.value(), m_keys.at(k).isInt);
+            m_present[k] = true;
+        }
+        for (qsizetype k = 0; k < m_keys.size(); ++k) {
+            if (m_present.at(k))
+                map.insert_or_assign(map.end(), m_keys.at(k).name, std::move(m_values[k]));
+        }
+        return QVariantMap(std::move(map));
+    }
+
+private:
+    struct Key
+    {
+        QString name;
+        bool isInt = false;
+    };
+
+    // The key's index: the one found at this position last time, else a
+    // binary search; -1 for a name that is neither a field nor metadata.
+    qsizetype find(const QString &name, qsizetype position)
+    {
+        if (position < m_guess.size()) {
+            const qsizetype g = m_guess.at(position);
+            if (g >= 0 && m_keys.at(g).name == name)
+                return g;
+        }
+        qsizetype lo = 0;
+        qsizetype hi = m_keys.size();
+        qsizetype found = -1;
+        while (lo < hi) {
+            const qsizetype mid = (lo + hi) / 2;
+            const int c = name.compare(m_keys.at(mid).name);
+            if (c == 0) {
+                found = mid;
+                break;
+            }
+            if (c < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        if (position >= m_guess.size())
+            m_guess.resize(position + 1, -1);
+        m_guess[position] = found;
+        return found;
+    }
+
+    static QVariant value(const QJsonValue &v, bool isInt)
+    {
+        if (isInt && v.isDouble()) {
+            constexpr qint64 none = std::numeric_limits<qint64>::min();
+            const qint64 n = v.toInteger(none);
+            if (n != none && n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max())
+                return QVariant(int(n));
+        }
+        return v.toVariant();
+    }
+
+    QVarLengthArray<Key, 32> m_keys;         // sorted by name
+    QVarLengthArray<QVariant, 32> m_values;  // per key, for the item being converted
+    QVarLengthArray<bool, 32> m_present;
+    QVarLengthArray<qsizetype, 32> m_guess;  // per position in the item: the key found there last
+};
 
 } // namespace
 
@@ -281,9 +388,10 @@ void SyncProcessor::onPage(quint64 generation, const net::GraphQLResponse &respo
     const QJsonArray array = page.value(u"items"_s).toArray();
     QList<QVariantMap> items;
     items.reserve(array.size());
+    ItemConverter converter(*m_run.model);
     for (const QJsonValue &v : array) {
         if (v.isObject())
-            items.append(v.toObject().toVariantMap());
+            items.append(converter.convert(v.toObject()));
     }
     const QJsonValue next = page.value(u"nextToken"_s);
     const QString nextToken = next.isString() ? next.toString() : QString();

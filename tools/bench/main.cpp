@@ -3,6 +3,7 @@
 //   datastore-bench [--filter REGEX] [--repeat N] [--size-mb N]   micro benchmarks
 //   datastore-bench local --records N                              the offline store
 //   datastore-bench server --records N                             datastore-server over HTTP / WebSocket
+//   datastore-bench sync --records N                               DataStore clients syncing with datastore-server
 //
 // Each benchmark runs its body N times (after one warm-up run) and reports
 // min / median / max wall time in milliseconds plus throughput where it has
@@ -11,6 +12,7 @@
 
 #include "local.h"
 #include "server.h"
+#include "sync.h"
 
 #include "graphql/parser.h"
 #include "graphql/printer.h"
@@ -127,10 +129,10 @@ int main(int argc, char *argv[])
                                     u"n"_s, u"1"_s);
     const QCommandLineOption schemaFile(u"schema"_s, u"Schema for the schema benchmarks."_s,
                                         u"file"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"));
-    const QCommandLineOption recordsOption(u"records"_s, u"local, server: number of records (default 100000)."_s,
+    const QCommandLineOption recordsOption(u"records"_s, u"local, server, sync: number of records (default 100000)."_s,
                                            u"n"_s, u"100000"_s);
     cli.addOptions({filter, repeat, sizeMb, schemaFile, recordsOption});
-    cli.addPositionalArgument(u"suite"_s, u"\"local\" for the offline store, \"server\" for datastore-server; none for the micro benchmarks."_s);
+    cli.addPositionalArgument(u"suite"_s, u"\"local\" for the offline store, \"server\" for datastore-server, \"sync\" for clients syncing with it; none for the micro benchmarks."_s);
     cli.process(app);
 
     const int runs = std::max(1, cli.value(repeat).toInt());
@@ -157,15 +159,17 @@ int main(int argc, char *argv[])
         std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
         return result.contains(u"error"_s) ? 1 : 0;
     }
-    if (!suites.isEmpty() && suites.first() == u"server") {
+    if (!suites.isEmpty() && (suites.first() == u"server" || suites.first() == u"sync")) {
         const QString binary = QCoreApplication::applicationDirPath() + u"/datastore-server"_s;
         if (!QFile::exists(binary)) {
             std::fprintf(stderr, "datastore-bench: %s not found (build the datastore-server target)\n",
                          qPrintable(binary));
             return 1;
         }
-        const QJsonObject result =
-            runServerBenchmark(binary, cli.value(schemaFile), std::max(10, cli.value(recordsOption).toInt()));
+        const int records = std::max(10, cli.value(recordsOption).toInt());
+        const QJsonObject result = suites.first() == u"server"
+            ? runServerBenchmark(binary, cli.value(schemaFile), records)
+            : runSyncBenchmark(binary, cli.value(schemaFile), records);
         std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
         return result.contains(u"error"_s) ? 1 : 0;
     }

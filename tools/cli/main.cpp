@@ -11,8 +11,13 @@
 //   explain MODEL EXPR          the parsed predicate, its AppSync filter JSON, SQL and plan
 //   outbox                      pending mutations as JSON lines
 //   models                      the schema's models and their fields
+//   sync --config amplifyconfiguration.json [--sync-expression 'Post: rating > 5' ...]
+//        [--ca-file cert.pem] [--once | --watch] [--timeout SECONDS]
+//                               runs the sync engine, hub events as JSON lines (sync.h)
 //
 // Errors go to stderr with exit status 1 (2 for usage errors).
+
+#include "sync.h"
 
 #include <datastore/datastore.h>
 
@@ -81,7 +86,10 @@ int main(int argc, char *argv[])
                                   "  delete MODEL ID [--if EXPR] | delete MODEL --where EXPR\n"
                                   "  explain MODEL EXPR\n"
                                   "  outbox\n"
-                                  "  models"_s);
+                                  "  models\n"
+                                  "  sync --config FILE [--sync-expression 'Model: EXPR' ...] [--ca-file PEM]\n"
+                                  "       [--once | --watch] [--timeout SECONDS]\n"
+                                  "       (--schema defaults to schema.graphql beside the config file)"_s);
     cli.addHelpOption();
     const QCommandLineOption dbOption(u"db"_s, u"The database file."_s, u"file"_s);
     const QCommandLineOption schemaOption(u"schema"_s, u"The schema.graphql of the app."_s, u"file"_s);
@@ -90,13 +98,42 @@ int main(int argc, char *argv[])
     const QCommandLineOption pageOption(u"page"_s, u"Page number (0-based) of --limit records."_s, u"n"_s, u"0"_s);
     const QCommandLineOption ifOption(u"if"_s, u"Condition the current record must meet."_s, u"expr"_s);
     const QCommandLineOption whereOption(u"where"_s, u"Delete every record that matches."_s, u"expr"_s);
-    cli.addOptions({dbOption, schemaOption, sortOption, limitOption, pageOption, ifOption, whereOption});
+    const QCommandLineOption configOption(u"config"_s, u"sync: the amplifyconfiguration.json."_s, u"file"_s);
+    const QCommandLineOption expressionOption(u"sync-expression"_s,
+                                              u"sync: \"Model: predicate\", once per model (repeatable)."_s,
+                                              u"expr"_s);
+    const QCommandLineOption caOption(u"ca-file"_s, u"sync: extra trusted CA certificates (PEM)."_s, u"file"_s);
+    const QCommandLineOption onceOption(u"once"_s, u"sync: exit once synced and the outbox is empty (default)."_s);
+    const QCommandLineOption watchOption(u"watch"_s, u"sync: keep syncing until SIGINT/SIGTERM."_s);
+    const QCommandLineOption timeoutOption(u"timeout"_s,
+                                           u"sync --once: give up after this many seconds without progress (default 30)."_s,
+                                           u"seconds"_s, u"30"_s);
+    cli.addOptions({dbOption, schemaOption, sortOption, limitOption, pageOption, ifOption, whereOption,
+                    configOption, expressionOption, caOption, onceOption, watchOption, timeoutOption});
     cli.addPositionalArgument(u"command"_s, u"What to do (see above)."_s);
     cli.process(app);
 
     const QStringList args = cli.positionalArguments();
     if (args.isEmpty())
         return fail(u"no command given; see --help"_s, 2);
+    if (args.first() == u"sync") {
+        if (args.size() > 1)
+            return fail(u"sync takes no arguments; see --help"_s, 2);
+        if (cli.isSet(onceOption) && cli.isSet(watchOption))
+            return fail(u"--once and --watch exclude each other"_s, 2);
+        SyncCommand command;
+        command.configFile = cli.value(configOption);
+        command.databaseFile = cli.value(dbOption);
+        command.schemaFile = cli.value(schemaOption);
+        command.expressions = cli.values(expressionOption);
+        command.caFile = cli.value(caOption);
+        command.mode = cli.isSet(watchOption) ? SyncCommand::Mode::Watch : SyncCommand::Mode::Once;
+        bool ok = false;
+        command.timeoutSeconds = cli.value(timeoutOption).toInt(&ok);
+        if (!ok || command.timeoutSeconds <= 0)
+            return fail(u"--timeout needs a positive number of seconds"_s, 2);
+        return runSyncCommand(command);
+    }
     if (!cli.isSet(schemaOption))
         return fail(u"--schema FILE is required"_s, 2);
 
