@@ -12,8 +12,25 @@ namespace {
 constexpr int defaultDebounceMs = 400;
 }
 
+namespace {
+// Every live editor (GUI thread only), for flushAll().
+QList<RecordEditor *> &liveEditors()
+{
+    static QList<RecordEditor *> editors;
+    return editors;
+}
+} // namespace
+
+void RecordEditor::flushAll()
+{
+    const QList<RecordEditor *> editors = liveEditors();
+    for (RecordEditor *editor : editors)
+        editor->flush();
+}
+
 RecordEditor::RecordEditor(QObject *parent) : QObject(parent)
 {
+    liveEditors().append(this);
     m_timer.setSingleShot(true);
     m_timer.setInterval(defaultDebounceMs);
     connect(&m_timer, &QTimer::timeout, this, &RecordEditor::flush);
@@ -24,6 +41,7 @@ RecordEditor::~RecordEditor()
     // The save is queued to the store's worker; it commits even though this
     // editor is gone (the store drains its queue before it closes).
     flush();
+    liveEditors().removeOne(this);
 }
 
 ds::DataStore *RecordEditor::dataStore() const

@@ -60,6 +60,10 @@ public:
     Q_INVOKABLE void setField(const QString &field, const QVariant &value);
     // Saves the edits now (nothing when there are none).
     Q_INVOKABLE void flush();
+    // Saves the edits of every editor now: before the store switches to
+    // another user's database (Account::aboutToSwitchStore), so no edit
+    // lands in the wrong one.
+    static void flushAll();
     // Drops the edits not yet saved (the record is being deleted: a later
     // flush must not bring it back).
     Q_INVOKABLE void discard();
