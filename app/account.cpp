@@ -356,33 +356,28 @@ void Account::enter(const AuthTokens &tokens)
 {
     const QString leaving = m_username;
     const bool sameUser = isSignedIn() && leaving == tokens.username;
-    auto open = [this, tokens, sameUser](qint64 pending, const QString &leaving) {
-        setNotice(pending > 0 ? waitingNotice(leaving, pending) : QString());
-        const bool changed = m_username != tokens.username;
+    if (sameUser) {
+        // A new sign-in of the same user (an expired session): same store, new token.
         startSession(tokens);
-        if (changed)
-            Q_EMIT userChanged();
-        if (sameUser) {
-            // A new sign-in of the same user (an expired session): same store.
-            m_switcher.store()->configureSync(userConfiguration());
-            m_switcher.store()->start();
-            finish();
-            Q_EMIT signedIn(m_username);
-            return;
+        if (ds::DataStore *store = m_switcher.store()) {
+            store->configureSync(userConfiguration());
+            store->start();
         }
+        finish();
+        Q_EMIT signedIn(m_username);
+        return;
+    }
+    Q_EMIT aboutToSwitchStore();
+    m_switcher.flushAndStop(account_tuning::kFlushTimeout).then(this, [this, tokens, leaving](qint64 pending) {
+        setNotice(pending > 0 ? waitingNotice(leaving, pending) : QString());
+        startSession(tokens);
+        // username and the store change together: userChanged once the other database is open.
         switchStore(tokens.username, [this](bool ok) {
+            Q_EMIT userChanged();
             finish();
             if (ok)
                 Q_EMIT signedIn(m_username);
         });
-    };
-    if (sameUser) {
-        open(0, leaving);
-        return;
-    }
-    Q_EMIT aboutToSwitchStore();
-    m_switcher.flushAndStop(account_tuning::kFlushTimeout).then(this, [open, leaving](qint64 pending) {
-        open(pending, leaving);
     });
 }
 
@@ -460,11 +455,11 @@ void Account::signOut()
         m_username.clear();
         if (m_settings)
             m_settings->setUserId(QString());
-        Q_EMIT userChanged();
         setNotice(pending > 0 ? waitingNotice(leaving, pending)
                               : tr("%1 signed out; every change was sent.").arg(leaving));
         qCInfo(lcAccount).noquote() << leaving << "signed out," << pending << "change(s) waiting";
         switchStore(QString(), [this, leaving, pending](bool) {
+            Q_EMIT userChanged();
             finish();
             Q_EMIT signedOut(leaving, pending);
         });
@@ -507,6 +502,9 @@ void Account::switchTo(const QString &username)
 
 void Account::restoreSession(const QString &username)
 {
+    // Local-only: no accounts; the store the app opened stays as it is.
+    if (!isCloudAvailable())
+        return;
     if (username.isEmpty()) {
         if (!begin())
             return;
@@ -516,11 +514,10 @@ void Account::restoreSession(const QString &username)
     if (!begin())
         return;
     loadSecret(username).then(this, [this, username](const QString &refreshToken) {
-        if (refreshToken.isEmpty() || !isCloudAvailable()) {
+        if (refreshToken.isEmpty()) {
             // No saved session: nobody is signed in; their data stays closed.
             setPasswordNeededFor(username);
-            if (isCloudAvailable())
-                setNotice(tr("Sign in again as %1: no saved session on this device.").arg(username));
+            setNotice(tr("Sign in again as %1: no saved session on this device.").arg(username));
             if (m_settings)
                 m_settings->setUserId(QString());
             Q_EMIT aboutToSwitchStore();

@@ -101,6 +101,7 @@ public:
     // opens and the token refreshes once the server answers). Without a
     // saved session it falls back to anonymous and asks for the password.
     // An empty username: anonymous, the store syncs with the API key.
+    // Without a cloud (local-only) it does nothing: the app's store stays.
     void restoreSession(const QString &username);
 
     bool isSignedIn() const { return !m_username.isEmpty(); }

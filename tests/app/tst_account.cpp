@@ -12,6 +12,8 @@
 #include "models.h"
 #include "recordeditor.h"
 
+#include "qml/qmldatastore.h"
+
 #include "awaitfuture.h"
 #include "serverprocess.h"
 
@@ -131,6 +133,7 @@ private Q_SLOTS:
     void signUpGivesAUserStoreAndToken();
     void wrongPasswordKeepsTheSession();
     void notesStayWithTheirUser();
+    void notesListFollowsTheUser();
     void sessionSurvivesARestartWithAKeychain();
     void noKeychainKeepsTheSessionForThisRunOnly();
     void signOutFlushesWhenOnline();
@@ -402,6 +405,74 @@ void TestAccount::notesStayWithTheirUser()
     QVERIFY(fileContains(aliceFile, secret.toUtf8()));
     QVERIFY(!fileContains(aliceFile, "bob's list"));
     QCOMPARE(serverNoteTitles(u"bob"_s), QStringList{u"bob's list"_s});
+}
+
+void TestAccount::notesListFollowsTheUser()
+{
+    // The UI's list of notes (DataStoreListModel on the DataStore singleton)
+    // shows the signed-in user's notes only, and follows a switch.
+    ds::QmlDataStore::setDefaultStore(m_store.get());
+    auto account = makeAccount(&m_keychain);
+    QSignalSpy signedIn(account.get(), &Account::signedIn);
+    account->signIn(u"alice"_s, password);
+    QVERIFY(waitSignedIn(*account, signedIn));
+    QVERIFY(waitSynced());
+
+    QQmlApplicationEngine engine;
+    engine.loadData(R"(
+        import QtQuick
+        import QtDataStore
+        ListView {
+            width: 300; height: 300
+            model: DataStoreListModel { objectName: "notes"; store: DataStore; modelName: "Note"; sortBy: "title" }
+            delegate: Text { required property string title; text: title }
+        })");
+    QCOMPARE(engine.rootObjects().size(), 1);
+    auto *notes = engine.rootObjects().constFirst()->findChild<QObject *>(u"notes"_s);
+    QVERIFY(notes);
+    auto titles = [notes] {
+        QStringList list;
+        const int count = notes->property("count").toInt();
+        for (int row = 0; row < count; ++row) {
+            QVariantMap record;
+            QMetaObject::invokeMethod(notes, "get", Q_RETURN_ARG(QVariantMap, record), Q_ARG(int, row));
+            list.append(record.value(u"title"_s).toString());
+        }
+        return list;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), QStringList{u"alice's diary 5b1e"_s}, 10000);
+
+    // Her note is open in an editor, a word typed a moment before the switch.
+    ds::QmlDataStore qmlStore(m_store.get());
+    notes::RecordEditor editor;
+    editor.setStore(&qmlStore);
+    editor.setModelName(u"Note"_s);
+    editor.setRecordId(u"n-alice-1"_s);
+    QTRY_VERIFY(editor.isLoaded());
+    editor.setField(u"body"_s, u"typed just before the switch"_s);
+
+    QSignalSpy toBob(account.get(), &Account::signedIn);
+    account->switchTo(u"bob"_s);
+    QVERIFY(waitSignedIn(*account, toBob));
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), QStringList{u"bob's list"_s}, 10000);
+    // The editor let go of her note: typing now writes nothing into bob's store.
+    QTRY_VERIFY(editor.recordId().isEmpty());
+    editor.setField(u"body"_s, u"typed after the switch"_s);
+    editor.flush();
+    QVERIFY(!(*await(m_store->get(u"Note"_s, u"n-alice-1"_s))).has_value());
+    QVERIFY(waitSynced());
+    QTest::qWait(300);
+    QCOMPARE(titles(), QStringList{u"bob's list"_s});
+
+    QSignalSpy toAlice(account.get(), &Account::signedIn);
+    account->switchTo(u"alice"_s);
+    QVERIFY(waitSignedIn(*account, toAlice));
+    QTRY_COMPARE_WITH_TIMEOUT(titles(), QStringList{u"alice's diary 5b1e"_s}, 10000);
+    // What she typed before the switch was saved into her own store.
+    QCOMPARE((*await(m_store->get(u"Note"_s, u"n-alice-1"_s)))->value(u"body"_s).toString(),
+             u"typed just before the switch"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->pendingMutations(), 0, 10000);
+    ds::QmlDataStore::setDefaultStore(nullptr);
 }
 
 void TestAccount::sessionSurvivesARestartWithAKeychain()
