@@ -26,6 +26,7 @@ Account::Account(ds::DataStore *store, SecretStore *secrets, QObject *parent)
     , m_ownedSecrets(secrets ? nullptr : std::make_unique<KeychainStore>(keychainService))
     , m_secrets(secrets ? secrets : m_ownedSecrets.get())
     , m_pathOf([](const QString &user) { return AppPaths::databaseFile(user); })
+    , m_refreshRetryDelay(account_tuning::kRefreshRetryDelay)
 {
     m_refreshTimer.setSingleShot(true);
     connect(&m_refreshTimer, &QTimer::timeout, this, &Account::refreshNow);
@@ -84,7 +85,16 @@ ds::SyncConfiguration Account::userConfiguration() const
 
 ds::SyncConfiguration Account::currentSyncConfiguration() const
 {
-    return isSignedIn() ? userConfiguration() : anonymousConfiguration();
+    if (!isSignedIn())
+        return anonymousConfiguration();
+    if (idToken().isEmpty()) {
+        // Signed in offline: no token yet, so no sync (an engine without a
+        // token is refused); refreshNow() starts it once there is one.
+        ds::SyncConfiguration waiting = userConfiguration();
+        waiting.endpoint = QUrl();
+        return waiting;
+    }
+    return userConfiguration();
 }
 
 // ---- state -----------------------------------------------------------------
@@ -277,10 +287,12 @@ QFuture<QString> Account::loadSecret(const QString &username)
 
 void Account::startSession(const AuthTokens &tokens)
 {
-    if (m_tokens)
-        m_tokens->setToken(QString());   // the old provider (if still held) hands out nothing
     ++m_session;
-    m_tokens = std::make_shared<TokenCache>();
+    if (!m_tokens || m_username != tokens.username) {
+        if (m_tokens)
+            m_tokens->setToken(QString());   // the old provider (if still held) hands out nothing
+        m_tokens = std::make_shared<TokenCache>();
+    }
     m_tokens->setToken(tokens.idToken);
     m_refreshToken = tokens.refreshToken;
     m_username = tokens.username;
@@ -290,7 +302,7 @@ void Account::startSession(const AuthTokens &tokens)
     if (m_settings)
         m_settings->setUserId(tokens.username);
     if (tokens.idToken.isEmpty()) {
-        scheduleRefresh(account_tuning::kRefreshRetryDelay);
+        scheduleRefresh(m_refreshRetryDelay);
     } else {
         const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(tokens.expiresIn);
         const auto delay = std::chrono::milliseconds(qint64(double(lifetime.count()) * account_tuning::kRefreshAtLifetimeShare));
@@ -314,7 +326,7 @@ void Account::refreshNow()
             return;   // signed out or switched meanwhile
         if (!result) {
             if (result.error().isTransient()) {
-                scheduleRefresh(account_tuning::kRefreshRetryDelay);
+                scheduleRefresh(m_refreshRetryDelay);
                 return;
             }
             // The refresh token expired or the user is gone: the data stays,
@@ -322,6 +334,8 @@ void Account::refreshNow()
             fail(tr("Your session has expired: enter your password to keep syncing."));
             forgetSecret(m_username);
             setPasswordNeededFor(m_username);
+            m_tokens->setToken(QString());
+            m_switcher.pause();
             return;
         }
         m_tokens->setToken(result->idToken);
@@ -331,9 +345,11 @@ void Account::refreshNow()
                                  account_tuning::kMinRefreshDelay));
         qCDebug(lcAccount) << "token refreshed for" << m_username;
         Q_EMIT tokenRefreshed();
-        // Offline at sign-in: the engine waits for a token; kick it.
-        if (!hadToken && m_switcher.store())
+        // Signed in offline: sync waited for a token; start it now.
+        if (!hadToken && m_switcher.store()) {
+            m_switcher.store()->configureSync(userConfiguration());
             m_switcher.store()->start();
+        }
     });
 }
 

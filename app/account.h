@@ -93,6 +93,8 @@ public:
     void setCloud(const ds::SyncConfiguration &config);
     // Where a user's database lives; default AppPaths::databaseFile(user).
     void setDatabasePathFunction(std::function<QString(const QString &username)> pathOf);
+    // After a refresh that failed for a transient reason (tests shorten it).
+    void setRefreshRetryDelay(std::chrono::milliseconds delay) { m_refreshRetryDelay = delay; }
     // Persists the signed-in user (AppSettings::userId) for the next start.
     void setSettings(AppSettings *settings) { m_settings = settings; }
 
@@ -195,6 +197,7 @@ private:
     std::shared_ptr<TokenCache> m_tokens;
     quint64 m_session = 0;          // bumped per session: late replies of an old one are ignored
     QTimer m_refreshTimer;
+    std::chrono::milliseconds m_refreshRetryDelay;
     QHash<QString, QString> m_sessionSecrets;   // username -> refresh token, this run only
 
     bool m_busy = false;

@@ -91,6 +91,14 @@ QFuture<qint64> StoreSwitcher::flushAndStop(std::chrono::milliseconds timeout)
     return future;
 }
 
+void StoreSwitcher::pause()
+{
+    if (!m_store)
+        return;
+    m_store->configureSync(withoutCloud(m_store->syncConfiguration()));
+    m_store->stop();
+}
+
 QFuture<ds::Result<void>> StoreSwitcher::switchTo(const QString &databasePath, const ds::SyncConfiguration &config)
 {
     ds::DataStore *store = m_store;

@@ -10,6 +10,7 @@
 //   switchTo(path, config)  closes the current database, opens `path`,
 //                           configures sync with `config` and starts it
 //                           when it has an endpoint.
+//   pause()                 stops sync until it is configured again.
 //
 // While switching, sync is configured off so that a query of a list model
 // cannot auto-start the engine with the leaving user's credentials.
@@ -39,6 +40,10 @@ public:
 
     QFuture<qint64> flushAndStop(std::chrono::milliseconds timeout);
     QFuture<ds::Result<void>> switchTo(const QString &databasePath, const ds::SyncConfiguration &config);
+    // Stops sync and keeps it from auto-starting (no usable credentials);
+    // the database, its data and its outbox stay. configureSync() + start()
+    // resume it.
+    void pause();
 
 private:
     QPointer<ds::DataStore> m_store;
