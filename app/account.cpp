@@ -29,6 +29,8 @@ Account::Account(ds::DataStore *store, SecretStore *secrets, QObject *parent)
     , m_refreshRetryDelay(account_tuning::kRefreshRetryDelay)
 {
     m_refreshTimer.setSingleShot(true);
+    if (store)
+        connect(store, &ds::DataStore::openChanged, this, &Account::databasePathChanged);
     connect(&m_refreshTimer, &QTimer::timeout, this, &Account::refreshNow);
 }
 

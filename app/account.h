@@ -58,7 +58,7 @@ class Account : public QObject
     // The signed-in user's name; "" when anonymous.
     Q_PROPERTY(QString username READ username NOTIFY userChanged)
     // The database the store has open for the current user.
-    Q_PROPERTY(QString databasePath READ databasePath NOTIFY userChanged)
+    Q_PROPERTY(QString databasePath READ databasePath NOTIFY databasePathChanged)
     // A cloud is configured: signing in is possible.
     Q_PROPERTY(bool cloudAvailable READ isCloudAvailable NOTIFY cloudChanged)
     Q_PROPERTY(QString serverUrl READ serverUrl NOTIFY cloudChanged)
@@ -141,6 +141,7 @@ public:
 
 Q_SIGNALS:
     void userChanged();
+    void databasePathChanged();
     void cloudChanged();
     void busyChanged();
     void errorStringChanged();

@@ -16,24 +16,24 @@ Pane {
     // Which form is shown: sign in (false) or create an account (true).
     property bool creating: false
 
-    readonly property string usernameProblem: account.usernameProblem(usernameField.text)
-    readonly property string passwordProblem: account.passwordProblem(passwordField.text,
-                                                                     creating ? Account.SignUp : Account.SignIn)
-    readonly property string confirmationProblem: creating ? account.confirmationProblem(passwordField.text, confirmField.text) : ""
-    readonly property string emailProblem: creating ? account.emailProblem(emailField.text) : ""
-    readonly property bool formValid: usernameProblem === "" && passwordProblem === ""
-                                      && confirmationProblem === "" && emailProblem === ""
+    readonly property string usernameProblem: page.account.usernameProblem(usernameField.text)
+    readonly property string passwordProblem: page.account.passwordProblem(passwordField.text,
+                                                                          page.creating ? Account.SignUp : Account.SignIn)
+    readonly property string confirmationProblem: page.creating ? page.account.confirmationProblem(passwordField.text, confirmField.text) : ""
+    readonly property string emailProblem: page.creating ? page.account.emailProblem(emailField.text) : ""
+    readonly property bool formValid: page.usernameProblem === "" && page.passwordProblem === ""
+                                      && page.confirmationProblem === "" && page.emailProblem === ""
 
     function submit() {
         usernameField.touched = true
         passwordField.touched = true
         confirmField.touched = true
-        if (!formValid || account.busy || !account.cloudAvailable)
+        if (!page.formValid || page.account.busy || !page.account.cloudAvailable)
             return
-        if (creating)
-            account.signUp(usernameField.text, passwordField.text, emailField.text)
+        if (page.creating)
+            page.account.signUp(usernameField.text, passwordField.text, emailField.text)
         else
-            account.signIn(usernameField.text, passwordField.text)
+            page.account.signIn(usernameField.text, passwordField.text)
         // The password is never kept, not even in the field.
         passwordField.clear()
         confirmField.clear()
@@ -94,6 +94,7 @@ Pane {
                 }
             }
             Label {
+                objectName: "databaseLabel"
                 Layout.fillWidth: true
                 wrapMode: Text.Wrap
                 opacity: 0.7

@@ -769,12 +769,14 @@ void TestAccount::accountPageSignsIn()
     QVERIFY(waitSignedIn(*account, signedIn));
     QCOMPARE(passwordField->property("text").toString(), QString());   // never kept
     QTRY_VERIFY(find("currentUserLabel")->property("text").toString().contains(u"alice"_s));
+    QTRY_VERIFY(find("databaseLabel")->property("text").toString().contains(notes::AppPaths::databaseFile(u"alice"_s)));
     QVERIFY(find("signOutButton")->property("visible").toBool());
 
     QSignalSpy signedOut(account.get(), &Account::signedOut);
     QVERIFY(QMetaObject::invokeMethod(find("signOutButton"), "clicked"));
     QTRY_COMPARE_WITH_TIMEOUT(signedOut.size(), 1, 20000);
     QTRY_VERIFY(!find("signOutButton")->property("visible").toBool());
+    QTRY_VERIFY(find("databaseLabel")->property("text").toString().contains(u"anonymous"_s));
 }
 
 QTEST_MAIN(TestAccount)
