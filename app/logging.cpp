@@ -2,4 +2,5 @@
 
 namespace notes {
 Q_LOGGING_CATEGORY(lcUi, "app.ui")
+Q_LOGGING_CATEGORY(lcAccount, "app.account")
 }

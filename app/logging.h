@@ -4,5 +4,6 @@
 #include <QLoggingCategory>
 
 namespace notes {
-Q_DECLARE_LOGGING_CATEGORY(lcUi)   // app.ui
+Q_DECLARE_LOGGING_CATEGORY(lcUi)        // app.ui
+Q_DECLARE_LOGGING_CATEGORY(lcAccount)   // app.account
 }

@@ -12,8 +12,25 @@ namespace {
 constexpr int defaultDebounceMs = 400;
 }
 
+namespace {
+// Every live editor (GUI thread only), for flushAll().
+QList<RecordEditor *> &liveEditors()
+{
+    static QList<RecordEditor *> editors;
+    return editors;
+}
+} // namespace
+
+void RecordEditor::flushAll()
+{
+    const QList<RecordEditor *> editors = liveEditors();
+    for (RecordEditor *editor : editors)
+        editor->flush();
+}
+
 RecordEditor::RecordEditor(QObject *parent) : QObject(parent)
 {
+    liveEditors().append(this);
     m_timer.setSingleShot(true);
     m_timer.setInterval(defaultDebounceMs);
     connect(&m_timer, &QTimer::timeout, this, &RecordEditor::flush);
@@ -24,6 +41,7 @@ RecordEditor::~RecordEditor()
     // The save is queued to the store's worker; it commits even though this
     // editor is gone (the store drains its queue before it closes).
     flush();
+    liveEditors().removeOne(this);
 }
 
 ds::DataStore *RecordEditor::dataStore() const
@@ -36,9 +54,41 @@ void RecordEditor::setStore(ds::QmlDataStore *store)
     if (m_store == store)
         return;
     flush();
+    if (m_store)
+        disconnect(m_store, nullptr, this, nullptr);
     m_store = store;
+    if (m_store)
+        connect(m_store, &ds::QmlDataStore::openChanged, this, &RecordEditor::onDatabaseChanged);
     Q_EMIT storeChanged();
     load();
+}
+
+void RecordEditor::onDatabaseChanged()
+{
+    ds::DataStore *store = dataStore();
+    const QString path = store && store->isOpen() ? store->databasePath() : QString();
+    if (path.isEmpty() || path == m_databasePath)
+        return;
+    if (m_databasePath.isEmpty()) {
+        // The first open (the record was asked for while it ran).
+        m_databasePath = path;
+        return;
+    }
+    // The store now holds another user's database: this record is not
+    // theirs. Edits made after the switch are dropped (flushAll() saved the
+    // ones made before it); the editor shows nothing until it gets a record.
+    qCDebug(lcUi) << "database switched; the editor lets go of" << m_modelName << m_recordId;
+    m_timer.stop();
+    const bool wasDirty = isDirty();
+    m_edits.clear();
+    m_databasePath.clear();
+    if (!m_recordId.isEmpty()) {
+        m_recordId.clear();
+        Q_EMIT recordIdChanged();
+    }
+    load();
+    if (wasDirty != isDirty())
+        Q_EMIT dirtyChanged();
 }
 
 void RecordEditor::setModelName(const QString &name)
@@ -78,6 +128,7 @@ void RecordEditor::load()
     ds::DataStore *store = dataStore();
     if (!store || m_modelName.isEmpty() || m_recordId.isEmpty())
         return;
+    m_databasePath = store->databasePath();
     // The store is the continuation's context, not this editor: Qt 6.4's
     // QFuture::then(context) asserts when its context died first.
     QPointer<RecordEditor> self(this);

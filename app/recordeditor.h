@@ -9,7 +9,9 @@
 // flushes when its record changes and when it is destroyed. A save that
 // fails keeps the edits and reports lastError; the next edit or flush()
 // tries again. Values loaded from the store never overwrite edits not yet
-// saved.
+// saved. When the store opens another database (a user switch), the editor
+// lets go of its record (recordId becomes empty): nothing of one user's
+// record is ever written into another user's database.
 //
 // Threading: GUI thread; saves are asynchronous (store futures).
 #pragma once
@@ -60,6 +62,10 @@ public:
     Q_INVOKABLE void setField(const QString &field, const QVariant &value);
     // Saves the edits now (nothing when there are none).
     Q_INVOKABLE void flush();
+    // Saves the edits of every editor now: before the store switches to
+    // another user's database (Account::aboutToSwitchStore), so no edit
+    // lands in the wrong one.
+    static void flushAll();
     // Drops the edits not yet saved (the record is being deleted: a later
     // flush must not bring it back).
     Q_INVOKABLE void discard();
@@ -79,12 +85,14 @@ Q_SIGNALS:
 private:
     ds::DataStore *dataStore() const;
     void load();
+    void onDatabaseChanged();
     void setLoaded(bool loaded);
     void setLastError(const QString &error);
 
     QPointer<ds::QmlDataStore> m_store;
     QString m_modelName;
     QString m_recordId;
+    QString m_databasePath;   // the database the record was loaded from
     QVariantMap m_values;   // loaded record + edits
     QVariantMap m_edits;    // fields edited since the last save was queued
     bool m_loaded = false;
