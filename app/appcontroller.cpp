@@ -139,14 +139,23 @@ void AppController::setSeeding(bool seeding)
     Q_EMIT seedingChanged();
 }
 
+void AppController::setUser(const QString &userId, const QString &databasePath)
+{
+    if (m_userId == userId && m_databasePath == databasePath)
+        return;
+    m_userId = userId;
+    m_databasePath = databasePath;
+    Q_EMIT userChanged();
+}
+
 QStringList AppController::pageNames()
 {
-    return {u"posts"_s, u"notes"_s, u"sync"_s, u"settings"_s};
+    return {u"posts"_s, u"notes"_s, u"sync"_s, u"settings"_s, u"account"_s};
 }
 
 QStringList AppController::pageTitles()
 {
-    return {tr("Posts"), tr("Notes"), tr("Sync"), tr("Settings")};
+    return {tr("Posts"), tr("Notes"), tr("Sync"), tr("Settings"), tr("Account")};
 }
 
 QStringList AppController::postStatuses()

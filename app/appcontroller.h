@@ -43,8 +43,9 @@ class AppController : public QObject
     Q_PROPERTY(QString notesNotice READ notesNotice NOTIFY syncStatusChanged)
     Q_PROPERTY(notes::SyncActivity *syncActivity READ syncActivity CONSTANT)
     Q_PROPERTY(notes::SyncExpressionModel *syncExpressions READ syncExpressions CONSTANT)
-    Q_PROPERTY(QString userId READ userId CONSTANT)
-    Q_PROPERTY(QString databasePath READ databasePath CONSTANT)
+    // The signed-in user (the owner of new notes) and their database; follow Account.
+    Q_PROPERTY(QString userId READ userId NOTIFY userChanged)
+    Q_PROPERTY(QString databasePath READ databasePath NOTIFY userChanged)
     // Demo data is being written (the first run of a fresh store).
     Q_PROPERTY(bool seeding READ isSeeding NOTIFY seedingChanged)
     Q_PROPERTY(QStringList pageNames READ pageNames CONSTANT)
@@ -77,6 +78,7 @@ public:
     // lets the Settings page ask the server for its plans.
     void setSyncTarget(const QString &description, const QUrl &endpoint, const QString &adminKey);
     QString userId() const { return m_userId; }
+    void setUser(const QString &userId, const QString &databasePath);
     QString databasePath() const { return m_databasePath; }
     bool isSeeding() const { return m_seeding; }
     void setSeeding(bool seeding);
@@ -104,6 +106,7 @@ public:
 Q_SIGNALS:
     void syncStatusChanged();
     void seedingChanged();
+    void userChanged();
 
 private:
     QPointer<ds::DataStore> m_store;

@@ -5,7 +5,7 @@ using namespace Qt::StringLiterals;
 namespace notes {
 
 namespace {
-const QStringList pages{u"posts"_s, u"notes"_s, u"sync"_s, u"settings"_s};
+const QStringList pages{u"posts"_s, u"notes"_s, u"sync"_s, u"settings"_s, u"account"_s};
 }
 
 AppSettings::AppSettings(QObject *parent) : QObject(parent) {}

@@ -5,6 +5,7 @@
 #include "localserver.h"
 #include "syncactivity.h"
 #include "logging.h"
+#include "recordeditor.h"
 #include "models.h"
 
 #include "qml/qmldatastore.h"
@@ -83,7 +84,7 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     const QCommandLineOption seed(u"seed"_s, u"demo: fill an empty store with demo data (the default when local-only); none: do not (the default when syncing)."_s, u"demo|none"_s);
     const QCommandLineOption demoPosts(u"demo-posts"_s, u"Number of demo posts (default 500)."_s, u"n"_s, u"500"_s);
     const QCommandLineOption screenshot(u"screenshot"_s, u"Render the page after load (and after sync is ready, when syncing), write a PNG and exit."_s, u"file.png"_s);
-    const QCommandLineOption page(u"page"_s, u"Page to show: posts, notes, sync or settings."_s, u"page"_s);
+    const QCommandLineOption page(u"page"_s, u"Page to show: posts, notes, sync, settings or account."_s, u"page"_s);
     const QCommandLineOption measure(u"measure-startup"_s, u"Print the milliseconds to the first frame and to the first page of posts, then exit."_s);
     parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure});
     parser.process(app);
@@ -178,6 +179,17 @@ bool NotesApp::start(const AppOptions &options)
     ds::QmlDataStore::setDefaultStore(m_store.get());
 
     m_controller = std::make_unique<AppController>(m_store.get(), m_settings.get(), userId, path, m_syncScope);
+
+    // Accounts (app/ACCOUNTS.md): sign-in and the per-user database the store has open.
+    m_account = std::make_unique<Account>(m_store.get());
+    m_account->setSettings(m_settings.get());
+    m_account->setDatabasePathFunction([scope = m_syncScope](const QString &user) {
+        return AppPaths::databaseFile(user, scope);
+    });
+    connect(m_account.get(), &Account::aboutToSwitchStore, this, &RecordEditor::flushAll);
+    connect(m_account.get(), &Account::userChanged, this, [this] {
+        m_controller->setUser(m_account->username(), m_account->databasePath());
+    });
     const bool seedDemo = options.seed == AppOptions::Seed::Demo
                           || (options.seed == AppOptions::Seed::Auto && !options.syncs());
     if (seedDemo) {
@@ -236,6 +248,7 @@ bool NotesApp::start(const AppOptions &options)
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->setInitialProperties({
         {u"app"_s, QVariant::fromValue(m_controller.get())},
+        {u"account"_s, QVariant::fromValue(m_account.get())},
         {u"initialPage"_s, options.page.isEmpty() ? m_settings->currentPage() : options.page},
     });
     m_engine->load(mainQml);
@@ -328,9 +341,16 @@ void NotesApp::enableSync(ds::SyncConfiguration config, const QString &descripti
     // Errors reach the app through the store's signals (the Sync page lists
     // them); the handler only keeps the engine from logging each as a warning.
     config.errorHandler = [](const ds::SyncError &) {};
-    m_store->configureSync(config);
     m_controller->setSyncTarget(description, config.endpoint, adminKey);
     qCInfo(lcUi).noquote() << "syncing with" << config.endpoint.toDisplayString();
+    if (m_options.databaseFile.isEmpty()) {
+        // The account configures and starts the store for the signed-in user
+        // (their token) or anonymous use (the API key), in their own database.
+        m_account->setCloud(config);
+        m_account->restoreSession(m_options.userId.isEmpty() ? m_settings->userId() : m_options.userId);
+        return;
+    }
+    m_store->configureSync(config);
     ds::qml::continueLater(m_store->start(), this, [this](const ds::Result<void> &started) {
         if (!started) {
             m_controller->setSyncProblem(started.error().message());

@@ -8,6 +8,7 @@
 // Threading: GUI thread.
 #pragma once
 
+#include "account.h"
 #include "appcontroller.h"
 #include "appsettings.h"
 #include "localserver.h"
@@ -72,6 +73,8 @@ public:
     ds::DataStore *store() const { return m_store.get(); }
     AppController *controller() const { return m_controller.get(); }
     AppSettings *settings() const { return m_settings.get(); }
+    // Who is signed in; switches the store between per-user databases.
+    Account *account() const { return m_account.get(); }
     // The app's own datastore-server (--local-server), else null.
     LocalServer *localServer() const { return m_localServer.get(); }
     QQmlApplicationEngine *engine() const { return m_engine.get(); }
@@ -100,6 +103,8 @@ private:
     std::unique_ptr<ds::DataStore> m_store;
     std::unique_ptr<AppSettings> m_settings;
     std::unique_ptr<AppController> m_controller;
+    // After the store: destroyed before it.
+    std::unique_ptr<Account> m_account;
     std::unique_ptr<QQmlApplicationEngine> m_engine;
     bool m_ready = false;
     bool m_seeded = false;

@@ -1,5 +1,5 @@
 // The main window: a tab per page, the sync status bar always at the bottom.
-// Ctrl+1..4 switch pages.
+// Ctrl+1..5 switch pages.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -9,6 +9,7 @@ ApplicationWindow {
     id: window
 
     required property AppController app
+    required property Account account
     required property string initialPage
 
     width: 1100
@@ -37,6 +38,7 @@ ApplicationWindow {
     Shortcut { sequence: "Ctrl+2"; onActivated: tabs.currentIndex = 1 }
     Shortcut { sequence: "Ctrl+3"; onActivated: tabs.currentIndex = 2 }
     Shortcut { sequence: "Ctrl+4"; onActivated: tabs.currentIndex = 3 }
+    Shortcut { sequence: "Ctrl+5"; onActivated: tabs.currentIndex = 4 }
 
     StackLayout {
         anchors.fill: parent
@@ -57,6 +59,10 @@ ApplicationWindow {
         SettingsPage {
             objectName: "settingsPage"
             app: window.app
+        }
+        AccountPage {
+            objectName: "accountPage"
+            account: window.account
         }
     }
 
