@@ -16,6 +16,7 @@
 #include <datastore/datastore.h>
 
 #include <QObject>
+#include <QVariantMap>
 #include <QPointer>
 #include <QStringList>
 #include <QtQml/qqmlregistration.h>
@@ -28,6 +29,9 @@ class AppController : public QObject
     QML_ELEMENT
     QML_UNCREATABLE("AppController belongs to the app; the window gets it as `app`")
     Q_PROPERTY(notes::AppSettings *settings READ settings CONSTANT)
+    // --palette light|dark: the window's palette roles to force (empty: the
+    // desktop's palette, which Fusion draws with).
+    Q_PROPERTY(QVariantMap paletteOverride READ paletteOverride CONSTANT)
     Q_PROPERTY(bool online READ isOnline NOTIFY syncStatusChanged)
     // The app syncs (or is getting ready to: the local server starting).
     Q_PROPERTY(bool syncConfigured READ isSyncConfigured NOTIFY syncStatusChanged)
@@ -54,6 +58,9 @@ class AppController : public QObject
     Q_PROPERTY(QStringList noteColors READ noteColors CONSTANT)
 
 public:
+    QVariantMap paletteOverride() const { return m_paletteOverride; }
+    void setPaletteOverride(const QVariantMap &roles) { m_paletteOverride = roles; }
+
     // syncScope: the cloud the store's database belongs to (AppPaths), "" for local-only.
     AppController(ds::DataStore *store, AppSettings *settings, QString userId, QString databasePath,
                   QString syncScope = QString(), QObject *parent = nullptr);
@@ -120,6 +127,7 @@ private:
     QString m_syncHost;
     SyncActivity *m_activity;
     SyncExpressionModel *m_expressions;
+    QVariantMap m_paletteOverride;
 };
 
 } // namespace notes

@@ -1,5 +1,9 @@
 #include "notesapp.h"
 
+#include <QGuiApplication>
+#include <QPalette>
+#include <QQuickStyle>
+
 #include "apppaths.h"
 #include "demodata.h"
 #include "localserver.h"
@@ -86,7 +90,9 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     const QCommandLineOption screenshot(u"screenshot"_s, u"Render the page after load (and after sync is ready, when syncing), write a PNG and exit."_s, u"file.png"_s);
     const QCommandLineOption page(u"page"_s, u"Page to show: posts, notes, sync, settings or account."_s, u"page"_s);
     const QCommandLineOption measure(u"measure-startup"_s, u"Print the milliseconds to the first frame and to the first page of posts, then exit."_s);
-    parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure});
+    const QCommandLineOption palette(u"palette"_s, u"system (default: the desktop's light or dark palette), light or dark."_s,
+                                     u"system|light|dark"_s, u"system"_s);
+    parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure, palette});
     parser.process(app);
 
     AppOptions options;
@@ -99,6 +105,15 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     options.screenshotFile = parser.value(screenshot);
     options.page = parser.value(page);
     options.measureStartup = parser.isSet(measure);
+    const QString paletteValue = parser.value(palette);
+    if (paletteValue == u"dark") {
+        options.palette = AppOptions::Palette::Dark;
+    } else if (paletteValue == u"light") {
+        options.palette = AppOptions::Palette::Light;
+    } else if (paletteValue != u"system") {
+        std::fprintf(stderr, "datastore-notes: --palette takes system, light or dark\n");
+        std::exit(2);
+    }
     if (int(options.offline) + int(options.localServer) + int(!options.configFile.isEmpty()) > 1) {
         std::fprintf(stderr, "datastore-notes: choose one of --offline, --local-server and --config\n");
         std::exit(2);
@@ -135,9 +150,49 @@ QQuickWindow *NotesApp::window() const
     return qobject_cast<QQuickWindow *>(m_engine->rootObjects().constFirst());
 }
 
+namespace {
+
+// A complete palette, so every control the pages use is readable: the
+// pages take their colours from the palette (QML `palette.*`), never fixed
+// backgrounds, so the desktop's own dark palette works the same way.
+QPalette forcedPalette(bool dark)
+{
+    const QColor window = dark ? QColor(0x2b, 0x2b, 0x2e) : QColor(0xef, 0xef, 0xef);
+    const QColor base = dark ? QColor(0x1e, 0x1e, 0x20) : QColor(0xff, 0xff, 0xff);
+    const QColor text = dark ? QColor(0xe8, 0xe8, 0xe8) : QColor(0x1a, 0x1a, 0x1a);
+    const QColor button = dark ? QColor(0x3a, 0x3a, 0x3e) : QColor(0xe0, 0xe0, 0xe0);
+    QPalette p(button, window);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, dark ? QColor(0x26, 0x26, 0x29) : QColor(0xf5, 0xf5, 0xf5));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, button);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::ToolTipBase, base);
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, dark ? QColor(0x90, 0x90, 0x90) : QColor(0x80, 0x80, 0x80));
+    p.setColor(QPalette::Highlight, dark ? QColor(0x3d, 0x7a, 0xd6) : QColor(0x30, 0x8c, 0xc6));
+    p.setColor(QPalette::HighlightedText, QColor(0xff, 0xff, 0xff));
+    p.setColor(QPalette::Mid, dark ? QColor(0x55, 0x55, 0x5a) : QColor(0xb0, 0xb0, 0xb0));
+    p.setColor(QPalette::Disabled, QPalette::Text, dark ? QColor(0x80, 0x80, 0x80) : QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::Disabled, QPalette::ButtonText, dark ? QColor(0x80, 0x80, 0x80) : QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::Disabled, QPalette::WindowText, dark ? QColor(0x80, 0x80, 0x80) : QColor(0xa0, 0xa0, 0xa0));
+    return p;
+}
+
+} // namespace
+
 bool NotesApp::start(const AppOptions &options)
 {
     m_options = options;
+    // Fusion draws with the application palette, which the platform theme
+    // sets from the desktop (light or dark); the Basic style would keep its
+    // own light colours. QT_QUICK_CONTROLS_STYLE still wins.
+    if (qEnvironmentVariableIsEmpty("QT_QUICK_CONTROLS_STYLE"))
+        QQuickStyle::setStyle(u"Fusion"_s);
+    if (options.palette != AppOptions::Palette::System)
+        QGuiApplication::setPalette(forcedPalette(options.palette == AppOptions::Palette::Dark));
     m_settings = std::make_unique<AppSettings>();
     const QString userId = options.userId.isEmpty() ? m_settings->userId() : options.userId;
 
@@ -245,6 +300,23 @@ bool NotesApp::start(const AppOptions &options)
         m_localServer->start();
     }
 
+    if (m_options.palette != AppOptions::Palette::System) {
+        // Quick Controls take their palette from the platform theme, not
+        // from QGuiApplication::setPalette(): the window gets the roles.
+        const QPalette p = forcedPalette(m_options.palette == AppOptions::Palette::Dark);
+        QVariantMap roles;
+        const std::pair<const char *, QPalette::ColorRole> names[] = {
+            {"window", QPalette::Window}, {"windowText", QPalette::WindowText}, {"base", QPalette::Base},
+            {"alternateBase", QPalette::AlternateBase}, {"text", QPalette::Text}, {"button", QPalette::Button},
+            {"buttonText", QPalette::ButtonText}, {"highlight", QPalette::Highlight},
+            {"highlightedText", QPalette::HighlightedText}, {"mid", QPalette::Mid}, {"light", QPalette::Light},
+            {"dark", QPalette::Dark}, {"midlight", QPalette::Midlight}, {"shadow", QPalette::Shadow},
+            {"placeholderText", QPalette::PlaceholderText}, {"toolTipBase", QPalette::ToolTipBase},
+            {"toolTipText", QPalette::ToolTipText}};
+        for (const auto &[name, role] : names)
+            roles.insert(QString::fromLatin1(name), p.color(role).name());
+        m_controller->setPaletteOverride(roles);
+    }
     m_engine = std::make_unique<QQmlApplicationEngine>();
     m_engine->setInitialProperties({
         {u"app"_s, QVariant::fromValue(m_controller.get())},

@@ -46,6 +46,10 @@ struct AppOptions
     Seed seed = Seed::Auto;    // --seed demo|none: fill an empty store with demo data
     int demoPosts = 500;       // --demo-posts: how many demo posts
     bool measureStartup = false;   // --measure-startup: print ms to the first frame, exit
+    // --palette: system (the platform's, light or dark as the desktop is),
+    // or light/dark forced (to check both without changing the desktop).
+    enum class Palette { System, Light, Dark };
+    Palette palette = Palette::System;
 
     bool syncs() const { return !offline && (localServer || !configFile.isEmpty()); }
 };

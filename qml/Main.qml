@@ -17,6 +17,13 @@ ApplicationWindow {
     visible: true
     title: qsTr("DataStore Notes")
 
+    // --palette light|dark (the desktop's palette otherwise).
+    Component.onCompleted: {
+        const roles = window.app.paletteOverride
+        for (const role in roles)
+            window.palette[role] = roles[role]
+    }
+
     header: TabBar {
         id: tabs
         objectName: "pageTabs"

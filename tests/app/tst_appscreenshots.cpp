@@ -17,6 +17,24 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// Checked on a saved screenshot: the share of dark pixels (luminance < 0.35).
+double darkShare(const QImage &image)
+{
+    int dark = 0, all = 0;
+    for (int y = 0; y < image.height(); y += 5) {
+        for (int x = 0; x < image.width(); x += 5) {
+            const QColor c = image.pixelColor(x, y);
+            dark += (0.2126 * c.redF() + 0.7152 * c.greenF() + 0.0722 * c.blueF()) < 0.35 ? 1 : 0;
+            ++all;
+        }
+    }
+    return all ? double(dark) / all : 0;
+}
+
+} // namespace
+
 class TestAppScreenshots : public QObject
 {
     Q_OBJECT
@@ -35,6 +53,45 @@ private Q_SLOTS:
             QTest::newRow(qPrintable(page)) << page << false;
         for (const QString &page : notes::AppController::pageNames())
             QTest::newRow(qPrintable(u"local-server-"_s + page)) << page << true;
+    }
+
+    void palette_data()
+    {
+        QTest::addColumn<QString>("palette");
+        QTest::addColumn<QString>("page");
+        for (const QString &page : {u"posts"_s, u"settings"_s, u"account"_s}) {
+            QTest::newRow(qPrintable(u"dark-"_s + page)) << u"dark"_s << page;
+            QTest::newRow(qPrintable(u"light-"_s + page)) << u"light"_s << page;
+        }
+    }
+
+    // Every page follows the palette: dark is mostly dark, light mostly light,
+    // and text stays visible on both (pixels of both kinds).
+    void palette()
+    {
+        QFETCH(QString, palette);
+        QFETCH(QString, page);
+        const QString png = m_dir.filePath(u"palette-"_s + palette + u"-"_s + page + u".png"_s);
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config-palette"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data-palette"_s));
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(NOTES_EXECUTABLE),
+                  {u"--offline"_s, u"--db"_s, m_dir.filePath(u"palette.sqlite"_s), u"--seed"_s, u"demo"_s,
+                   u"--palette"_s, palette, u"--screenshot"_s, png, u"--page"_s, page});
+        QVERIFY(app.waitForFinished(120000));
+        const QString err = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(app.exitStatus() == QProcess::NormalExit && app.exitCode() == 0, qPrintable(err));
+        QVERIFY2(!err.contains(u"qrc:/"_s) && !err.contains(u"Warning"_s, Qt::CaseInsensitive), qPrintable(err));
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        const double share = darkShare(image);
+        if (palette == u"dark")
+            QVERIFY2(share > 0.7 && share < 0.995, qPrintable(u"dark share %1"_s.arg(share)));
+        else
+            QVERIFY2(share < 0.3 && share > 0.002, qPrintable(u"dark share %1"_s.arg(share)));
     }
 
     void page()
