@@ -1,7 +1,9 @@
 #include "notesapp.h"
 
 #include <QGuiApplication>
+#include <QElapsedTimer>
 #include <QPalette>
+#include <QQuickItem>
 #include <QQuickStyle>
 
 #include "apppaths.h"
@@ -92,7 +94,10 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     const QCommandLineOption measure(u"measure-startup"_s, u"Print the milliseconds to the first frame and to the first page of posts, then exit."_s);
     const QCommandLineOption palette(u"palette"_s, u"system (default: the desktop's light or dark palette), light or dark."_s,
                                      u"system|light|dark"_s, u"system"_s);
-    parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure, palette});
+    const QCommandLineOption measureScroll(u"measure-scroll"_s,
+        u"Once the posts are loaded, scroll through them (about 5 s), print the largest gap between frames, then exit."_s);
+    parser.addOptions({offline, localServer, config, adminKey, db, user, seed, demoPosts, screenshot, page, measure,
+                       measureScroll, palette});
     parser.process(app);
 
     AppOptions options;
@@ -105,6 +110,7 @@ AppOptions NotesApp::parseArguments(const QCoreApplication &app)
     options.screenshotFile = parser.value(screenshot);
     options.page = parser.value(page);
     options.measureStartup = parser.isSet(measure);
+    options.measureScroll = parser.isSet(measureScroll);
     const QString paletteValue = parser.value(palette);
     if (paletteValue == u"dark") {
         options.palette = AppOptions::Palette::Dark;
@@ -348,7 +354,7 @@ bool NotesApp::start(const AppOptions &options)
             poll->deleteLater();
     });
     poll->start();
-    if (!options.screenshotFile.isEmpty() || options.measureStartup) {
+    if (!options.screenshotFile.isEmpty() || options.measureStartup || options.measureScroll) {
         if (!m_syncSettled) {
             QTimer::singleShot(syncReadyTimeoutMs, this, [this] {
                 if (!m_syncSettled) {
@@ -395,7 +401,63 @@ void NotesApp::checkReady()
         QTimer::singleShot(200, this, &NotesApp::takeScreenshot);
     } else if (m_options.measureStartup) {
         QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
+    } else if (m_options.measureScroll) {
+        QTimer::singleShot(200, this, &NotesApp::measureScroll);
     }
+}
+
+void NotesApp::measureScroll()
+{
+    // Fast scrolling through the post list: a step of several screens'
+    // worth of rows per frame, so the list model must page (fetchMore) as it
+    // goes. What is measured is the largest gap between two frames: a frame
+    // that waited on loading rows shows as a stall.
+    QQuickWindow *win = window();
+    auto *list = win ? win->findChild<QQuickItem *>(u"postList"_s) : nullptr;
+    const auto *posts = win ? win->findChild<QAbstractItemModel *>(u"postsModel"_s) : nullptr;
+    if (!list || !posts) {
+        std::fprintf(stderr, "datastore-notes: --measure-scroll: no post list\n");
+        QCoreApplication::exit(1);
+        return;
+    }
+    struct Run
+    {
+        QElapsedTimer clock;
+        qint64 lastFrame = -1;
+        qint64 maxGap = 0;
+        int frames = 0;
+        int steps = 0;
+    };
+    auto run = std::make_shared<Run>();
+    run->clock.start();
+    connect(win, &QQuickWindow::frameSwapped, this, [run] {
+        const qint64 now = run->clock.elapsed();
+        if (run->lastFrame >= 0)
+            run->maxGap = std::max(run->maxGap, now - run->lastFrame);
+        run->lastFrame = now;
+        ++run->frames;
+    });
+    auto *step = new QTimer(this);
+    step->setTimerType(Qt::PreciseTimer);
+    step->setInterval(16);
+    connect(step, &QTimer::timeout, this, [this, run, step, list, posts, win] {
+        const qreal y = list->property("contentY").toReal();
+        const qreal height = list->property("contentHeight").toReal() - list->height();
+        list->setProperty("contentY", std::min(height, y + 240.0));
+        win->update();
+        if (++run->steps < 300)
+            return;
+        step->stop();
+        print(u"scroll: %1 steps in %2 ms, %3 frames, largest gap between frames %4 ms, %5 of %6 posts loaded"_s
+                  .arg(run->steps)
+                  .arg(run->clock.elapsed())
+                  .arg(run->frames)
+                  .arg(run->maxGap)
+                  .arg(posts->rowCount())
+                  .arg(posts->property("totalCount").toInt()));
+        QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
+    });
+    step->start();
 }
 
 void NotesApp::enableSync(ds::SyncConfiguration config, const QString &description, const QString &adminKey)

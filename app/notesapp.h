@@ -46,6 +46,7 @@ struct AppOptions
     Seed seed = Seed::Auto;    // --seed demo|none: fill an empty store with demo data
     int demoPosts = 500;       // --demo-posts: how many demo posts
     bool measureStartup = false;   // --measure-startup: print ms to the first frame, exit
+    bool measureScroll = false;    // --measure-scroll: scroll the posts through, print the worst frame gap, exit
     // --palette: system (the platform's, light or dark as the desktop is),
     // or light/dark forced (to check both without changing the desktop).
     enum class Palette { System, Light, Dark };
@@ -96,6 +97,7 @@ private:
     // for this cloud) and starts syncing.
     void enableSync(ds::SyncConfiguration config, const QString &description, const QString &adminKey);
     void checkReady();
+    void measureScroll();
     void takeScreenshot();
     bool isViewLoaded() const;
 

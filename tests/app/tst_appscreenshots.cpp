@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QImage>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -53,6 +54,30 @@ private Q_SLOTS:
             QTest::newRow(qPrintable(page)) << page << false;
         for (const QString &page : notes::AppController::pageNames())
             QTest::newRow(qPrintable(u"local-server-"_s + page)) << page << true;
+    }
+
+    // --measure-scroll pages the list while it scrolls (the figure itself is
+    // reported, not asserted: performance targets live in the benchmarks).
+    void scrollPagesTheList()
+    {
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config-scroll"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"data-scroll"_s));
+        app.setProcessEnvironment(env);
+        app.start(QStringLiteral(NOTES_EXECUTABLE), {u"--offline"_s, u"--db"_s, m_dir.filePath(u"scroll.sqlite"_s),
+                                                     u"--demo-posts"_s, u"3000"_s, u"--measure-scroll"_s});
+        QVERIFY(app.waitForFinished(120000));
+        const QString out = QString::fromUtf8(app.readAllStandardOutput());
+        const QString err = QString::fromUtf8(app.readAllStandardError());
+        QVERIFY2(app.exitCode() == 0, qPrintable(err));
+        QVERIFY2(!err.contains(u"qrc:/"_s) && !err.contains(u"Warning"_s, Qt::CaseInsensitive), qPrintable(err));
+        const QRegularExpression line(u"largest gap between frames (\\d+) ms, (\\d+) of (\\d+) posts loaded"_s);
+        const QRegularExpressionMatch m = line.match(out);
+        QVERIFY2(m.hasMatch(), qPrintable(out));
+        qInfo().noquote() << out.trimmed();
+        QVERIFY2(m.captured(2).toInt() > 400, qPrintable(out));   // far past the first page of 200
     }
 
     void palette_data()
