@@ -497,24 +497,32 @@ void Account::switchTo(const QString &username)
             finish();
             return;
         }
-        m_auth.refresh(refreshToken).then(this, [this, username, refreshToken](const ds::Result<AuthTokens> &result) {
-            if (result) {
-                enter(*result);
-                return;
-            }
-            if (result.error().isTransient()) {
-                // Offline: open their store now; the token comes when the server answers.
-                AuthTokens offline;
-                offline.username = username;
-                offline.refreshToken = refreshToken;
-                enter(offline);
-                return;
-            }
-            forgetSecret(username);
-            setPasswordNeededFor(username);
+        resumeSession(username, refreshToken, [this, username] {
             fail(tr("The session of %1 has expired: enter their password.").arg(username));
             finish();
         });
+    });
+}
+
+void Account::resumeSession(const QString &username, const QString &refreshToken,
+                            const std::function<void()> &expired)
+{
+    m_auth.refresh(refreshToken).then(this, [this, username, refreshToken, expired](const ds::Result<AuthTokens> &result) {
+        if (result) {
+            enter(*result);
+            return;
+        }
+        if (result.error().isTransient()) {
+            // Offline: open their store now; the token comes when the server answers.
+            AuthTokens offline;
+            offline.username = username;
+            offline.refreshToken = refreshToken;
+            enter(offline);
+            return;
+        }
+        forgetSecret(username);
+        setPasswordNeededFor(username);
+        expired();
     });
 }
 
@@ -542,20 +550,7 @@ void Account::restoreSession(const QString &username)
             switchStore(QString(), [this](bool) { finish(); });
             return;
         }
-        m_auth.refresh(refreshToken).then(this, [this, username, refreshToken](const ds::Result<AuthTokens> &result) {
-            if (result) {
-                enter(*result);
-                return;
-            }
-            if (result.error().isTransient()) {
-                AuthTokens offline;
-                offline.username = username;
-                offline.refreshToken = refreshToken;
-                enter(offline);
-                return;
-            }
-            forgetSecret(username);
-            setPasswordNeededFor(username);
+        resumeSession(username, refreshToken, [this, username] {
             setNotice(tr("The session of %1 has expired: sign in again.").arg(username));
             if (m_settings)
                 m_settings->setUserId(QString());

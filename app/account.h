@@ -159,6 +159,11 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
 
 private:
+    // Signs username in again with a saved refresh token: entered on
+    // success, entered offline when the server cannot be reached; otherwise
+    // the secret is forgotten, the password asked for, and `expired` runs.
+    void resumeSession(const QString &username, const QString &refreshToken, const std::function<void()> &expired);
+
     bool begin();
     void finish();
     void fail(const QString &message);
