@@ -108,71 +108,6 @@ QString orderTerm(const ModelSchema &model, const QString &field, bool descendin
     return quoted(field) % (descending ? u" DESC NULLS LAST"_s : u" ASC NULLS FIRST"_s);
 }
 
-// "After `values` in the order of `fields`" (ascending: NULLs first;
-// descending: NULLs last), exact with NULLs in fields that may hold them.
-// Each value is bound once (its placeholder may appear twice).
-QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
-                        const std::function<bool(const QString &)> &neverNull, QVariantList *bindings)
-{
-    bool rowValue = true;
-    for (qsizetype i = 0; i < fields.size(); ++i) {
-        if (values.at(i).isNull() || (descending && !neverNull(fields.at(i))))
-            rowValue = false;
-    }
-    if (rowValue) {
-        // A row comparison is exact here (a NULL in a later column only
-        // matters after an equal prefix, where ascending order puts it
-        // first) and PostgreSQL seeks the index by it.
-        QStringList marks;
-        for (const QVariant &v : values)
-            marks.append(bind(bindings, v));
-        return u"("_s % keyColumns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
-    }
-    // The exact form, after bounds the index can seek by: the leading
-    // never-NULL columns as a row, else the first column alone where one
-    // bound is implied (ascending after a value: >= it; descending after
-    // NULL: only NULLs follow).
-    QStringList bounds;
-    qsizetype leading = 0;
-    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
-        ++leading;
-    QList<QString> marks(fields.size());
-    if (leading > 0) {
-        QStringList row;
-        for (qsizetype i = 0; i < leading; ++i) {
-            marks[i] = bind(bindings, values.at(i));
-            row.append(marks.at(i));
-        }
-        bounds.append(u"("_s % keyColumns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
-                      % row.join(u", "_s) % u')');
-    } else if (!descending && !values.at(0).isNull()) {
-        marks[0] = bind(bindings, values.at(0));
-        bounds.append(quoted(fields.at(0)) % u" >= "_s % marks.at(0));
-    } else if (descending && values.at(0).isNull()) {
-        bounds.append(quoted(fields.at(0)) % u" IS NULL"_s);
-    }
-    std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
-        if (i == fields.size())
-            return u"FALSE"_s;
-        const QString column = quoted(fields.at(i));
-        const QVariant &v = values.at(i);
-        if (v.isNull()) {
-            if (descending)   // NULLs last: only NULLs can follow
-                return u"("_s % column % u" IS NULL AND "_s % after(i + 1) % u')';
-            return u"("_s % column % u" IS NOT NULL OR ("_s % column % u" IS NULL AND "_s % after(i + 1) % u"))"_s;
-        }
-        if (marks.at(i).isEmpty())
-            marks[i] = bind(bindings, v);
-        const QString &mark = marks.at(i);
-        const QString head = descending && !neverNull(fields.at(i))
-            ? QString(u"("_s % column % u" < "_s % mark % u" OR "_s % column % u" IS NULL"_s)
-            : QString(u"("_s % column % (descending ? u" < "_s : u" > "_s) % mark);
-        return head % u" OR ("_s % column % u" = "_s % mark % u" AND "_s % after(i + 1) % u"))"_s;
-    };
-    bounds.append(after(0));
-    return bounds.join(u" AND "_s);
-}
-
 // An identifier as EXPLAIN prints it, unquoted.
 QString unquoted(const QString &name)
 {
@@ -667,7 +602,16 @@ PgStatement PgStore::baseScanSql(const ModelSchema &model, const BaseScan &scan)
         const auto neverNull = [&model, &constrained](const QString &f) {
             return model.primaryKey.contains(f) || constrained.contains(f);
         };
-        where.append(keysetCondition(fields, values, scan.descending, neverNull, &out.bindings));
+        QList<QString> marks(values.size());
+        KeysetSql sql;
+        sql.mark = [&](qsizetype i) {   // each value bound once, its $n reused
+            if (marks.at(i).isEmpty())
+                marks[i] = bind(&out.bindings, values.at(i));
+            return marks.at(i);
+        };
+        sql.falseLiteral = u"FALSE"_s;
+        sql.boundFirstColumn = true;
+        where.append(keysetCondition(fields, values, scan.descending, neverNull, sql));
     }
     if (plan && !plan->rangeField.isEmpty()) {
         // beginsWith is starts_with() in SQL, which no B-tree serves: add the

@@ -1,5 +1,7 @@
 #include "data/scanplan.h"
 
+#include "data/values_p.h"
+
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
@@ -201,6 +203,65 @@ QString prefixUpperBound(const QString &prefix)
     if (last >= 0xD800 && last <= 0xDFFF)   // no surrogates in a string
         last = 0xE000;
     return QString::fromUcs4(reinterpret_cast<const char32_t *>(codePoints.constData()), codePoints.size());
+}
+
+QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
+                        const std::function<bool(const QString &)> &neverNull, const KeysetSql &sql)
+{
+    bool rowValue = true;
+    for (qsizetype i = 0; i < fields.size(); ++i) {
+        if (values.at(i).isNull() || (descending && !neverNull(fields.at(i))))
+            rowValue = false;
+    }
+    auto columns = [](const QStringList &names) {
+        QStringList quotedNames;
+        for (const QString &n : names)
+            quotedNames.append(quoted(n));
+        return quotedNames.join(u", "_s);
+    };
+    if (rowValue) {
+        QStringList marks;
+        for (qsizetype i = 0; i < values.size(); ++i)
+            marks.append(sql.mark(i));
+        return u"("_s % columns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
+    }
+    QStringList bounds;
+    qsizetype leading = 0;
+    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
+        ++leading;
+    if (leading > 0) {
+        QStringList row;
+        for (qsizetype i = 0; i < leading; ++i)
+            row.append(sql.mark(i));
+        bounds.append(u"("_s % columns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
+                      % row.join(u", "_s) % u')');
+    } else if (sql.boundFirstColumn && !descending && !values.at(0).isNull()) {
+        const QString mark = sql.mark(0);
+        bounds.append(quoted(fields.at(0)) % u" >= "_s % mark);
+    } else if (sql.boundFirstColumn && descending && values.at(0).isNull()) {
+        bounds.append(quoted(fields.at(0)) % u" IS NULL"_s);
+    }
+    // Placeholders are taken in text order (SQLite binds by position).
+    std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
+        if (i == fields.size())
+            return sql.falseLiteral;
+        const QString column = sql.columnPrefix % quoted(fields.at(i));
+        if (values.at(i).isNull()) {
+            const QString rest = after(i + 1);
+            if (descending)   // NULLs last: only NULLs can follow
+                return u"("_s % column % u" IS NULL AND "_s % rest % u')';
+            return u"("_s % column % u" IS NOT NULL OR ("_s % column % u" IS NULL AND "_s % rest % u"))"_s;
+        }
+        const QString beyond = sql.mark(i);
+        const QString head = descending && !neverNull(fields.at(i))
+            ? QString(u"("_s % column % u" < "_s % beyond % u" OR "_s % column % u" IS NULL"_s)
+            : QString(u"("_s % column % (descending ? u" < "_s : u" > "_s) % beyond);
+        const QString equal = sql.mark(i);
+        const QString rest = after(i + 1);
+        return head % u" OR ("_s % column % u" = "_s % equal % u" AND "_s % rest % u"))"_s;
+    };
+    bounds.append(after(0));
+    return bounds.join(u" AND "_s);
 }
 
 } // namespace ds::server::data

@@ -33,6 +33,9 @@
 
 #include <QJsonObject>
 #include <QStringList>
+#include <QVariantList>
+
+#include <functional>
 
 namespace ds::server::data {
 
@@ -75,5 +78,29 @@ ScanPlan planBaseScan(const ModelSchema &model, const Predicate &filter);
 // or one made only of U+10FFFF). Stores use it to turn beginsWith into an
 // index range: prefix <= value < prefixUpperBound(prefix).
 QString prefixUpperBound(const QString &prefix);
+
+// How one store writes the SQL of keysetCondition().
+struct KeysetSql
+{
+    // The placeholder of values[i] at one place of the text, its binding
+    // appended as the dialect needs (SQLite: "?" and a binding per use;
+    // PostgreSQL: "$n", bound once and reused). Called in text order.
+    std::function<QString(qsizetype i)> mark;
+    QString columnPrefix;          // before columns of the exact form (SQLite "+": no OR index lookups)
+    QString falseLiteral;          // "0" (SQLite), "FALSE" (PostgreSQL)
+    // Without a leading never-NULL run, bound the first column alone where
+    // the position implies one (ascending after a value: >= it; descending
+    // after NULL: IS NULL), so the index can seek (PostgreSQL).
+    bool boundFirstColumn = false;
+};
+
+// "After `values` in the order of `fields`" (ascending: NULLs first;
+// descending: NULLs last), exact with NULLs, where a row-value comparison
+// with a NULL is NULL. The row-value form (which both engines seek an index
+// by) whenever it is exact: no NULL in the position and, when descending, no
+// column that may hold NULL. Otherwise a seekable bound on the leading
+// never-NULL columns, then the exact column-by-column form.
+QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
+                        const std::function<bool(const QString &)> &neverNull, const KeysetSql &sql);
 
 } // namespace ds::server::data

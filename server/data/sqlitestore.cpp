@@ -366,63 +366,6 @@ QString indexTable(const ModelSchema &model, const QString &index)
     return u"idx_"_s % model.name % u'_' % index;
 }
 
-// "(a, b) > (?, ?)" (< descending): the rows after a keyset position, exact
-// with NULLs, which SQLite sorts first ascending and last descending while a
-// row-value comparison with a NULL is NULL. The row-value form (which SQLite
-// seeks an index by) whenever it is exact: no NULL in the position and, when
-// descending, no column that may hold NULL.
-QString keysetCondition(const QStringList &fields, const QVariantList &values, bool descending,
-                        const std::function<bool(const QString &)> &neverNull, QVariantList *bindings)
-{
-    bool rowValue = true;
-    for (qsizetype i = 0; i < fields.size(); ++i) {
-        if (values.at(i).isNull() || (descending && !neverNull(fields.at(i))))
-            rowValue = false;
-    }
-    if (rowValue) {
-        QStringList marks;
-        for (const QVariant &v : values) {
-            marks.append(u"?"_s);
-            bindings->append(v);
-        }
-        return u"("_s % keyColumns(fields) % (descending ? u") < ("_s : u") > ("_s) % marks.join(u", "_s) % u')';
-    }
-    // The exact form, over "+column" so that SQLite does not split its ORs
-    // into index lookups of their own (MULTI-INDEX OR, then a sort) ...
-    QString seek;
-    qsizetype leading = 0;
-    while (leading < fields.size() && neverNull(fields.at(leading)) && !values.at(leading).isNull())
-        ++leading;
-    if (leading > 0) {
-        // ... after a bound on the leading never-NULL columns that it seeks by.
-        QStringList marks;
-        for (qsizetype i = 0; i < leading; ++i) {
-            marks.append(u"?"_s);
-            bindings->append(values.at(i));
-        }
-        seek = u"("_s % keyColumns(fields.mid(0, leading)) % (descending ? u") <= ("_s : u") >= ("_s)
-            % marks.join(u", "_s) % u") AND "_s;
-    }
-    std::function<QString(qsizetype)> after = [&](qsizetype i) -> QString {
-        if (i == fields.size())
-            return u"0"_s;
-        const QString column = u'+' % quoted(fields.at(i));
-        const QVariant &v = values.at(i);
-        if (v.isNull()) {
-            if (descending)   // NULLs last: only NULLs can follow
-                return u"("_s % column % u" IS NULL AND "_s % after(i + 1) % u')';
-            return u"("_s % column % u" IS NOT NULL OR ("_s % column % u" IS NULL AND "_s % after(i + 1) % u"))"_s;
-        }
-        bindings->append(v);
-        bindings->append(v);
-        const QString head = descending && !neverNull(fields.at(i))
-            ? QString(u"("_s % column % u" < ? OR "_s % column % u" IS NULL"_s)
-            : QString(u"("_s % column % (descending ? u" < ?"_s : u" > ?"_s));
-        return head % u" OR ("_s % column % u" = ? AND "_s % after(i + 1) % u"))"_s;
-    };
-    return seek % after(0);
-}
-
 } // namespace
 
 SqliteStore::Statement SqliteStore::baseStatement(const ModelSchema &model, const BaseScan &scan, bool pin) const
@@ -459,7 +402,14 @@ SqliteStore::Statement SqliteStore::baseStatement(const ModelSchema &model, cons
         const auto neverNull = [&model, &constrained](const QString &f) {
             return model.primaryKey.contains(f) || constrained.contains(f);
         };
-        where.append(keysetCondition(fields, values, scan.descending, neverNull, &bindings));
+        KeysetSql sql;
+        sql.mark = [&](qsizetype i) {
+            bindings.append(values.at(i));
+            return u"?"_s;
+        };
+        sql.columnPrefix = u"+"_s;   // SQLite must not split the exact form's ORs into index lookups
+        sql.falseLiteral = u"0"_s;
+        where.append(keysetCondition(fields, values, scan.descending, neverNull, sql));
     }
     where.append(u"("_s % filter.sql % u')');
     bindings += filter.bindings;
