@@ -45,49 +45,33 @@ QFuture<qint64> StoreSwitcher::flushAndStop(std::chrono::milliseconds timeout)
         return future;
     }
 
-    // Stops sync, then counts what the outbox still holds (authoritative:
-    // read from the database after the engine is gone).
-    auto *waiter = new QObject(this);
-    auto finish = [this, store = QPointer<ds::DataStore>(store), promise, waiter] {
-        if (waiter->property("done").toBool())
-            return;
-        waiter->setProperty("done", true);
-        waiter->deleteLater();
-        if (!store) {
+    // Sends what it can (bounded), stops sync, then counts what the outbox
+    // still holds (authoritative: read from the database after the engine
+    // is gone).
+    if (store->pendingMutations() > 0 && canFlush(store->syncState()))
+        qCInfo(lcAccount) << "waiting for" << store->pendingMutations() << "pending change(s) to be sent";
+    const QPointer<ds::DataStore> guarded(store);
+    store->flushOutbox(timeout)
+        .then(this, [this, guarded](qint64) {
+            if (!guarded)
+                return QFuture<ds::Result<QList<ds::PendingMutation>>>();
+            guarded->configureSync(withoutCloud(guarded->syncConfiguration()));
+            return guarded->stop()
+                .then(this, [guarded](const ds::Result<void> &) {
+                    return guarded ? guarded->pendingMutationList()
+                                   : QFuture<ds::Result<QList<ds::PendingMutation>>>();
+                })
+                .unwrap();
+        })
+        .unwrap()
+        .then(this, [promise](const ds::Result<QList<ds::PendingMutation>> &pending) {
+            promise->addResult(pending ? qint64(pending->size()) : 0);
+            promise->finish();
+        })
+        .onCanceled(this, [promise] {
             promise->addResult(0);
             promise->finish();
-            return;
-        }
-        store->configureSync(withoutCloud(store->syncConfiguration()));
-        store->stop()
-            .then(this, [store](const ds::Result<void> &) {
-                return store ? store->pendingMutationList() : QFuture<ds::Result<QList<ds::PendingMutation>>>();
-            })
-            .unwrap()
-            .then(this, [promise](const ds::Result<QList<ds::PendingMutation>> &pending) {
-                promise->addResult(pending ? qint64(pending->size()) : 0);
-                promise->finish();
-            })
-            .onCanceled(this, [promise] {
-                promise->addResult(0);
-                promise->finish();
-            });
-    };
-
-    if (store->pendingMutations() == 0 || !canFlush(store->syncState())) {
-        QTimer::singleShot(0, waiter, finish);
-        return future;
-    }
-    qCInfo(lcAccount) << "waiting for" << store->pendingMutations() << "pending change(s) to be sent";
-    connect(store, &ds::DataStore::pendingMutationsChanged, waiter, [store, finish] {
-        if (store->pendingMutations() == 0)
-            finish();
-    });
-    connect(store, &ds::DataStore::syncStateChanged, waiter, [store, finish] {
-        if (!canFlush(store->syncState()))
-            finish();
-    });
-    QTimer::singleShot(timeout, waiter, finish);
+        });
     return future;
 }
 

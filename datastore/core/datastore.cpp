@@ -762,33 +762,9 @@ QFuture<Result<qint64>> DataStore::clear(ClearMode mode)
 {
     if (mode == ClearMode::FlushFirst && d->online && d->engineRunning && d->pendingMutations > 0) {
         // Wait (bounded) for the outbox to drain, then clear.
-        auto promise = std::make_shared<QPromise<Result<qint64>>>();
-        promise->start();
-        QFuture<Result<qint64>> result = promise->future();
-        auto *waiter = new QObject(this);
-        auto proceed = [this, promise, waiter] {
-            if (waiter->property("done").toBool())
-                return;
-            waiter->setProperty("done", true);
-            waiter->deleteLater();
-            auto *watcher = new QFutureWatcher<Result<qint64>>(this);
-            connect(watcher, &QFutureWatcherBase::finished, this, [watcher, promise] {
-                promise->addResult(watcher->result());
-                promise->finish();
-                watcher->deleteLater();
-            });
-            watcher->setFuture(clear(ClearMode::DiscardPending));
-        };
-        connect(this, &DataStore::pendingMutationsChanged, waiter, [this, proceed] {
-            if (d->pendingMutations == 0)
-                proceed();
-        });
-        connect(this, &DataStore::onlineChanged, waiter, [this, proceed] {
-            if (!d->online)
-                proceed();
-        });
-        QTimer::singleShot(tuning::clearFlushTimeout, waiter, proceed);
-        return result;
+        return flushOutbox(std::chrono::milliseconds(tuning::clearFlushTimeout))
+            .then(this, [this](qint64) { return clear(ClearMode::DiscardPending); })
+            .unwrap();
     }
     Worker *worker = d->worker;
     const bool wasRunning = d->engineRunning;
@@ -817,6 +793,41 @@ QFuture<Result<qint64>> DataStore::clear(ClearMode mode)
         Q_EMIT cleared();
         return *r;
     });
+}
+
+QFuture<qint64> DataStore::flushOutbox(std::chrono::milliseconds timeout)
+{
+    auto promise = std::make_shared<QPromise<qint64>>();
+    promise->start();
+    QFuture<qint64> result = promise->future();
+    // Sending is possible while the engine runs and is not known offline.
+    auto canSend = [this] {
+        return d->engineRunning && d->syncState != SyncState::Offline && d->syncState != SyncState::Stopped;
+    };
+    if (d->pendingMutations == 0 || !canSend()) {
+        promise->addResult(d->pendingMutations);
+        promise->finish();
+        return result;
+    }
+    auto *waiter = new QObject(this);
+    auto done = std::make_shared<bool>(false);
+    auto finish = [this, promise, waiter, done] {
+        if (std::exchange(*done, true))
+            return;
+        waiter->deleteLater();
+        promise->addResult(d->pendingMutations);
+        promise->finish();
+    };
+    connect(this, &DataStore::pendingMutationsChanged, waiter, [this, finish] {
+        if (d->pendingMutations == 0)
+            finish();
+    });
+    connect(this, &DataStore::syncStateChanged, waiter, [canSend, finish] {
+        if (!canSend())
+            finish();
+    });
+    QTimer::singleShot(timeout, waiter, finish);
+    return result;
 }
 
 void DataStore::configureSync(const SyncConfiguration &configuration)

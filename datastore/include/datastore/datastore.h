@@ -196,6 +196,10 @@ public:
     // so the next start() syncs from scratch. Resolves to the number of
     // pending mutations that were discarded.
     QFuture<Result<qint64>> clear(ClearMode mode = ClearMode::DiscardPending);
+    // Waits until the pending changes are sent (resolves to 0), sync stops
+    // being able to send them (stopped, offline) or `timeout` passes;
+    // resolves to how many are still pending then. Changes nothing itself.
+    QFuture<qint64> flushOutbox(std::chrono::milliseconds timeout);
 
     // ---- cloud sync --------------------------------------------------------
 
