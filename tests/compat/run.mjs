@@ -898,12 +898,29 @@ async function main() {
         // 3a. Both edit it at once (Amplify the rating, ours the content), each
         // on _version 2: the server takes the first as it is and merges the
         // second (AUTOMERGE), whichever it is.
+        // Amplify JS drops a subscription event for a record while its own
+        // mutation of that record is still in its outbox (ModelMerger skips
+        // records with pending mutations), then stores its own answer. When
+        // its write lands first and ours is merged before its HTTP answer
+        // arrives, Amplify keeps its own answer's _version until its next
+        // sync, against AWS AppSync too. That case is recognised (Amplify
+        // holds exactly its answer) and Amplify restarted, which delta-syncs.
         mark = q.mark();
         const current = editable(await q.get('Post', id));
-        await Promise.all([a.call('update', { model: 'Post', id, changes: { rating: 8 } }),
-                           q.save('Post', { ...current, content: 'content by Qt' })]);
+        const [amplifyRaced] = await Promise.all([a.call('update', { model: 'Post', id, changes: { rating: 8 } }),
+                                                  q.save('Post', { ...current, content: 'content by Qt' })]);
         await q.waitProcessed('Post', id, mark);
-        const raced = await converge(id, 'after simultaneous edits');
+        const raced = await converge(id, 'after simultaneous edits').catch(async (error) => {
+            const held = await a.call('query', { model: 'Post', id });
+            const onServer = await getPost(id);
+            if (!held || held._version !== amplifyRaced.element._version || held._version >= onServer._version)
+                throw error;
+            say(`  3a. Amplify kept its own answer (_version ${held._version}) and missed the merged`
+                + ` _version ${onServer._version} while its mutation was in flight; restarting it to delta-sync`);
+            await a.call('stop');
+            await a.call('start');
+            return converge(id, 'after simultaneous edits and Amplify\'s delta sync');
+        });
         equal(raced._version, 4, 'two writes after _version 2');
         check(raced.rating === 8 || raced.content === 'content by Qt', 'the first write of the race landed', raced);
         lap(`3a. simultaneous edits converged (rating ${raced.rating}, content ${JSON.stringify(raced.content)})`);
