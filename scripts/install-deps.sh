@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build g++ ccache pkg-config
   qt6-base-dev qt6-base-dev-tools qt6-declarative-dev qt6-declarative-dev-tools
   qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev
-  libqt6sql6-sqlite libqt6sql6-psql qt6-qpa-plugins libgl-dev
+  libqt6sql6-sqlite libsqlite3-dev libqt6sql6-psql qt6-qpa-plugins libgl-dev
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-window qml6-module-qtquick-templates qml6-module-qtqml-workerscript
   qml6-module-qtquick-dialogs qml6-module-qttest qt6-declarative-private-dev

@@ -435,7 +435,10 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
             return storageFailure(r.error());
     }
 
-    Result<Page> page;
+    // The items as JSON text (jsonrows.h); relations are fetched only for
+    // the rows whose selection asks for them.
+    std::shared_ptr<JsonRows> rows;
+    bool hasMore = false;
     std::optional<qint64> syncTotal;
     if (cursor.kind == SyncCursor::Kind::Base) {
         const ScanPlan plan = m_store.planScan(model, *filter);
@@ -453,18 +456,23 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
         scan.after = cursor.lastKey;
         scan.limit = limit;
         scan.nowSeconds = now / 1000;
-        scan.deleted = deleted;
+        scan.deleted = deleted;   // applied by the scan
         qCDebug(lcServerData).noquote() << request.fieldName << model.name << "base"
                                         << (token.isEmpty() ? "first page:" : "next page:")
                                         << (scan.plan ? scan.plan->describe() : u"engine's choice"_s) << "| order"
                                         << scan.orderFields.join(u", "_s);
-        page = m_store.scanBase(model, scan);
-        if (page && token.isEmpty() && page->hasMore) {
+        Result<JsonPage> page = m_store.scanBaseJson(model, *m_config->schema, scan);
+        if (!page)
+            return storageFailure(page.error());
+        if (token.isEmpty() && page->hasMore) {
             // The expected total of this base sync, for clients' progress
             // bars (an extension: AppSync clients ignore it).
             if (const Result<qint64> total = m_store.countBase(model, scan))
                 syncTotal = *total;
         }
+        rows = std::move(page->rows);
+        hasMore = page->hasMore;
+        cursor.lastKey = page->lastKey;
     } else {
         qCDebug(lcServerData).noquote() << request.fieldName << model.name << "delta"
                                         << (token.isEmpty() ? "first page:" : "next page:")
@@ -476,30 +484,32 @@ FieldResult DataResolver::sync(const FieldRequest &request, const RootOperation 
         scan.maxSeq = cursor.maxSeq;
         scan.limit = limit;
         scan.nowSeconds = now / 1000;
-        page = m_store.scanDelta(model, scan);
-    }
-    if (!page)
-        return storageFailure(page.error());
-
-    QJsonArray items;
-    QHash<QString, QJsonValue> cache;
-    for (const QJsonObject &item : page->items) {
-        const bool isDeleted = item.value(u"_deleted"_s).toBool();
-        if ((deleted == BaseScan::Deleted::LiveOnly && isDeleted)
-            || (deleted == BaseScan::Deleted::TombstonesOnly && !isDeleted))
-            continue;
-        items.append(withRelations(model, item, &cache));
-    }
-    QJsonValue next = QJsonValue::Null;
-    if (page->hasMore) {
-        cursor.lastKey = page->lastKey;
+        const Result<Page> page = m_store.scanDelta(model, scan);
+        if (!page)
+            return storageFailure(page.error());
+        rows = std::make_shared<JsonRows>(model, *m_config->schema);
+        rows->reserve(page->items.size(), 256);
+        for (const QJsonObject &item : page->items) {
+            const bool isDeleted = item.value(u"_deleted"_s).toBool();
+            if ((deleted == BaseScan::Deleted::LiveOnly && isDeleted)
+                || (deleted == BaseScan::Deleted::TombstonesOnly && !isDeleted))
+                continue;
+            rows->appendItem(item);
+        }
+        hasMore = page->hasMore;
         cursor.lastSeq = page->lastSeq;
-        if (cursor.kind == SyncCursor::Kind::Delta)
-            cursor.orderFields.clear();
-        next = m_tokens.encode(cursor);
+        cursor.orderFields.clear();
     }
-    FieldResult result = FieldResult::fromValue(QJsonObject{{u"items"_s, items}, {u"nextToken"_s, next},
+    auto relationCache = std::make_shared<QHash<QString, QJsonValue>>();
+    rows->setRecordFinisher([this, &model, relationCache](QJsonObject item) {
+        return withRelations(model, std::move(item), relationCache.get());
+    });
+    QJsonValue next = QJsonValue::Null;
+    if (hasMore)
+        next = m_tokens.encode(cursor);
+    FieldResult result = FieldResult::fromValue(QJsonObject{{u"items"_s, QJsonArray()}, {u"nextToken"_s, next},
                                                             {u"startedAt"_s, cursor.startedAt}});
+    result.items = std::move(rows);
     if (syncTotal)
         result.extensions.insert(u"syncTotal"_s, QJsonObject{{request.responseKey, double(*syncTotal)}});
     return result;

@@ -30,6 +30,7 @@
 // one connection (STYLE.md rule 9); every worker thread has its own.
 #pragma once
 
+#include "data/jsonrows.h"
 #include "data/scanplan.h"
 
 #include <datastore/modelschema.h>
@@ -41,6 +42,7 @@
 #include <QList>
 #include <QVariant>
 
+#include <memory>
 #include <optional>
 
 namespace ds::server {
@@ -100,6 +102,14 @@ struct Page
     bool hasMore = false;
 };
 
+// A page of a base scan as JSON text, for the sync resolver (jsonrows.h).
+struct JsonPage
+{
+    std::shared_ptr<JsonRows> rows;
+    QJsonArray lastKey;            // orderFields of the last row
+    bool hasMore = false;
+};
+
 // What a store runs for a scan, and what its engine makes of it (explain).
 struct ScanExplanation
 {
@@ -154,6 +164,9 @@ public:
     // schema's indexes only; a store whose engine can do more may override it.
     virtual ScanPlan planScan(const ModelSchema &model, const Predicate &filter) const;
     virtual Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) = 0;
+    // scanBase() as JSON text. Default: scanBase()'s items encoded one by
+    // one; a store may write its rows into the text directly (SQLite does).
+    virtual Result<JsonPage> scanBaseJson(const ModelSchema &model, const Schema &schema, const BaseScan &scan);
     virtual Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) = 0;
     // The statement scanBase()/scanDelta() run for that scan (the first page
     // when scan.after is empty / afterSeq is 0, else a continuation page) and

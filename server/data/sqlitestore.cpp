@@ -14,9 +14,13 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlError>
+#include <QSqlDriver>
 #include <QSqlRecord>
 
+#include <sqlite3.h>
+
 #include <functional>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -42,6 +46,21 @@ Result<ScanExplanation> ServerStore::explainBase(const ModelSchema &model, const
 Result<ScanExplanation> ServerStore::explainDelta(const ModelSchema &model, const DeltaScan &)
 {
     return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a delta scan of "_s % model.name);
+}
+
+Result<JsonPage> ServerStore::scanBaseJson(const ModelSchema &model, const Schema &schema, const BaseScan &scan)
+{
+    Result<Page> page = scanBase(model, scan);
+    if (!page)
+        return page.error();
+    JsonPage json;
+    json.rows = std::make_shared<JsonRows>(model, schema);
+    json.rows->reserve(page->items.size(), 256);
+    for (const QJsonObject &item : std::as_const(page->items))
+        json.rows->appendItem(item);
+    json.lastKey = page->lastKey;
+    json.hasMore = page->hasMore;
+    return json;
 }
 
 Result<qint64> ServerStore::countBase(const ModelSchema &model, const BaseScan &)
@@ -491,6 +510,150 @@ Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &sca
         for (const QString &f : scan.orderFields)
             page.lastKey.append(page.items.constLast().value(f));
     }
+    return page;
+}
+
+namespace {
+
+// The connection's sqlite3 handle (the QSQLITE driver's, so reads share its
+// transaction state); nullptr if the driver is not SQLite.
+sqlite3 *sqliteHandle(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver() ? db.driver()->handle() : QVariant();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+struct StatementDeleter
+{
+    void operator()(sqlite3_stmt *s) const { sqlite3_finalize(s); }
+};
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+
+int bindVariant(sqlite3_stmt *statement, int index, const QVariant &v)
+{
+    if (!v.isValid() || v.isNull())
+        return sqlite3_bind_null(statement, index);
+    switch (v.typeId()) {
+    case QMetaType::Bool:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        return sqlite3_bind_int64(statement, index, v.toLongLong());
+    case QMetaType::Double:
+        return sqlite3_bind_double(statement, index, v.toDouble());
+    case QMetaType::QByteArray: {
+        const QByteArray b = v.toByteArray();
+        return sqlite3_bind_blob64(statement, index, b.constData(), sqlite3_uint64(b.size()), SQLITE_TRANSIENT);
+    }
+    default: {
+        const QByteArray text = v.toString().toUtf8();
+        return sqlite3_bind_text64(statement, index, text.constData(), sqlite3_uint64(text.size()), SQLITE_TRANSIENT,
+                                   SQLITE_UTF8);
+    }
+    }
+}
+
+// How a column's values become JSON text.
+enum class ColumnKind : quint8 { Integer, Number, Boolean, Text, Enum, Json, Deleted };
+
+QByteArrayView columnText(sqlite3_stmt *statement, int column)
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(statement, column));
+    return QByteArrayView(text, sqlite3_column_bytes(statement, column));
+}
+
+} // namespace
+
+Result<JsonPage> SqliteStore::scanBaseJson(const ModelSchema &model, const Schema &schema, const BaseScan &scan)
+{
+    sqlite3 *db = sqliteHandle(QSqlDatabase::database(m_connectionName, false));
+    if (!db)
+        return ServerStore::scanBaseJson(model, schema, scan);
+    const auto prepare = [db](const Statement &s, StatementPtr *out) {
+        const QByteArray sql = s.sql.toUtf8();
+        sqlite3_stmt *statement = nullptr;
+        const int rc = sqlite3_prepare_v2(db, sql.constData(), int(sql.size()), &statement, nullptr);
+        out->reset(statement);
+        return rc == SQLITE_OK;
+    };
+    const auto failure = [db, &model] {
+        const int code = sqlite3_errcode(db) & 0xff;
+        const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+        return Error(Error::Domain::Storage, busy ? u"DatabaseLocked"_s : u"StorageError"_s,
+                     u"scan "_s % model.name % u": "_s % QString::fromUtf8(sqlite3_errmsg(db)), busy);
+    };
+    Statement statement = baseStatement(model, scan, true);
+    StatementPtr q;
+    if (!prepare(statement, &q)) {
+        if (!scan.plan || !scan.plan->usesIndex() || scan.plan->isPrimaryKey())
+            return failure();
+        qCWarning(lcServerData).noquote() << "SQLite cannot use index" << scan.plan->index << "for a scan of"
+                                          << model.name << "(" << sqlite3_errmsg(db) << "); running unpinned";
+        statement = baseStatement(model, scan, false);
+        if (!prepare(statement, &q))
+            return failure();
+    }
+    for (qsizetype i = 0; i < statement.bindings.size(); ++i) {
+        if (bindVariant(q.get(), int(i) + 1, statement.bindings.at(i)) != SQLITE_OK)
+            return failure();
+    }
+
+    JsonPage page;
+    page.rows = std::make_shared<JsonRows>(model, schema);
+    JsonRows &rows = *page.rows;
+    std::vector<ColumnKind> kinds;
+    for (int c = 0; c < rows.columnCount(); ++c) {
+        const FieldSchema *field = rows.field(c);
+        ColumnKind kind = ColumnKind::Text;
+        if (!field)
+            kind = c == rows.columnCount() - 1 ? ColumnKind::Deleted : ColumnKind::Integer;
+        else if (isJsonColumn(*field))
+            kind = ColumnKind::Json;
+        else if (rows.isEnum(c))
+            kind = ColumnKind::Enum;
+        else if (field->type.kind == FieldType::Kind::Scalar) {
+            switch (field->type.scalar) {
+            case ScalarType::Int:
+            case ScalarType::AWSTimestamp: kind = ColumnKind::Integer; break;
+            case ScalarType::Float: kind = ColumnKind::Number; break;
+            case ScalarType::Boolean: kind = ColumnKind::Boolean; break;
+            default: break;
+            }
+        }
+        kinds.push_back(kind);
+    }
+    rows.reserve(scan.limit, 256);
+    const int columns = rows.columnCount();
+    int rc;
+    while ((rc = sqlite3_step(q.get())) == SQLITE_ROW) {
+        if (rows.size() == scan.limit) {
+            page.hasMore = true;
+            break;
+        }
+        for (int c = 0; c < columns; ++c) {
+            if (sqlite3_column_type(q.get(), c) == SQLITE_NULL) {
+                rows.appendNull();
+                continue;
+            }
+            switch (kinds[size_t(c)]) {
+            case ColumnKind::Integer: rows.appendInteger(sqlite3_column_int64(q.get(), c)); break;
+            case ColumnKind::Number: rows.appendNumber(sqlite3_column_double(q.get(), c)); break;
+            case ColumnKind::Boolean: rows.appendBoolean(sqlite3_column_int64(q.get(), c) != 0); break;
+            case ColumnKind::Text: rows.appendString(columnText(q.get(), c)); break;
+            case ColumnKind::Enum: rows.appendEnum(c, columnText(q.get(), c)); break;
+            case ColumnKind::Json: rows.appendJson(columnText(q.get(), c)); break;
+            case ColumnKind::Deleted:
+                sqlite3_column_int64(q.get(), c) != 0 ? rows.appendBoolean(true) : rows.appendNull();
+                break;
+            }
+        }
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return failure();
+    page.lastKey = rows.lastValues(scan.orderFields);
     return page;
 }
 

@@ -35,6 +35,9 @@ public:
     Result<void> put(const ModelSchema &model, const QJsonObject &item, const WriteMeta &meta) override;
     Result<void> putBase(const ModelSchema &model, const QJsonObject &item) override;
     Result<Page> scanBase(const ModelSchema &model, const BaseScan &scan) override;
+    // Rows read with SQLite's own API straight into JSON text: no QVariant,
+    // QString or QJsonValue per value.
+    Result<JsonPage> scanBaseJson(const ModelSchema &model, const Schema &schema, const BaseScan &scan) override;
     Result<Page> scanDelta(const ModelSchema &model, const DeltaScan &scan) override;
     Result<ScanExplanation> explainBase(const ModelSchema &model, const BaseScan &scan) override;
     Result<ScanExplanation> explainDelta(const ModelSchema &model, const DeltaScan &scan) override;

@@ -13,6 +13,7 @@ using namespace Qt::StringLiterals;
 namespace ds::server::graphql {
 
 Resolver::~Resolver() = default;
+EncodedRecords::~EncodedRecords() = default;
 
 FieldResult FieldResult::error(const QString &errorType, const QString &message, const QJsonValue &data,
                                const QJsonValue &errorInfo)
@@ -271,7 +272,9 @@ QByteArray Engine::execute(const Operation &operation, Resolver &resolver, const
                 e.locations.append(node->loc.at);
             executor.errors().append(e);
         }
-        return Src::fromJson(result.value);
+        Src value = Src::fromJson(result.value);
+        value.records = std::move(result.items);
+        return value;
     });
     return std::move(executor.writer().buffer());
 }

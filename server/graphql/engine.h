@@ -75,6 +75,24 @@ struct FieldRequest
     const FieldInfo *field = nullptr;  // the schema field (type, directives such as @aws_subscribe)
 };
 
+// Flat records whose values are already compact JSON text, one per column:
+// a page read from storage, written into the response by the executor
+// without a QJsonObject per record. A column holds a leaf value (string,
+// number, boolean, null) or a list of leaf values, as the schema types it;
+// everything else (relations, nested objects) comes from record().
+class EncodedRecords
+{
+public:
+    virtual ~EncodedRecords();
+    virtual qsizetype size() const = 0;
+    // The column of a field, or -1 when the field has none (then record()).
+    virtual int column(QStringView field) const = 0;
+    // JSON text: "null" for null.
+    virtual QByteArrayView value(qsizetype row, int column) const = 0;
+    // The whole record as JSON, for the fields without a column.
+    virtual QJsonObject record(qsizetype row) const = 0;
+};
+
 // What a resolver returns: a value (null on failure), and errors, which get
 // the field's path and location unless they carry their own.
 struct FieldResult
@@ -84,6 +102,9 @@ struct FieldResult
     // Merged into the response's top-level "extensions" (GraphQL spec 7.1:
     // clients ignore what they do not know), e.g. {"syncTotal": {...}}.
     QJsonObject extensions;
+    // For a connection ({items, nextToken, ...}): its items, in place of
+    // value["items"].
+    std::shared_ptr<const EncodedRecords> items;
 
     static FieldResult fromValue(QJsonValue value) { return {std::move(value), {}}; }
     // An AppSync-style error: {"message", "errorType", "data", "errorInfo"}.

@@ -7,6 +7,7 @@
 #include <QSet>
 
 #include <cmath>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -67,6 +68,11 @@ void Planner::collect(const std::vector<gql::Selection> &set, const TypeInfo *ty
             f.isNonNull = def->type.isNonNull();
             const gql::TypeRef &bare = f.isNonNull ? def->type.inner() : def->type;
             f.isPlainLeaf = bare.kind == gql::TypeRef::Kind::Named && def->namedType->isLeaf();
+            f.isEncodable = def->namedType->isLeaf()
+                && (f.isPlainLeaf
+                    || (bare.kind == gql::TypeRef::Kind::List
+                        && (bare.inner().kind == gql::TypeRef::Kind::Named
+                            || (bare.inner().isNonNull() && bare.inner().inner().kind == gql::TypeRef::Kind::Named))));
             f.nodes.push_back(&sel);
             plan.push_back(std::move(f));
             break;
@@ -318,7 +324,22 @@ bool Executor::completeNullable(const gql::TypeRef &type, PlanField &field, cons
     if (type.kind == gql::TypeRef::Kind::List) {
         const gql::TypeRef &inner = type.inner();
         m_w.raw('[');
-        if (value.kind == Src::List) {
+        if (value.kind == Src::Records) {
+            const qsizetype n = value.records->size();
+            Src item;
+            item.kind = Src::Record;
+            item.records = value.records;
+            for (qsizetype i = 0; i < n; ++i) {
+                if (i)
+                    m_w.raw(',');
+                m_path.push_back({nullptr, i});
+                item.row = i;
+                const bool ok = complete(inner, field, parent, item);
+                m_path.pop_back();
+                if (!ok)
+                    return false;
+            }
+        } else if (value.kind == Src::List) {
             for (size_t i = 0; i < value.items.size(); ++i) {
                 if (i)
                     m_w.raw(',');
@@ -388,6 +409,8 @@ bool Executor::completeNullable(const gql::TypeRef &type, PlanField &field, cons
 
 bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
 {
+    if (value.kind == Src::Record)
+        return writeRecord(plan, type, value);
     m_w.raw('{');
     bool first = true;
     if (value.kind == Src::Json) {
@@ -425,6 +448,11 @@ bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
                         ok = true;
                     }
                 }
+            } else if (value.records && f.def->name == u"items") {
+                Src items;
+                items.kind = Src::Records;
+                items.records = value.records;
+                ok = complete(f.def->type, f, type, items);
             } else {
                 child.json = object.value(f.def->name);
                 ok = complete(f.def->type, f, type, child);
@@ -449,6 +477,50 @@ bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
             if (!ok)
                 return false;
         }
+    }
+    m_w.raw('}');
+    return true;
+}
+
+// One row of EncodedRecords: the columns of leaf fields are copied as they
+// are; any other field (a relation, a nested object, a field without a
+// column, a null for a non-null field) is completed from the row's record()
+// as JSON.
+bool Executor::writeRecord(Plan &plan, const TypeInfo *type, const Src &value)
+{
+    const EncodedRecords &records = *value.records;
+    std::optional<QJsonObject> record;
+    Src child;
+    m_w.raw('{');
+    bool first = true;
+    for (PlanField &f : plan) {
+        if (!first)
+            m_w.raw(',');
+        first = false;
+        m_w.raw(f.encodedKey);
+        if (f.isTypename) {
+            m_w.string(type->name);
+            continue;
+        }
+        if (f.encodedFor != &records) {
+            f.encodedFor = &records;
+            f.encodedColumn = f.isEncodable ? records.column(f.def->name) : -1;
+        }
+        if (f.encodedColumn >= 0) {
+            const QByteArrayView text = records.value(value.row, f.encodedColumn);
+            if (!f.isNonNull || text != "null") {
+                m_w.raw(text);
+                continue;
+            }
+        }
+        if (!record)
+            record = records.record(value.row);
+        child.json = record->value(f.def->name);
+        m_path.push_back({&f.responseKey, -1});
+        const bool ok = complete(f.def->type, f, type, child);
+        m_path.pop_back();
+        if (!ok)
+            return false;
     }
     m_w.raw('}');
     return true;
@@ -644,6 +716,8 @@ Src Executor::introspect(const Src &parent, const TypeInfo *, PlanField &field)
     }
     case Src::Json:
     case Src::List:
+    case Src::Records:
+    case Src::Record:
         break;
     }
     return json(QJsonValue::Null);

@@ -22,6 +22,11 @@ struct PlanField
     // The field's type is a leaf (or a non-null leaf): written without recursion.
     bool isPlainLeaf = false;
     bool isNonNull = false;
+    // A leaf or a list of leaves: an EncodedRecords column is written as is.
+    bool isEncodable = false;
+    // The column of this field in `encodedFor` (EncodedRecords::column()).
+    const EncodedRecords *encodedFor = nullptr;
+    int encodedColumn = -1;
     std::vector<const gql::Selection *> nodes;   // merged fields with this response key
 
     bool argumentsDone = false;
@@ -57,11 +62,15 @@ private:
 // introspection.
 struct Src
 {
-    enum Kind : quint8 { Json, Schema, Type, Wrapped, Field, InputValue, EnumValue, Directive, List };
+    // Records: a list of EncodedRecords; Record: one of them (row).
+    enum Kind : quint8 { Json, Schema, Type, Wrapped, Field, InputValue, EnumValue, Directive, List, Records, Record };
     Kind kind = Json;
     QJsonValue json;
     const void *ptr = nullptr;
     std::vector<Src> items;
+    // Records and Record; for Json, a connection object's "items" (FieldResult::items).
+    std::shared_ptr<const EncodedRecords> records;
+    qsizetype row = -1;
 
     static Src fromJson(QJsonValue v)
     {
@@ -108,6 +117,7 @@ private:
     bool completeNullable(const gql::TypeRef &type, PlanField &field, const TypeInfo *parent, const Src &value);
     bool writeLeaf(const TypeInfo *type, PlanField &field, const QJsonValue &value);
     bool writeObject(Plan &plan, const TypeInfo *type, const Src &value);
+    bool writeRecord(Plan &plan, const TypeInfo *type, const Src &value);
     Src introspect(const Src &parent, const TypeInfo *parentType, PlanField &field);
 
     struct PathElement
