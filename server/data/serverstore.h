@@ -24,7 +24,8 @@
 // SQLite and PostgreSQL answer the same "index byLastName" for one filter.
 //
 // Items cross this interface in wire form (QJsonObject): every stored field
-// (null when unset) plus _version, _lastChangedAt and _deleted (true or null).
+// (null when unset) plus _version, _lastChangedAt and _deleted (true or null);
+// sync pages as JSON text in that form (scanBaseJson(), jsonrows.h).
 //
 // Threading: a store is created, used and destroyed on one thread and owns
 // one connection (STYLE.md rule 9); every worker thread has its own.
