@@ -407,6 +407,19 @@ bool Executor::completeNullable(const gql::TypeRef &type, PlanField &field, cons
     return writeObject(m_planner.subPlan(field, object), object, value);
 }
 
+// The separator and the key of a field of an object; writes __typename
+// whole (true: nothing more to write).
+bool Executor::writeKey(const PlanField &f, const TypeInfo *type, bool *first)
+{
+    if (!*first)
+        m_w.raw(',');
+    *first = false;
+    m_w.raw(f.encodedKey);
+    if (f.isTypename)
+        m_w.string(type->name);
+    return f.isTypename;
+}
+
 bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
 {
     if (value.kind == Src::Record)
@@ -417,14 +430,8 @@ bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
         const QJsonObject object = value.json.toObject();
         Src child;
         for (PlanField &f : plan) {
-            if (!first)
-                m_w.raw(',');
-            first = false;
-            m_w.raw(f.encodedKey);
-            if (f.isTypename) {
-                m_w.string(type->name);
+            if (writeKey(f, type, &first))
                 continue;
-            }
             m_path.push_back({&f.responseKey, -1});
             bool ok;
             if (f.isPlainLeaf) {
@@ -463,14 +470,8 @@ bool Executor::writeObject(Plan &plan, const TypeInfo *type, const Src &value)
         }
     } else {
         for (PlanField &f : plan) {
-            if (!first)
-                m_w.raw(',');
-            first = false;
-            m_w.raw(f.encodedKey);
-            if (f.isTypename) {
-                m_w.string(type->name);
+            if (writeKey(f, type, &first))
                 continue;
-            }
             m_path.push_back({&f.responseKey, -1});
             const bool ok = complete(f.def->type, f, type, introspect(value, type, f));
             m_path.pop_back();
@@ -494,14 +495,8 @@ bool Executor::writeRecord(Plan &plan, const TypeInfo *type, const Src &value)
     m_w.raw('{');
     bool first = true;
     for (PlanField &f : plan) {
-        if (!first)
-            m_w.raw(',');
-        first = false;
-        m_w.raw(f.encodedKey);
-        if (f.isTypename) {
-            m_w.string(type->name);
+        if (writeKey(f, type, &first))
             continue;
-        }
         if (f.encodedFor != &records) {
             f.encodedFor = &records;
             f.encodedColumn = f.isEncodable ? records.column(f.def->name) : -1;

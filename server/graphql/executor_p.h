@@ -118,6 +118,7 @@ private:
     bool writeLeaf(const TypeInfo *type, PlanField &field, const QJsonValue &value);
     bool writeObject(Plan &plan, const TypeInfo *type, const Src &value);
     bool writeRecord(Plan &plan, const TypeInfo *type, const Src &value);
+    bool writeKey(const PlanField &f, const TypeInfo *type, bool *first);
     Src introspect(const Src &parent, const TypeInfo *parentType, PlanField &field);
 
     struct PathElement
