@@ -140,7 +140,7 @@ QFuture<GraphQLResponse> GraphQLClient::post(const GraphQLRequest &request)
     auto promise = std::make_shared<QPromise<GraphQLResponse>>();
     QFuture<GraphQLResponse> future = promise->future();
     promise->start();
-    startRequest(request, [promise](const GraphQLResponse &response) {
+    post(request, [promise](const GraphQLResponse &response) {
         promise->addResult(response);
         promise->finish();
     });
@@ -148,6 +148,21 @@ QFuture<GraphQLResponse> GraphQLClient::post(const GraphQLRequest &request)
 }
 
 void GraphQLClient::post(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done)
+{
+    startRequest(request, [done = std::move(done), rootField = request.rootField](const RawResponse &raw) {
+        GraphQLResponse response;
+        if (raw.error.isNull())
+            response = parseResponse(raw.httpStatus, raw.body);
+        else
+            response.error = raw.error;
+        if (!response.ok())
+            qCDebug(lcNet).noquote() << rootField << "failed:" << response.error.code()
+                                     << response.error.message();
+        done(response);
+    });
+}
+
+void GraphQLClient::postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done)
 {
     startRequest(request, std::move(done));
 }
@@ -161,7 +176,7 @@ void GraphQLClient::abortAll()
     }
 }
 
-void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done)
+void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done)
 {
     QNetworkRequest http(m_endpoint);
     http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=UTF-8"));
@@ -189,13 +204,13 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
     timer->start(m_timeout);
 
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, done = std::move(done), timer, rootField = request.rootField] {
+            [this, reply, done = std::move(done), timer] {
         timer->stop();
         m_pending.removeOne(reply);
         reply->deleteLater();
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-        GraphQLResponse response;
+        RawResponse response;
         if (reply->property(kTimedOutProperty).toBool()) {
             response.error = Error(Error::Domain::Network, u"Timeout"_s,
                                    u"no answer from %1 within %2 ms"_s.arg(m_endpoint.toDisplayString())
@@ -208,11 +223,9 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
             response.error = Error(Error::Domain::Network, tls ? u"TlsError"_s : u"NetworkError"_s,
                                    reply->errorString(), !tls);
         } else {
-            response = parseResponse(status, reply->readAll());
+            response.httpStatus = status;
+            response.body = reply->readAll();
         }
-        if (!response.ok())
-            qCDebug(lcNet).noquote() << rootField << "failed:" << response.error.code()
-                                     << response.error.message();
         done(response);
     });
 }

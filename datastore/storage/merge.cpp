@@ -6,6 +6,7 @@
 #include "common/logging_p.h"
 
 #include <QSet>
+#include <QVarLengthArray>
 
 #include <vector>
 
@@ -17,15 +18,7 @@ using storage::ModelTable;
 
 namespace {
 
-// One remote item after normalization.
-struct Incoming
-{
-    QVariantMap fields;            // wire form (validated); only the key for deletes
-    QString key;                   // Storage::keyOf()
-    std::optional<int> version;
-    std::optional<qint64> lastChangedAt;
-    bool deleted = false;
-};
+using Incoming = storage::IncomingRecord;
 
 std::optional<int> versionOf(const QVariant &v)
 {
@@ -45,6 +38,53 @@ std::optional<qint64> timestampOf(const QVariant &v)
     return ok ? std::optional<qint64>(n) : std::nullopt;
 }
 
+QVariantMap keyMap(const ModelTable &t, const QList<QVariant> &values)
+{
+    QVariantMap key;
+    for (int k : t.keyColumns)
+        key.insert(t.fields.at(k)->name, values.at(k));
+    return key;
+}
+
+QString keyOfRow(const ModelTable &t, const QList<QVariant> &values)
+{
+    if (t.keyColumns.size() == 1) {
+        const QVariant &v = values.at(t.keyColumns.first());
+        if (v.typeId() == QMetaType::QString)
+            return v.toString();
+    }
+    return Storage::keyOf(*t.model, keyMap(t, values));
+}
+
+// Private::element() of a record in column form: every stored field (null
+// when unset), except unset read-only ones and timestamps, plus the metadata.
+QVariantMap elementOf(const ModelTable &t, const QList<QVariant> &values, const std::optional<int> &version,
+                      const std::optional<qint64> &lastChangedAt)
+{
+    std::map<QString, QVariant> out;
+    const ModelSchema &model = *t.model;
+    for (qsizetype c = 0; c < t.fields.size(); ++c) {
+        const FieldSchema *f = t.fields.at(c);
+        const QVariant &v = values.at(c);
+        if (v.isNull()
+            && (f->isReadOnly || f->name == model.createdAtField || f->name == model.updatedAtField))
+            continue;
+        out.emplace(f->name, v.isNull() ? QVariant() : v);
+    }
+    static const QString versionKey = u"_version"_s;
+    static const QString changedKey = u"_lastChangedAt"_s;
+    if (version)
+        out.insert_or_assign(versionKey, *version);
+    if (lastChangedAt)
+        out.insert_or_assign(changedKey, *lastChangedAt);
+    return QVariantMap(std::move(out));
+}
+
+void warnRejected(const ModelSchema &model, const Error &error)
+{
+    qCWarning(lcStorage).noquote() << QString(model.name + u": remote record ignored: "_s + error.message());
+}
+
 } // namespace
 
 Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<QVariantMap> &items)
@@ -54,15 +94,13 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
     if (!t)
         return error;
 
-    // Normalize first (no SQL yet): last occurrence per id wins.
+    // Normalize first (no SQL yet).
     static const QString deletedKey = u"_deleted"_s;
     static const QString versionKey = u"_version"_s;
     static const QString changedKey = u"_lastChangedAt"_s;
     MergeResult result;
     std::vector<Incoming> incoming;
     incoming.reserve(size_t(items.size()));
-    QHash<QString, size_t> lastIndex;
-    lastIndex.reserve(items.size());
     for (const QVariantMap &item : items) {
         Incoming in;
         in.deleted = item.value(deletedKey).toBool();
@@ -78,34 +116,85 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
         }();
         if (!normalized) {
             ++result.rejected;
-            qCWarning(lcStorage).noquote()
-                << QString(model.name + u": remote record ignored: "_s + normalized.error().message());
+            warnRejected(model, normalized.error());
             continue;
         }
-        in.fields = std::move(*normalized);
-        in.key = keyOf(model, in.fields);
-        lastIndex.insert(in.key, incoming.size());
+        in.values.reserve(t->fields.size());
+        for (const FieldSchema *f : std::as_const(t->fields))
+            in.values.append(normalized->value(f->name));
+        in.key = keyOf(model, *normalized);
         incoming.push_back(std::move(in));
     }
+    return d->mergeIncoming(*t, incoming, std::move(result), items.size(), true);
+}
 
-    return d->write<MergeResult>([&]() -> Result<MergeResult> {
+Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, QList<RemoteRecord> items,
+                                         MergeChanges changes)
+{
+    Error error;
+    ModelTable *t = d->table(model, error);
+    if (!t)
+        return error;
+    MergeResult result;
+    std::vector<Incoming> incoming;
+    incoming.reserve(size_t(items.size()));
+    for (RemoteRecord &item : items) {
+        if (item.values.size() != t->fields.size()) {
+            ++result.rejected;
+            warnRejected(model, Error::validation(u"InvalidRecord"_s, u"a record of "_s
+                + QString::number(item.values.size()) + u" values for "_s
+                + QString::number(t->fields.size()) + u" stored fields"_s));
+            continue;
+        }
+        Incoming in;
+        in.deleted = item.deleted.toBool();
+        in.version = versionOf(item.version);
+        in.lastChangedAt = timestampOf(item.lastChangedAt);
+        in.values = std::move(item.values);
+        const Result<void> normalized = in.deleted ? t->validator->validateRowKey(in.values.data())
+                                                   : t->validator->validateRow(in.values.data());
+        if (!normalized) {
+            ++result.rejected;
+            warnRejected(model, normalized.error());
+            continue;
+        }
+        in.key = keyOfRow(*t, in.values);
+        incoming.push_back(std::move(in));
+    }
+    return d->mergeIncoming(*t, incoming, std::move(result), items.size(), changes == MergeChanges::Records);
+}
+
+Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vector<Incoming> &incoming,
+                                                  MergeResult result, qsizetype received, bool records)
+{
+    ModelTable *t = &table;
+    const ModelSchema &model = *t->model;
+    Error error;
+    // The last occurrence of an id in the batch wins.
+    QHash<QString, size_t> lastIndex;
+    lastIndex.reserve(qsizetype(incoming.size()));
+    for (size_t i = 0; i < incoming.size(); ++i)
+        lastIndex.insert(incoming[i].key, i);
+
+    return write<MergeResult>([&]() -> Result<MergeResult> {
         // Every record of the model with an outbox entry, whatever its state.
         QSet<QString> pending;
-        QSqlQuery *keys = d->statement(Private::OutboxKeys, error);
+        QSqlQuery *keys = statement(OutboxKeys, error);
         if (!keys)
             return error;
         keys->bindValue(0, model.name);
-        if (!d->exec(*keys, u"cannot read the outbox", error))
+        if (!exec(*keys, u"cannot read the outbox", error))
             return error;
         while (keys->next())
             pending.insert(keys->value(0).toString());
         keys->finish();
 
-        QSqlQuery *insert = d->tableStatement(*t, ModelTable::MergeInsert, error);
-        QSqlQuery *update = insert ? d->tableStatement(*t, ModelTable::MergeUpdate, error) : nullptr;
+        QSqlQuery *insert = tableStatement(*t, ModelTable::MergeInsert, error);
+        QSqlQuery *update = insert ? tableStatement(*t, ModelTable::MergeUpdate, error) : nullptr;
         if (!update)
             return error;
         const qsizetype n = t->fields.size();
+        QVarLengthArray<QVariant, 32> binds;
 
         for (size_t i = 0; i < incoming.size(); ++i) {
             Incoming &in = incoming[i];
@@ -118,36 +207,39 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
                 continue;
             }
             if (in.deleted) {
-                Result<std::optional<Record>> current = d->selectRow(*t, in.fields);
+                const QVariantMap key = keyMap(*t, in.values);
+                Result<std::optional<Record>> current = selectRow(*t, key);
                 if (!current)
                     return current.error();
                 if (!current->has_value()) {
                     ++result.unchanged;
                     continue;
                 }
-                if (Error e = d->deleteRow(*t, in.fields); !e.isNull())
+                if (Error e = deleteRow(*t, key); !e.isNull())
                     return e;
+                ++result.deleted;
+                if (!records)
+                    continue;
                 const Record &row = **current;
                 Change change;
                 change.model = model.name;
                 change.type = Change::Type::Deleted;
-                change.element = d->element(*t, row.fields, in.version ? in.version : row.version,
+                change.element = element(*t, row.fields, in.version ? in.version : row.version,
                                             in.lastChangedAt ? in.lastChangedAt : row.lastChangedAt,
                                             true);
                 result.changes.append(std::move(change));
-                ++result.deleted;
                 continue;
             }
 
             const QVariant version = in.version ? QVariant(*in.version) : QVariant();
             const QVariant changed = in.lastChangedAt ? QVariant(*in.lastChangedAt) : QVariant();
-            for (qsizetype c = 0; c < n; ++c) {
-                const FieldSchema *f = t->fields.at(c);
-                insert->bindValue(storage::namedPlaceholder(c), storage::toColumn(*f, in.fields.value(f->name)));
-            }
-            insert->bindValue(storage::namedPlaceholder(n), version);
-            insert->bindValue(storage::namedPlaceholder(n + 1), changed);
-            if (!d->exec(*insert, u"cannot insert into ", error, model.name))
+            binds.resize(n + 2);
+            for (qsizetype c = 0; c < n; ++c)
+                binds[c] = storage::toColumn(*t->fields.at(c), in.values.at(c));
+            binds[n] = version;
+            binds[n + 1] = changed;
+            storage::bindInOrder(*insert, binds.data(), n + 2, true);
+            if (!exec(*insert, u"cannot insert into ", error, model.name))
                 return error;
             Change change;
             change.model = model.name;
@@ -155,22 +247,21 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
                 change.type = Change::Type::Created;
                 ++result.created;
             } else {
-                int b = 0;
-                for (const FieldSchema *f : std::as_const(t->fields)) {
-                    if (!f->isPrimaryKey)
-                        update->bindValue(b++, storage::toColumn(*f, in.fields.value(f->name)));
+                binds.clear();
+                for (qsizetype c = 0; c < n; ++c) {
+                    if (!t->fields.at(c)->isPrimaryKey)
+                        binds.append(storage::toColumn(*t->fields.at(c), in.values.at(c)));
                 }
-                update->bindValue(b++, version);
-                update->bindValue(b++, changed);
-                for (int k : std::as_const(t->keyColumns)) {
-                    const FieldSchema *f = t->fields.at(k);
-                    update->bindValue(b++, storage::toColumn(*f, in.fields.value(f->name)));
-                }
-                update->bindValue(b++, version);
-                update->bindValue(b++, version);
-                update->bindValue(b++, version);
-                update->bindValue(b++, changed);
-                if (!d->exec(*update, u"cannot update ", error, model.name))
+                binds.append(version);
+                binds.append(changed);
+                for (int k : std::as_const(t->keyColumns))
+                    binds.append(storage::toColumn(*t->fields.at(k), in.values.at(k)));
+                binds.append(version);
+                binds.append(version);
+                binds.append(version);
+                binds.append(changed);
+                storage::bindInOrder(*update, binds.data(), binds.size(), false);
+                if (!exec(*update, u"cannot update ", error, model.name))
                     return error;
                 if (update->numRowsAffected() != 1) {
                     ++result.unchanged;
@@ -179,11 +270,13 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, const QList<Q
                 change.type = Change::Type::Updated;
                 ++result.updated;
             }
-            change.element = d->element(*t, in.fields, in.version, in.lastChangedAt, false);
+            if (!records)
+                continue;
+            change.element = elementOf(*t, in.values, in.version, in.lastChangedAt);
             result.changes.append(std::move(change));
         }
         qCDebug(lcStorage).noquote()
-            << QString(model.name + u": merged "_s + QString::number(items.size())
+            << QString(model.name + u": merged "_s + QString::number(received)
                        + u" remote records: "_s + QString::number(result.created) + u" new, "_s
                        + QString::number(result.updated) + u" updated, "_s
                        + QString::number(result.deleted) + u" deleted, "_s
