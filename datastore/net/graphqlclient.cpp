@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -162,9 +163,10 @@ void GraphQLClient::post(const GraphQLRequest &request, std::function<void(const
     });
 }
 
-void GraphQLClient::postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done)
+void GraphQLClient::postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                            std::function<void()> sent)
 {
-    startRequest(request, std::move(done));
+    startRequest(request, std::move(done), std::move(sent));
 }
 
 void GraphQLClient::abortAll()
@@ -176,7 +178,8 @@ void GraphQLClient::abortAll()
     }
 }
 
-void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done)
+void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                                 std::function<void()> sent)
 {
     QNetworkRequest http(m_endpoint);
     http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=UTF-8"));
@@ -203,6 +206,13 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
     });
     timer->start(m_timeout);
 
+    if (sent) {
+        auto once = std::make_shared<std::function<void()>>(std::move(sent));
+        connect(reply, &QNetworkReply::uploadProgress, this, [once](qint64 bytesSent, qint64 bytesTotal) {
+            if (*once && bytesTotal > 0 && bytesSent >= bytesTotal)
+                std::exchange(*once, {})();
+        });
+    }
     connect(reply, &QNetworkReply::finished, this,
             [this, reply, done = std::move(done), timer] {
         timer->stop();

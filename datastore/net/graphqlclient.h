@@ -108,7 +108,12 @@ public:
     // Same, with the answer unread: for a caller that reads a known answer
     // shape faster than parseResponse() does (sync pages) and falls back to
     // parseResponse() otherwise.
-    void postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done);
+    // `sent`, if given, runs once the whole request is on the wire (before
+    // `done`; not at all when it fails first): QNetworkAccessManager feeds
+    // the request body from this thread's event loop, so a caller about to
+    // keep this thread busy waits for `sent` to let the server work meanwhile.
+    void postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                 std::function<void()> sent = {});
 
     // Requests in flight; abortAll() finishes them with a transient "Aborted" error.
     int pendingCount() const { return int(m_pending.size()); }
@@ -118,7 +123,8 @@ public:
     static GraphQLResponse parseResponse(int httpStatus, const QByteArray &body);
 
 private:
-    void startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done);
+    void startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                      std::function<void()> sent = {});
 
     QNetworkAccessManager *m_manager;
     QUrl m_endpoint;

@@ -17,7 +17,10 @@
 //   resume token cleared, in the transaction of the last page.
 //
 // The next page is requested before the current one is applied, so fetching
-// and writing overlap.
+// and writing overlap; the page is applied once that request is on the wire
+// (or its answer came first). A page received but not yet applied when the
+// round ends (cancel, error) is dropped: a base sync resumes from the last
+// applied one.
 //
 // Errors: a network (transient) error or a storage error ends the round
 // (finished(error)); the caller retries later (with net::Backoff). A GraphQL
@@ -181,6 +184,8 @@ private:
     void onReply(quint64 generation, const net::RawResponse &raw);
     void onPage(quint64 generation, const net::GraphQLResponse &response);
     void acceptPage(Page page);
+    void applyAndGoOn(Page &page, bool more);
+    void applyWaitingPage();
     Error applyPage(Page &page, bool more);
     void finishModel();
     // Refilter: evicts rows outside `expression`; returns false on an error
@@ -200,6 +205,7 @@ private:
     quint64 m_generation = 0;            // replies of an older round/model are ignored
     QList<const ModelSchema *> m_queue;
     ModelRun m_run;
+    std::optional<Page> m_waiting;      // received, written once the next request is sent
     qint64 m_applied = 0;
     qint64 m_expected = -1;             // from the server's syncTotal; -1 unknown
     QHash<QString, int> m_evicted;
