@@ -689,7 +689,44 @@ bool RecordValidator::normalizeField(const FieldSchema &f, const QVariant &in, Q
         const ScalarType scalar = f.type.scalar;
         if ((id == QMetaType::QString && (scalar == ScalarType::String || scalar == ScalarType::ID))
             || (id == QMetaType::Int && scalar == ScalarType::Int)
-            || (id == QMetaType::Bool && scalar == ScalarType::Boolean)) {
+            || (id == QMetaType::Bool && scalar == ScalarType::Boolean)
+            || (id == QMetaType::QString && scalar == ScalarType::AWSDateTime
+                && isCanonicalUtcDateTime(*static_cast<const QString *>(in.constData())))) {
+            kept = in;
+            return true;
+        }
+    }
+    // More values the general path below keeps as they are, checked without
+    // building a normalized copy first (a sync page's keys, enums and lists
+    // of text, datastore-bench sync): a String/ID key, an enum value, a list
+    // of String/ID/enum text without nulls.
+    if (!f.type.isList && in.typeId() == QMetaType::QString) {
+        const QString &text = *static_cast<const QString *>(in.constData());
+        if (f.isPrimaryKey && f.type.kind == FieldType::Kind::Scalar
+            && (f.type.scalar == ScalarType::String || f.type.scalar == ScalarType::ID) && !text.isEmpty()
+            && text.size() <= maxIdLength) {
+            kept = in;
+            return true;
+        }
+        if (!f.isPrimaryKey && f.type.kind == FieldType::Kind::Enum) {
+            if (const EnumSchema *e = m_schema.enumType(f.type.typeName); e && e->values.contains(text)) {
+                kept = in;
+                return true;
+            }
+        }
+    }
+    if (f.type.isList && !f.isPrimaryKey && in.typeId() == QMetaType::QVariantList
+        && (f.type.kind == FieldType::Kind::Enum
+            || (f.type.kind == FieldType::Kind::Scalar
+                && (f.type.scalar == ScalarType::String || f.type.scalar == ScalarType::ID)))) {
+        const EnumSchema *e = f.type.kind == FieldType::Kind::Enum ? m_schema.enumType(f.type.typeName) : nullptr;
+        const QVariantList &items = *static_cast<const QVariantList *>(in.constData());
+        const bool plain = (f.type.kind != FieldType::Kind::Enum || e)
+            && std::all_of(items.cbegin(), items.cend(), [e](const QVariant &item) {
+                   return item.typeId() == QMetaType::QString
+                       && (!e || e->values.contains(*static_cast<const QString *>(item.constData())));
+               });
+        if (plain) {
             kept = in;
             return true;
         }
