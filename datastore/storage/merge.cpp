@@ -4,6 +4,7 @@
 #include "storage/storage_p.h"
 
 #include "common/logging_p.h"
+#include "storage/tuning_p.h"
 
 #include <QSet>
 #include <QVarLengthArray>
@@ -164,6 +165,42 @@ Result<MergeResult> Storage::mergeRemote(const ModelSchema &model, QList<RemoteR
     return d->mergeIncoming(*t, incoming, std::move(result), items.size(), changes == MergeChanges::Records);
 }
 
+QSqlQuery *Storage::Private::mergeChunkStatement(ModelTable &t, ModelTable::Statement which, qsizetype rows,
+                                                Error &error)
+{
+    if (t.mergeChunk != rows) {
+        t.statements[ModelTable::MergeChunkExists].reset();
+        t.statements[ModelTable::MergeChunkInsert].reset();
+        t.mergeChunk = int(rows);
+    }
+    if (t.statements[which])
+        return t.statements[which].get();
+    QString sql;
+    if (which == ModelTable::MergeChunkExists) {
+        // One key column (ModelTable::textKey).
+        QStringList marks;
+        for (qsizetype r = 0; r < rows; ++r)
+            marks.append(u"?"_s);
+        sql = u"SELECT 1 FROM "_s + t.table + u" WHERE "_s + storage::quoted(t.fields.at(t.keyColumns.first())->name)
+            + u" IN ("_s + marks.join(u", "_s) + u") LIMIT 1"_s;
+    } else {
+        QStringList columns;
+        QStringList marks;
+        for (const FieldSchema *f : std::as_const(t.fields)) {
+            columns.append(storage::quoted(f->name));
+            marks.append(u"?"_s);
+        }
+        marks << u"?"_s << u"?"_s << u"0"_s;
+        const QString row = u'(' + marks.join(u", "_s) + u')';
+        QStringList values;
+        for (qsizetype r = 0; r < rows; ++r)
+            values.append(row);
+        sql = u"INSERT INTO "_s + t.table + u" ("_s + columns.join(u", "_s)
+            + u", \"_version\", \"_lastChangedAt\", \"_deleted\") VALUES "_s + values.join(u", "_s);
+    }
+    return prepared(t.statements[which], sql, error);
+}
+
 Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vector<Incoming> &incoming,
                                                   MergeResult result, qsizetype received, bool records)
 {
@@ -196,41 +233,8 @@ Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vect
         const qsizetype n = t->fields.size();
         QVarLengthArray<QVariant, 32> binds;
 
-        for (size_t i = 0; i < incoming.size(); ++i) {
-            Incoming &in = incoming[i];
-            if (lastIndex.value(in.key) != i) {
-                ++result.duplicates;
-                continue;
-            }
-            if (!pending.isEmpty() && pending.contains(in.key)) {
-                ++result.skippedPending;
-                continue;
-            }
-            if (in.deleted) {
-                const QVariantMap key = keyMap(*t, in.values);
-                Result<std::optional<Record>> current = selectRow(*t, key);
-                if (!current)
-                    return current.error();
-                if (!current->has_value()) {
-                    ++result.unchanged;
-                    continue;
-                }
-                if (Error e = deleteRow(*t, key); !e.isNull())
-                    return e;
-                ++result.deleted;
-                if (!records)
-                    continue;
-                const Record &row = **current;
-                Change change;
-                change.model = model.name;
-                change.type = Change::Type::Deleted;
-                change.element = element(*t, row.fields, in.version ? in.version : row.version,
-                                            in.lastChangedAt ? in.lastChangedAt : row.lastChangedAt,
-                                            true);
-                result.changes.append(std::move(change));
-                continue;
-            }
-
+        // One record: INSERT, else UPDATE unless the row is at a newer version.
+        auto upsert = [&](Incoming &in) -> Error {
             const QVariant version = in.version ? QVariant(*in.version) : QVariant();
             const QVariant changed = in.lastChangedAt ? QVariant(*in.lastChangedAt) : QVariant();
             binds.resize(n + 2);
@@ -265,16 +269,120 @@ Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vect
                     return error;
                 if (update->numRowsAffected() != 1) {
                     ++result.unchanged;
-                    continue;
+                    return {};
                 }
                 change.type = Change::Type::Updated;
                 ++result.updated;
             }
+            if (records) {
+                change.element = elementOf(*t, in.values, in.version, in.lastChangedAt);
+                result.changes.append(std::move(change));
+            }
+            return {};
+        };
+
+        // Runs of records to insert or update, in batch order. A full run of
+        // a table with one text key whose keys are all new (a base sync) is
+        // written by one multi-row INSERT: QtSql's cost per statement is
+        // most of a row's (datastore-bench sync); otherwise record by record.
+        const qsizetype chunk = t->textKey ? storage::tuning::maxBoundValues / (n + 2) : 0;
+        std::vector<Incoming *> run;
+        auto flush = [&]() -> Error {
+            if (run.empty())
+                return {};
+            bool allNew = false;
+            if (chunk > 1 && qsizetype(run.size()) == chunk) {
+                QSqlQuery *exists = mergeChunkStatement(*t, ModelTable::MergeChunkExists, chunk, error);
+                if (!exists)
+                    return error;
+                binds.resize(chunk);
+                for (qsizetype r = 0; r < chunk; ++r)
+                    binds[r] = run[size_t(r)]->values.at(t->keyColumns.first());
+                storage::bindInOrder(*exists, binds.data(), chunk, false);
+                if (!exec(*exists, u"cannot read ", error, model.name))
+                    return error;
+                allNew = !exists->next();
+                exists->finish();
+            }
+            if (!allNew) {
+                for (Incoming *in : run) {
+                    if (Error e = upsert(*in); !e.isNull())
+                        return e;
+                }
+                run.clear();
+                return {};
+            }
+            QSqlQuery *many = mergeChunkStatement(*t, ModelTable::MergeChunkInsert, chunk, error);
+            if (!many)
+                return error;
+            binds.resize(chunk * (n + 2));
+            qsizetype b = 0;
+            for (Incoming *in : run) {
+                for (qsizetype c = 0; c < n; ++c)
+                    binds[b++] = storage::toColumn(*t->fields.at(c), in->values.at(c));
+                binds[b++] = in->version ? QVariant(*in->version) : QVariant();
+                binds[b++] = in->lastChangedAt ? QVariant(*in->lastChangedAt) : QVariant();
+            }
+            storage::bindInOrder(*many, binds.data(), b, false);
+            if (!exec(*many, u"cannot insert into ", error, model.name))
+                return error;
+            result.created += int(run.size());
+            if (records) {
+                for (Incoming *in : run) {
+                    Change change;
+                    change.model = model.name;
+                    change.type = Change::Type::Created;
+                    change.element = elementOf(*t, in->values, in->version, in->lastChangedAt);
+                    result.changes.append(std::move(change));
+                }
+            }
+            run.clear();
+            return {};
+        };
+
+        for (size_t i = 0; i < incoming.size(); ++i) {
+            Incoming &in = incoming[i];
+            if (lastIndex.value(in.key) != i) {
+                ++result.duplicates;
+                continue;
+            }
+            if (!pending.isEmpty() && pending.contains(in.key)) {
+                ++result.skippedPending;
+                continue;
+            }
+            if (!in.deleted) {
+                run.push_back(&in);
+                if (qsizetype(run.size()) >= qMax<qsizetype>(chunk, 1)) {
+                    if (Error e = flush(); !e.isNull())
+                        return e;
+                }
+                continue;
+            }
+            if (Error e = flush(); !e.isNull())
+                return e;
+            const QVariantMap key = keyMap(*t, in.values);
+            Result<std::optional<Record>> current = selectRow(*t, key);
+            if (!current)
+                return current.error();
+            if (!current->has_value()) {
+                ++result.unchanged;
+                continue;
+            }
+            if (Error e = deleteRow(*t, key); !e.isNull())
+                return e;
+            ++result.deleted;
             if (!records)
                 continue;
-            change.element = elementOf(*t, in.values, in.version, in.lastChangedAt);
+            const Record &row = **current;
+            Change change;
+            change.model = model.name;
+            change.type = Change::Type::Deleted;
+            change.element = element(*t, row.fields, in.version ? in.version : row.version,
+                                     in.lastChangedAt ? in.lastChangedAt : row.lastChangedAt, true);
             result.changes.append(std::move(change));
         }
+        if (Error e = flush(); !e.isNull())
+            return e;
         qCDebug(lcStorage).noquote()
             << QString(model.name + u": merged "_s + QString::number(received)
                        + u" remote records: "_s + QString::number(result.created) + u" new, "_s

@@ -348,6 +348,8 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
               "(\"_lastChangedAt\" IS NOT ? OR \"_deleted\" <> 0)))"_s;
         break;
     }
+    case ModelTable::MergeChunkExists:
+    case ModelTable::MergeChunkInsert:   // sized per call: mergeChunkStatement()
     case ModelTable::StatementCount:
         break;
     }

@@ -25,6 +25,8 @@ struct ModelTable
     enum Statement {
         Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, OutboxCreateRows,
         MergeInsert, MergeUpdate,   // mergeRemote(): with _version/_lastChangedAt (merge.cpp)
+        MergeChunkExists,           // mergeRemote(): whether any of `mergeChunk` keys has a row
+        MergeChunkInsert,           // mergeRemote(): `mergeChunk` new rows at once
         StatementCount
     };
 
@@ -42,6 +44,7 @@ struct ModelTable
     // INSERT ... ON CONFLICT DO NOTHING naming only the non-null columns
     // (bit i: fields[i]), so a save binds no NULLs (QtSql binds are costly).
     QHash<quint64, std::shared_ptr<QSqlQuery>> insertByColumns;
+    int mergeChunk = 0;                  // rows of MergeChunkExists/MergeChunkInsert as prepared
 };
 
 // One remote record of mergeRemote() after normalization: its stored
@@ -146,6 +149,9 @@ public:
     QSqlQuery *statement(Statement which, Error &error);
     QSqlQuery *tableStatement(storage::ModelTable &t, storage::ModelTable::Statement which,
                               Error &error);
+    // MergeChunkExists / MergeChunkInsert for `rows` records (merge.cpp).
+    QSqlQuery *mergeChunkStatement(storage::ModelTable &t, storage::ModelTable::Statement which, qsizetype rows,
+                                   Error &error);
     std::shared_ptr<QSqlQuery> cachedQuery(const QString &sql, Error &error);
     // Runs a prepared statement; on failure fills `error` with "<what><subject>: cause".
     bool exec(QSqlQuery &query, QStringView what, Error &error, QStringView subject = {});
