@@ -1,5 +1,7 @@
 #include "sync/syncpagereader.h"
 
+#include "sync/tuning_p.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QVarLengthArray>
@@ -626,7 +628,7 @@ private:
 
     bool skipValue(int depth)
     {
-        if (depth > SyncPageReader::kMaxDepth)
+        if (depth > sync::tuning::maxFastPageDepth)
             return false;
         skipSpace();
         if (m_p >= m_end)
@@ -853,7 +855,7 @@ QList<QVariantMap> SyncPageReader::mapsFromJson(const ModelSchema &model, const 
 
 std::optional<SyncPage> SyncPageReader::read(const QByteArray &body) const
 {
-    if (!m_usable || body.size() > kMaxBody)
+    if (!m_usable || body.size() > sync::tuning::maxFastPageBytes)
         return std::nullopt;
     SyncPage page;
     SyncPageParser parser(*this, body);

@@ -10,7 +10,7 @@
 // "errors" member, a null or missing connection, JSON it is not sure to read
 // exactly as QJsonDocument does: escapes other than JSON's, raw control
 // characters, invalid UTF-8, duplicate members, an item member that is not a
-// field of the model, nesting deeper than kMaxDepth, a body over kMaxBody)
+// field of the model, nesting or a body beyond the limits of sync/tuning_p.h)
 // gives nullopt, and the caller falls back to GraphQLClient::parseResponse():
 // errors keep their messages, and the records are the same either way.
 // Values are what QJsonValue::toVariant() gives (whole numbers of Int
@@ -45,9 +45,6 @@ struct SyncPage
 class SyncPageReader
 {
 public:
-    static constexpr int kMaxDepth = 64;
-    static constexpr qsizetype kMaxBody = 64 * 1024 * 1024;
-
     // rootField: the connection's name in "data" ("syncPosts").
     SyncPageReader(const ModelSchema &model, const QString &rootField);
 

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QPointer>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -353,11 +354,17 @@ void SyncProcessor::acceptPage(Page page)
     // feeds the request body from this thread's event loop, so writing first
     // would keep the server waiting for the whole write (measured: fetching
     // and writing did not overlap at all, 58 -> 140k records/s). The
-    // request's `sent` callback, or its answer, whichever comes first,
-    // writes it.
+    // request's `sent` callback, its answer or maxPageWriteDelay, whichever
+    // comes first, writes it.
     m_run.token = page.nextToken;
     m_waiting = std::move(page);
     requestPage();
+    const quint64 generation = m_generation;
+    const qint64 written = m_applied;
+    QTimer::singleShot(sync::tuning::maxPageWriteDelay, this, [this, generation, written] {
+        if (generation == m_generation && written == m_applied)
+            applyWaitingPage();
+    });
 }
 
 void SyncProcessor::applyWaitingPage()
