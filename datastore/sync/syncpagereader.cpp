@@ -672,9 +672,15 @@ private:
             ++m_p;
             return members([&](const char *, qsizetype) { return skipValue(depth + 1); });
         default: {
+            // A number QJsonDocument might refuse (1e400) makes the whole
+            // body fail there: only short integers are sure to be fine.
+            const char *begin = m_p;
             bool integer = false;
             qint64 n = 0;
-            return number(integer, n);
+            if (!number(integer, n))
+                return false;
+            QJsonValue ignored;
+            return integer || reparse(begin, m_p, ignored);
         }
         }
     }

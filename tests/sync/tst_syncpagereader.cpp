@@ -368,6 +368,10 @@ void TestSyncPageReader::declines_data()
     QTest::newRow("unknown field") << page(root, R"({"id":"a","name":"b","bogus":1})") << true;
     QTest::newRow("escaped member name") << page(root, R"({"id":"a","n\u0061me":"b"})") << true;
     QTest::newRow("number out of range") << page(root, R"({"id":"a","name":"b","ratio":1e400})") << false;
+    QTest::newRow("number out of range in a skipped member")
+        << page(root, R"({"id":"a","name":"b","_meta":{"x":[1e400]}})") << false;
+    QTest::newRow("number out of range elsewhere") << QByteArray(R"({"data":{"syncEverythings":{"items":[]}},"x":-1e999})")
+                                                   << false;
     QTest::newRow("leading zero") << page(root, R"({"id":"a","name":"b","count":01})") << false;
     QTest::newRow("item not an object") << page(root, R"({"id":"a","name":"b"},5)") << true;
     QTest::newRow("items not a list") << QByteArray(R"({"data":{"syncEverythings":{"items":{}}}})") << true;
