@@ -370,6 +370,8 @@ void DataStorePrivate::connectEngine(SyncEngine *engine, Storage *storage)
     // engine: the destructor stops the worker first.)
     DataStore *store = q;
     const QMetaMethod changedSignal = QMetaMethod::fromSignal(&DataStore::changed);
+    engine->syncProcessor().setRecordChangesWanted(
+        [store, changedSignal] { return store->isSignalConnected(changedSignal); });
     QObject::connect(engine, &SyncEngine::changesApplied, w,
                      [w, s, storage, store, changedSignal](const QList<Change> &changes) {
         QList<ChangeEvent> events;

@@ -12,6 +12,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -140,7 +141,7 @@ QFuture<GraphQLResponse> GraphQLClient::post(const GraphQLRequest &request)
     auto promise = std::make_shared<QPromise<GraphQLResponse>>();
     QFuture<GraphQLResponse> future = promise->future();
     promise->start();
-    startRequest(request, [promise](const GraphQLResponse &response) {
+    post(request, [promise](const GraphQLResponse &response) {
         promise->addResult(response);
         promise->finish();
     });
@@ -149,7 +150,23 @@ QFuture<GraphQLResponse> GraphQLClient::post(const GraphQLRequest &request)
 
 void GraphQLClient::post(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done)
 {
-    startRequest(request, std::move(done));
+    startRequest(request, [done = std::move(done), rootField = request.rootField](const RawResponse &raw) {
+        GraphQLResponse response;
+        if (raw.error.isNull())
+            response = parseResponse(raw.httpStatus, raw.body);
+        else
+            response.error = raw.error;
+        if (!response.ok())
+            qCDebug(lcNet).noquote() << rootField << "failed:" << response.error.code()
+                                     << response.error.message();
+        done(response);
+    });
+}
+
+void GraphQLClient::postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                            std::function<void()> sent)
+{
+    startRequest(request, std::move(done), std::move(sent));
 }
 
 void GraphQLClient::abortAll()
@@ -161,7 +178,8 @@ void GraphQLClient::abortAll()
     }
 }
 
-void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done)
+void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                                 std::function<void()> sent)
 {
     QNetworkRequest http(m_endpoint);
     http.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json; charset=UTF-8"));
@@ -188,14 +206,21 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
     });
     timer->start(m_timeout);
 
+    if (sent) {
+        auto once = std::make_shared<std::function<void()>>(std::move(sent));
+        connect(reply, &QNetworkReply::uploadProgress, this, [once](qint64 bytesSent, qint64 bytesTotal) {
+            if (*once && bytesTotal > 0 && bytesSent >= bytesTotal)
+                std::exchange(*once, {})();
+        });
+    }
     connect(reply, &QNetworkReply::finished, this,
-            [this, reply, done = std::move(done), timer, rootField = request.rootField] {
+            [this, reply, done = std::move(done), timer] {
         timer->stop();
         m_pending.removeOne(reply);
         reply->deleteLater();
         const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         const int status = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-        GraphQLResponse response;
+        RawResponse response;
         if (reply->property(kTimedOutProperty).toBool()) {
             response.error = Error(Error::Domain::Network, u"Timeout"_s,
                                    u"no answer from %1 within %2 ms"_s.arg(m_endpoint.toDisplayString())
@@ -208,11 +233,9 @@ void GraphQLClient::startRequest(const GraphQLRequest &request, std::function<vo
             response.error = Error(Error::Domain::Network, tls ? u"TlsError"_s : u"NetworkError"_s,
                                    reply->errorString(), !tls);
         } else {
-            response = parseResponse(status, reply->readAll());
+            response.httpStatus = status;
+            response.body = reply->readAll();
         }
-        if (!response.ok())
-            qCDebug(lcNet).noquote() << rootField << "failed:" << response.error.code()
-                                     << response.error.message();
         done(response);
     });
 }

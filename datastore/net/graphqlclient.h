@@ -68,6 +68,17 @@ struct GraphQLResponse
     QJsonValue field(const QString &rootField) const { return data.toObject().value(rootField); }
 };
 
+// An answer before it is read as GraphQL: the HTTP status and body, or a
+// transport failure (timeout, abort, network or TLS error; httpStatus 0) as
+// the classified error. GraphQLClient::parseResponse() makes the
+// GraphQLResponse of it.
+struct RawResponse
+{
+    int httpStatus = 0;
+    QByteArray body;
+    Error error;                // null when an HTTP answer arrived
+};
+
 class GraphQLClient : public QObject
 {
     Q_OBJECT
@@ -94,6 +105,16 @@ public:
     // Same, with a callback run on this object's thread.
     void post(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done);
 
+    // Same, with the answer unread: for a caller that reads a known answer
+    // shape faster than parseResponse() does (sync pages) and falls back to
+    // parseResponse() otherwise.
+    // `sent`, if given, runs once the whole request is on the wire (before
+    // `done`; not at all when it fails first): QNetworkAccessManager feeds
+    // the request body from this thread's event loop, so a caller about to
+    // keep this thread busy waits for `sent` to let the server work meanwhile.
+    void postRaw(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                 std::function<void()> sent = {});
+
     // Requests in flight; abortAll() finishes them with a transient "Aborted" error.
     int pendingCount() const { return int(m_pending.size()); }
     void abortAll();
@@ -102,7 +123,8 @@ public:
     static GraphQLResponse parseResponse(int httpStatus, const QByteArray &body);
 
 private:
-    void startRequest(const GraphQLRequest &request, std::function<void(const GraphQLResponse &)> done);
+    void startRequest(const GraphQLRequest &request, std::function<void(const RawResponse &)> done,
+                      std::function<void()> sent = {});
 
     QNetworkAccessManager *m_manager;
     QUrl m_endpoint;

@@ -10,6 +10,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QSqlRecord>
+#include <QSqlResult>
 #include <QVarLengthArray>
 
 using namespace Qt::StringLiterals;
@@ -83,6 +84,33 @@ QString namedPlaceholder(qsizetype i)
         return out;
     }();
     return i < names.size() ? names.at(i) : u":v"_s + QString::number(i);
+}
+
+namespace {
+// Reaches the protected QSqlResult::boundValues() of a query's result.
+struct ResultAccess : QSqlResult
+{
+    static QVariantList &boundValuesOf(const QSqlResult *result)
+    {
+        return (const_cast<QSqlResult *>(result)->*(&ResultAccess::boundValues))();
+    }
+};
+} // namespace
+
+void bindInOrder(QSqlQuery &query, QVariant *values, qsizetype count, bool named)
+{
+    QVariantList &bound = ResultAccess::boundValuesOf(query.result());
+    if (bound.size() == count) {
+        for (qsizetype i = 0; i < count; ++i)
+            bound[i] = std::move(values[i]);
+        return;
+    }
+    for (qsizetype i = 0; i < count; ++i) {
+        if (named)
+            query.bindValue(namedPlaceholder(i), values[i]);
+        else
+            query.bindValue(int(i), values[i]);
+    }
 }
 
 } // namespace storage
@@ -320,6 +348,8 @@ QSqlQuery *Storage::Private::tableStatement(ModelTable &t, ModelTable::Statement
               "(\"_lastChangedAt\" IS NOT ? OR \"_deleted\" <> 0)))"_s;
         break;
     }
+    case ModelTable::MergeChunkExists:
+    case ModelTable::MergeChunkInsert:   // sized per call: mergeChunkStatement()
     case ModelTable::StatementCount:
         break;
     }

@@ -99,6 +99,20 @@ struct SyncMetadata
     std::optional<qint64> resumeStartedAt;
 };
 
+// One remote record in column form, as a sync page reader takes it off the
+// wire (sync/syncpagereader.h) without building a map per record: one value
+// per stored field of the model, in ModelSchema::storedFields() order, as
+// QJsonValue::toVariant() gives it (whole numbers of Int fields as int, as
+// the map form has them too); an invalid QVariant for a field the record
+// does not name. The sync metadata as received.
+struct RemoteRecord
+{
+    QList<QVariant> values;
+    QVariant version;           // _version
+    QVariant lastChangedAt;     // _lastChangedAt
+    QVariant deleted;           // _deleted
+};
+
 // What mergeRemote() did with one batch of remote records.
 struct MergeResult
 {
@@ -193,6 +207,14 @@ public:
     // with a warning (counted in `rejected`); a storage error rolls the whole
     // batch back.
     Result<MergeResult> mergeRemote(const ModelSchema &model, const QList<QVariantMap> &items);
+    // The same for records in column form: the same validation, the same
+    // rules, the same result as the map of each record would give.
+    // (Taken by value: a batch moved in is normalized in place.) With
+    // MergeChanges::CountsOnly, MergeResult::changes stays empty (the counts
+    // are kept): for a caller nobody observes record by record.
+    enum class MergeChanges { Records, CountsOnly };
+    Result<MergeResult> mergeRemote(const ModelSchema &model, QList<RemoteRecord> items,
+                                    MergeChanges changes = MergeChanges::Records);
 
     Result<QList<OutboxEntry>> outbox() const;
     Result<qint64> pendingMutationCount() const;

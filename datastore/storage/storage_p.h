@@ -25,6 +25,8 @@ struct ModelTable
     enum Statement {
         Insert, InsertIfAbsent, Select, Update, Delete, OutboxCreateRow, OutboxCreateRows,
         MergeInsert, MergeUpdate,   // mergeRemote(): with _version/_lastChangedAt (merge.cpp)
+        MergeChunkExists,           // mergeRemote(): whether any of `mergeChunk` keys has a row
+        MergeChunkInsert,           // mergeRemote(): `mergeChunk` new rows at once
         StatementCount
     };
 
@@ -42,6 +44,19 @@ struct ModelTable
     // INSERT ... ON CONFLICT DO NOTHING naming only the non-null columns
     // (bit i: fields[i]), so a save binds no NULLs (QtSql binds are costly).
     QHash<quint64, std::shared_ptr<QSqlQuery>> insertByColumns;
+    int mergeChunk = 0;                  // rows of MergeChunkExists/MergeChunkInsert as prepared
+};
+
+// One remote record of mergeRemote() after normalization: its stored
+// fields in column order (ModelTable::fields), invalid where null or not
+// named; only the key for deletes.
+struct IncomingRecord
+{
+    QList<QVariant> values;
+    QString key;                   // Storage::keyOf()
+    std::optional<int> version;
+    std::optional<qint64> lastChangedAt;
+    bool deleted = false;
 };
 
 // "name" -> "\"name\"" (doubling embedded quotes).
@@ -52,6 +67,15 @@ QString quoted(const QString &identifier);
 // by position (about 2,000 instructions a value, datastore-bench sync); bound
 // by name it is one hash lookup. Used where rows are written in bulk.
 QString namedPlaceholder(qsizetype i);
+
+// Binds one execution's values of a prepared statement in placeholder order
+// (each placeholder used once), moved straight into the list the driver
+// reads in exec() (QSqlResult::boundValues()): QSqlResult::bindValue() looks
+// every placeholder up by name in a string hash (~150 ns a value, 14% of a
+// base sync's client time, datastore-bench sync). Until the result's list
+// has one entry per value, binds through bindValue() (`named`: by
+// namedPlaceholder()).
+void bindInOrder(QSqlQuery &query, QVariant *values, qsizetype count, bool named);
 
 } // namespace storage
 
@@ -125,6 +149,9 @@ public:
     QSqlQuery *statement(Statement which, Error &error);
     QSqlQuery *tableStatement(storage::ModelTable &t, storage::ModelTable::Statement which,
                               Error &error);
+    // MergeChunkExists / MergeChunkInsert for `rows` records (merge.cpp).
+    QSqlQuery *mergeChunkStatement(storage::ModelTable &t, storage::ModelTable::Statement which, qsizetype rows,
+                                   Error &error);
     std::shared_ptr<QSqlQuery> cachedQuery(const QString &sql, Error &error);
     // Runs a prepared statement; on failure fills `error` with "<what><subject>: cause".
     bool exec(QSqlQuery &query, QStringView what, Error &error, QStringView subject = {});
@@ -176,6 +203,11 @@ public:
     // failed outbox write is undone by deleting the row again. `defer`
     // (inside a caller's transaction): a whole-record Create entry joins the
     // deferred ones (flushPending()).
+    // The writes of mergeRemote() (merge.cpp), for records already
+    // normalized; `result` carries the rejected count, `received` the
+    // batch's size (for the log); `records`: build MergeResult::changes.
+    Result<MergeResult> mergeIncoming(storage::ModelTable &t, std::vector<storage::IncomingRecord> &incoming,
+                                      MergeResult result, qsizetype received, bool records);
     Result<std::optional<Change>> tryCreate(storage::ModelTable &t, const QVariantMap &fields,
                                             bool defer);
     static QString queueKey(const QString &model, const QString &recordId)

@@ -29,4 +29,10 @@ inline constexpr int walAutoCheckpointPages = 10000;
 // save/remove/get and the outbox statements are always kept.
 inline constexpr int maxCachedQueries = 64;
 
+// The most values one statement binds: SQLite before 3.32 allows 999
+// (SQLITE_MAX_VARIABLE_NUMBER). mergeRemote() writes a run of new records
+// with one multi-row INSERT of this many values at most (99 posts of the
+// app's schema): measured with datastore-bench sync.
+inline constexpr int maxBoundValues = 999;
+
 } // namespace ds::storage::tuning

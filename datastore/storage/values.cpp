@@ -356,7 +356,10 @@ RecordValidator::RecordValidator(const Schema &schema, const ModelSchema &model)
     for (const FieldSchema *f : std::as_const(m_stored)) {
         m_fields.insert(f->name, f);
         m_position.insert(f, m_position.size());
+        m_byName.append(m_byName.size());
     }
+    std::sort(m_byName.begin(), m_byName.end(),
+              [this](qsizetype a, qsizetype b) { return m_stored.at(a)->name < m_stored.at(b)->name; });
 }
 
 Error RecordValidator::typeError(const QString &path, const QString &what, const QVariant &got) const
@@ -675,6 +678,104 @@ Result<QVariant> RecordValidator::validateValue(const FieldSchema &field, const 
     return out;
 }
 
+bool RecordValidator::normalizeField(const FieldSchema &f, const QVariant &in, QVariant &kept, bool &changed,
+                                     Error &error) const
+{
+    changed = false;
+    // Fast path: a value already in wire form (String/ID text, Int int,
+    // Boolean bool) is valid and stays as it is.
+    if (!f.isPrimaryKey && !f.type.isList && f.type.kind == FieldType::Kind::Scalar) {
+        const int id = in.typeId();
+        const ScalarType scalar = f.type.scalar;
+        if ((id == QMetaType::QString && (scalar == ScalarType::String || scalar == ScalarType::ID))
+            || (id == QMetaType::Int && scalar == ScalarType::Int)
+            || (id == QMetaType::Bool && scalar == ScalarType::Boolean)
+            || (id == QMetaType::QString && scalar == ScalarType::AWSDateTime
+                && isCanonicalUtcDateTime(*static_cast<const QString *>(in.constData())))) {
+            kept = in;
+            return true;
+        }
+    }
+    // More values the general path below keeps as they are, checked without
+    // building a normalized copy first (a sync page's keys, enums and lists
+    // of text, datastore-bench sync): a String/ID key, an enum value, a list
+    // of String/ID/enum text without nulls.
+    if (!f.type.isList && in.typeId() == QMetaType::QString) {
+        const QString &text = *static_cast<const QString *>(in.constData());
+        if (f.isPrimaryKey && f.type.kind == FieldType::Kind::Scalar
+            && (f.type.scalar == ScalarType::String || f.type.scalar == ScalarType::ID) && !text.isEmpty()
+            && text.size() <= maxIdLength) {
+            kept = in;
+            return true;
+        }
+        if (!f.isPrimaryKey && f.type.kind == FieldType::Kind::Enum) {
+            if (const EnumSchema *e = m_schema.enumType(f.type.typeName); e && e->values.contains(text)) {
+                kept = in;
+                return true;
+            }
+        }
+    }
+    if (f.type.isList && !f.isPrimaryKey && in.typeId() == QMetaType::QVariantList
+        && (f.type.kind == FieldType::Kind::Enum
+            || (f.type.kind == FieldType::Kind::Scalar
+                && (f.type.scalar == ScalarType::String || f.type.scalar == ScalarType::ID)))) {
+        const EnumSchema *e = f.type.kind == FieldType::Kind::Enum ? m_schema.enumType(f.type.typeName) : nullptr;
+        const QVariantList &items = *static_cast<const QVariantList *>(in.constData());
+        const bool plain = (f.type.kind != FieldType::Kind::Enum || e)
+            && std::all_of(items.cbegin(), items.cend(), [e](const QVariant &item) {
+                   return item.typeId() == QMetaType::QString
+                       && (!e || e->values.contains(*static_cast<const QString *>(item.constData())));
+               });
+        if (plain) {
+            kept = in;
+            return true;
+        }
+    }
+    QVariant normalized;
+    if (f.isPrimaryKey) {
+        if (!key(f, in, normalized, error))
+            return false;
+    } else if (!value(f.type, in, f.name, normalized, error)) {
+        return false;
+    }
+    bool same = normalized.typeId() == in.typeId() && !f.type.isList
+        && f.type.kind != FieldType::Kind::NonModel && !in.isNull()
+        && (f.type.kind != FieldType::Kind::Scalar || f.type.scalar != ScalarType::AWSJSON);
+    // A list of text (String, ID, enum) comes out element for element as
+    // it went in unless a null changed form: no copy of the record then.
+    if (!same && f.type.isList && in.typeId() == QMetaType::QVariantList
+        && (f.type.kind == FieldType::Kind::Enum
+            || (f.type.kind == FieldType::Kind::Scalar && isStringLike(f.type.scalar)))) {
+        const QVariantList inList = in.toList();
+        const QVariantList outList = normalized.toList();
+        same = inList.size() == outList.size();
+        for (qsizetype i = 0; same && i < inList.size(); ++i)
+            same = inList.at(i).typeId() == QMetaType::QString && outList.at(i).typeId() == QMetaType::QString;
+    }
+    changed = !same;
+    kept = same ? in : std::move(normalized);
+    return true;
+}
+
+Error RecordValidator::checkRequired(const QVarLengthArray<bool, 32> &set) const
+{
+    for (qsizetype i = 0; i < m_stored.size(); ++i) {
+        const FieldSchema *f = m_stored.at(i);
+        if (f->isPrimaryKey) {
+            if (!set[i])
+                return Error::validation(u"MissingField"_s,
+                                         codec::missingFieldError(m_model.name, f->name));
+            continue;
+        }
+        if (!f->type.isRequired || f->isReadOnly || isTimestampField(m_model, *f)
+            || f->defaultValue.has_value())
+            continue;
+        if (!set[i])
+            return Error::validation(u"MissingField"_s, codec::missingFieldError(m_model.name, f->name));
+    }
+    return {};
+}
+
 Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) const
 {
     // Starts from the record itself: values already in wire form are shared,
@@ -697,9 +798,6 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
     Error error;
     // Which stored fields end up set (non-null), for the required-field check.
     QVarLengthArray<bool, 32> set(m_stored.size(), false);
-    auto markSet = [this, &set](const FieldSchema *f, const QVariant &v) {
-        set[m_position.value(f)] = !v.isNull();
-    };
     for (auto it = record.cbegin(); it != record.cend(); ++it) {
         const QString &name = it.key();
         const FieldSchema *f = m_fields.value(name);
@@ -716,58 +814,58 @@ Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) c
                 m_model.name + u'.' + name + u": unknown field ("_s + m_model.name
                     + u" has no field '"_s + name + u"')"_s);
         }
-        // Fast path: a value already in wire form (String/ID text, Int int,
-        // Boolean bool) is valid and stays as it is.
-        if (!f->isPrimaryKey && !f->type.isList && f->type.kind == FieldType::Kind::Scalar) {
-            const int id = it->typeId();
-            const ScalarType scalar = f->type.scalar;
-            if ((id == QMetaType::QString && (scalar == ScalarType::String || scalar == ScalarType::ID))
-                || (id == QMetaType::Int && scalar == ScalarType::Int)
-                || (id == QMetaType::Bool && scalar == ScalarType::Boolean)) {
-                markSet(f, *it);
-                continue;
-            }
-        }
-        QVariant normalized;
-        if (f->isPrimaryKey) {
-            if (!key(*f, it.value(), normalized, error))
-                return error;
-        } else if (!value(f->type, it.value(), f->name, normalized, error)) {
+        QVariant kept;
+        bool changed = false;
+        if (!normalizeField(*f, it.value(), kept, changed, error))
             return error;
-        }
-        bool same = normalized.typeId() == it->typeId() && !f->type.isList
-            && f->type.kind != FieldType::Kind::NonModel && !it->isNull()
-            && (f->type.kind != FieldType::Kind::Scalar || f->type.scalar != ScalarType::AWSJSON);
-        // A list of text (String, ID, enum) comes out element for element as
-        // it went in unless a null changed form: no copy of the record then.
-        if (!same && f->type.isList && it->typeId() == QMetaType::QVariantList
-            && (f->type.kind == FieldType::Kind::Enum
-                || (f->type.kind == FieldType::Kind::Scalar && isStringLike(f->type.scalar)))) {
-            const QVariantList in = it->toList();
-            const QVariantList out = normalized.toList();
-            same = in.size() == out.size();
-            for (qsizetype i = 0; same && i < in.size(); ++i)
-                same = in.at(i).typeId() == QMetaType::QString && out.at(i).typeId() == QMetaType::QString;
-        }
-        if (!same)
-            result.insert(name, normalized);
-        markSet(f, same ? *it : normalized);
+        if (changed)
+            result.insert(name, kept);
+        set[m_position.value(f)] = !kept.isNull();
     }
-    for (qsizetype i = 0; i < m_stored.size(); ++i) {
-        const FieldSchema *f = m_stored.at(i);
-        if (f->isPrimaryKey) {
-            if (!set[i])
-                return Error::validation(u"MissingField"_s,
-                                         codec::missingFieldError(m_model.name, f->name));
-            continue;
-        }
-        if (!f->type.isRequired || f->isReadOnly || isTimestampField(m_model, *f)
-            || f->defaultValue.has_value())
-            continue;
-        if (!set[i])
-            return Error::validation(u"MissingField"_s, codec::missingFieldError(m_model.name, f->name));
-    }
+    if (Error e = checkRequired(set); !e.isNull())
+        return e;
     return result;
+}
+
+Result<void> RecordValidator::validateRow(QVariant *values) const
+{
+    // Field by field in name order, as validateRecord() walks a map, so the
+    // first error reported is the same.
+    QVarLengthArray<bool, 32> set(m_stored.size(), false);
+    Error error;
+    for (qsizetype i : m_byName) {
+        QVariant &v = values[i];
+        if (!v.isValid())
+            continue;   // not named by the record
+        QVariant kept;
+        bool changed = false;
+        if (!normalizeField(*m_stored.at(i), v, kept, changed, error))
+            return error;
+        if (changed)
+            v = std::move(kept);
+        set[i] = !v.isNull();
+    }
+    if (Error e = checkRequired(set); !e.isNull())
+        return e;
+    return {};
+}
+
+Result<void> RecordValidator::validateRowKey(QVariant *values) const
+{
+    // Only the key stays, as validateKey() keeps only the key.
+    QVarLengthArray<QVariant, 32> key(m_stored.size());
+    Error error;
+    for (const QString &name : m_model.primaryKey) {
+        const FieldSchema *f = m_fields.value(name);
+        if (!f)
+            continue;
+        const qsizetype i = m_position.value(f);
+        if (!this->key(*f, values[i], key[i], error))
+            return error;
+    }
+    for (qsizetype i = 0; i < m_stored.size(); ++i)
+        values[i] = std::move(key[i]);
+    return {};
 }
 
 Result<QVariantMap> RecordValidator::validateKey(const QVariantMap &keyMap) const

@@ -15,6 +15,7 @@
 #include <datastore/result.h>
 
 #include <QHash>
+#include <QVarLengthArray>
 #include <QVariantMap>
 
 namespace ds::storage {
@@ -43,6 +44,14 @@ public:
     // Validates and normalizes the primary-key fields of `key` (all required).
     Result<QVariantMap> validateKey(const QVariantMap &key) const;
 
+    // The same two for a record in column form: `values` holds one value per
+    // stored field (ModelSchema::storedFields() order), as received, invalid
+    // for a field the record does not name; normalized in place. The same
+    // checks, the same values kept and the same first error as the map forms.
+    Result<void> validateRow(QVariant *values) const;
+    // Keeps only the normalized key; every other value becomes invalid.
+    Result<void> validateRowKey(QVariant *values) const;
+
     // Validates one value of a stored field. `path` names it in messages
     // ("tags[2]", "address.city").
     Result<QVariant> validateValue(const FieldSchema &field, const QVariant &value) const;
@@ -59,6 +68,11 @@ private:
     bool nonModel(const NonModelSchema &type, const QVariant &v, const QString &path,
                   QVariant &out, Error &error) const;
     bool key(const FieldSchema &field, const QVariant &v, QVariant &out, Error &error) const;
+    // What validateRecord() keeps for one field named with value `in`
+    // (`changed`: not `in` itself), or false with `error`.
+    bool normalizeField(const FieldSchema &f, const QVariant &in, QVariant &kept, bool &changed,
+                        Error &error) const;
+    Error checkRequired(const QVarLengthArray<bool, 32> &set) const;
     Error typeError(const QString &path, const QString &what, const QVariant &got) const;
     Error formatError(const QString &path, const QString &what, const QVariant &got) const;
 
@@ -67,6 +81,7 @@ private:
     QHash<QString, const FieldSchema *> m_fields;   // stored fields by name
     QList<const FieldSchema *> m_stored;            // stored fields in order
     QHash<const FieldSchema *, qsizetype> m_position; // index in m_stored
+    QList<qsizetype> m_byName;                      // indexes in m_stored, by field name
 };
 
 // Wire value -> column value (JSON text for lists and non-model values).

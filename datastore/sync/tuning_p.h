@@ -4,6 +4,8 @@
 // follow the Amplify JS client (PROTOCOL.md 6.1).
 #pragma once
 
+#include <QtGlobal>
+
 #include <chrono>
 
 namespace ds::sync::tuning {
@@ -35,5 +37,16 @@ inline constexpr std::chrono::milliseconds subscriptionsEstablishTimeout = 30s;
 // Subscription events are merged in batches: those arriving within one turn
 // of the event loop go into one transaction (one signal to observers).
 inline constexpr int maxSubscriptionBatch = 500;
+
+// A received sync page is written once the next page's request is on the
+// wire (so that the server works meanwhile: 58k -> 140k records/s,
+// datastore-bench sync), or after this long if that takes longer (a
+// connection that hangs in its handshake).
+inline constexpr std::chrono::milliseconds maxPageWriteDelay = 100ms;
+
+// SyncPageReader: bodies larger than this, or nested deeper, take the
+// general GraphQL reading (QJsonDocument).
+inline constexpr qsizetype maxFastPageBytes = 64 * 1024 * 1024;
+inline constexpr int maxFastPageDepth = 64;
 
 } // namespace ds::sync::tuning

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 using namespace ds;
 using namespace ds::net;
@@ -91,6 +93,9 @@ private Q_SLOTS:
     void classification();
     void errorShapes();
     void connectionRefused();
+    void rawAnswerAndSent();
+    void sentWhileServerThinks();
+    void sentNeverWhenRefused();
     void timeoutAgainstPausedServer();
     void realServerAnswers();
     void realServerRejectsBadKey();
@@ -223,6 +228,71 @@ void tst_GraphQLClient::connectionRefused()
     QCOMPARE(r.error.domain(), Error::Domain::Network);
     QCOMPARE(r.error.code(), u"NetworkError"_s);
     QVERIFY(r.error.isTransient());
+}
+
+void tst_GraphQLClient::rawAnswerAndSent()
+{
+    CannedServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    const QByteArray body = R"({"data":{"__typename":"Query"}, "extra" : [1, "\u00e9"]})";
+    server.response = httpResponse(200, body);
+    GraphQLClient client;
+    client.setEndpoint(server.url());
+    QStringList order;
+    RawResponse answer;
+    client.postRaw(ping(), [&](const RawResponse &raw) {
+        order.append(u"done"_s);
+        answer = raw;
+    }, [&] { order.append(u"sent"_s); });
+    QTRY_COMPARE(order.size(), 2);
+    QCOMPARE(order, (QStringList{u"sent"_s, u"done"_s}));
+    QVERIFY(answer.error.isNull());
+    QCOMPARE(answer.httpStatus, 200);
+    QCOMPARE(answer.body, body);   // unread: exactly what the server sent
+    QTest::qWait(50);
+    QCOMPARE(order.size(), 2);     // once each
+}
+
+void tst_GraphQLClient::sentWhileServerThinks()
+{
+    // A server that reads the request and never answers: `sent` comes
+    // anyway (the request is on the wire), the answer does not.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    QByteArray received;
+    connect(&server, &QTcpServer::newConnection, &server, [&] {
+        while (QTcpSocket *s = server.nextPendingConnection())
+            connect(s, &QTcpSocket::readyRead, s, [&received, s] { received += s->readAll(); });
+    });
+    GraphQLClient client;
+    client.setEndpoint(QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(server.serverPort())));
+    bool sent = false;
+    std::optional<RawResponse> answer;
+    client.postRaw(ping(), [&](const RawResponse &raw) { answer = raw; }, [&] { sent = true; });
+    QTRY_VERIFY(sent);
+    QVERIFY(!answer);
+    QTRY_VERIFY(received.endsWith(ping().toJsonBytes()));
+    client.abortAll();
+    QTRY_VERIFY(answer.has_value());
+    QCOMPARE(answer->error.code(), u"Aborted"_s);
+}
+
+void tst_GraphQLClient::sentNeverWhenRefused()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    GraphQLClient client;
+    client.setEndpoint(QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(port)));
+    bool sent = false;
+    std::optional<RawResponse> answer;
+    client.postRaw(ping(), [&](const RawResponse &raw) { answer = raw; }, [&] { sent = true; });
+    QTRY_VERIFY(answer.has_value());
+    QCOMPARE(answer->httpStatus, 0);
+    QCOMPARE(answer->error.code(), u"NetworkError"_s);
+    QVERIFY(answer->body.isEmpty());
+    QVERIFY(!sent);
 }
 
 void tst_GraphQLClient::timeoutAgainstPausedServer()

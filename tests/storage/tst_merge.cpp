@@ -28,6 +28,8 @@ private slots:
     void invalidItemsRejected();
     void rollsBackInsideTransaction();
     void queriesSeeMergedRows();
+    void largeBatchAsOneByOne_data();
+    void largeBatchAsOneByOne();
 
 private:
     ds::Schema m_schema;
@@ -300,5 +302,95 @@ void tst_Merge::queriesSeeMergedRows()
     QCOMPARE((*head)->version, std::optional<int>(1));
 }
 
+void tst_Merge::largeBatchAsOneByOne_data()
+{
+    // Existing rows (id -> version) before the batch; which ids have a local
+    // outbox entry; the batch: ids with their version, '-' for a tombstone.
+    QTest::addColumn<QList<int>>("existing");
+    QTest::addColumn<QList<int>>("local");
+    QTest::addColumn<QStringList>("batch");
+    QStringList fresh;
+    for (int i = 0; i < 250; ++i)
+        fresh.append(QString::number(i) + u":1"_s);
+    QTest::newRow("all new (a base sync)") << QList<int>{} << QList<int>{} << fresh;
+    QTest::newRow("existing rows inside runs") << QList<int>{5, 120, 121, 249} << QList<int>{} << fresh;
+    QStringList mixed = fresh;
+    mixed[10] = u"10:-"_s;            // tombstone of a row that exists
+    mixed[150] = u"150:-"_s;          // tombstone of a row that does not
+    mixed[200] = u"7:3"_s;            // an earlier id again: the last one wins
+    mixed.append(u"3:1"_s);           // a stale version of a row at version 2
+    QTest::newRow("pending, deletes, duplicates, stale")
+        << QList<int>{3, 10, 60} << QList<int>{60, 61, 248} << mixed;
+}
+
+void tst_Merge::largeBatchAsOneByOne()
+{
+    // One call over the whole batch (runs of new records take one multi-row
+    // INSERT) and one call per record (never batched) must leave the same
+    // rows and report the same.
+    QFETCH(QList<int>, existing);
+    QFETCH(QList<int>, local);
+    QFETCH(QStringList, batch);
+    auto id = [](int i) -> QString { return u"big-"_s + QString::number(i); };
+    QList<QVariantMap> items;
+    for (const QString &entry : std::as_const(batch)) {
+        const QStringList parts = entry.split(u':');
+        const int i = parts.at(0).toInt();
+        items.append(parts.at(1) == u"-" ? tombstone(id(i), 9, 9000)
+                                         : post(id(i), u"title "_s + entry, parts.at(1).toInt(), 1000 + i, i % 7));
+    }
+    Storage other(m_schema);
+    DS_VERIFY_OK(other.open(m_dir.filePath(u"merge-one-by-one%1.db"_s.arg(m_run))));
+    for (Storage *store : {m_store.get(), &other}) {
+        for (int i : std::as_const(existing))
+            DS_VERIFY_OK(store->mergeRemote(*m_post, {post(id(i), u"old"_s, 2, 500)}));
+        for (int i : std::as_const(local))
+            DS_VERIFY_OK(store->save(*m_post, {{u"id"_s, id(i)}, {u"title"_s, u"mine"_s}}));
+    }
+
+    const auto whole = m_store->mergeRemote(*m_post, items);
+    DS_VERIFY_OK(whole);
+    MergeResult sum;
+    for (qsizetype k = 0; k < items.size(); ++k) {
+        const QString key = items.at(k).value(u"id"_s).toString();
+        bool later = false;
+        for (qsizetype j = k + 1; j < items.size() && !later; ++j)
+            later = items.at(j).value(u"id"_s).toString() == key;
+        if (later) {
+            ++sum.duplicates;
+            continue;
+        }
+        const auto one = other.mergeRemote(*m_post, {items.at(k)});
+        DS_VERIFY_OK(one);
+        sum.created += one->created;
+        sum.updated += one->updated;
+        sum.deleted += one->deleted;
+        sum.unchanged += one->unchanged;
+        sum.skippedPending += one->skippedPending;
+        sum.changes += one->changes;
+    }
+    QCOMPARE(whole->created, sum.created);
+    QCOMPARE(whole->updated, sum.updated);
+    QCOMPARE(whole->deleted, sum.deleted);
+    QCOMPARE(whole->unchanged, sum.unchanged);
+    QCOMPARE(whole->skippedPending, sum.skippedPending);
+    QCOMPARE(whole->duplicates, sum.duplicates);
+    QCOMPARE(whole->changes.size(), sum.changes.size());
+    for (qsizetype k = 0; k < sum.changes.size(); ++k) {
+        QCOMPARE(int(whole->changes.at(k).type), int(sum.changes.at(k).type));
+        QCOMPARE(whole->changes.at(k).element, sum.changes.at(k).element);
+    }
+    QVERIFY(whole->created > 0);
+    ds::QueryOptions all;
+    all.includeDeleted = true;
+    const auto rowsWhole = m_store->query(*m_post, all);
+    const auto rowsOne = other.query(*m_post, all);
+    DS_VERIFY_OK(rowsWhole);
+    DS_VERIFY_OK(rowsOne);
+    QCOMPARE(*rowsWhole, *rowsOne);
+    QCOMPARE(*m_store->pendingMutationCount(), *other.pendingMutationCount());
+}
+
 QTEST_GUILESS_MAIN(tst_Merge)
+
 #include "tst_merge.moc"

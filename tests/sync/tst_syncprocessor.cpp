@@ -30,6 +30,7 @@ private slots:
     void initTestCase();
     void cleanupTestCase();
     void baseSyncMatchesServer();
+    void changeRecordsOnlyWhenWanted();
     void deltaSyncBringsChangesAndDeletes();
     void pendingOutboxEntryNotOverwritten();
     void syncExpressionFilters();
@@ -243,6 +244,39 @@ void tst_SyncProcessor::baseSyncMatchesServer()
     const qint64 last = *meta->lastFullSync;
     probe.setClock([last] { return last + 25 * 3600 * 1000LL; });
     QCOMPARE(*probe.plannedSyncType(*m_post), SyncProcessor::SyncType::Base);
+}
+
+void tst_SyncProcessor::changeRecordsOnlyWhenWanted()
+{
+    // With nobody observing record by record, pages build no change records
+    // (changesApplied is not emitted) but write and count the same.
+    QList<Round> rounds;
+    QList<qsizetype> changes;
+    for (const bool wanted : {true, false}) {
+        auto storage = freshStorage();
+        qsizetype seen = 0;
+        int asked = 0;
+        rounds.append(runRound(*storage, [&](SyncProcessor &sync) {
+            sync.setRecordChangesWanted([&asked, wanted] {
+                ++asked;
+                return wanted;
+            });
+            connect(&sync, &SyncProcessor::changesApplied, this, [&seen](const QList<ds::Change> &c) {
+                for (const ds::Change &change : c)
+                    QCOMPARE(change.type, ds::Change::Type::Created);
+                seen += c.size();
+            });
+        }));
+        QVERIFY2(rounds.last().error.isNull(), qPrintable(rounds.last().error.message()));
+        QCOMPARE(*storage->count(*m_post, Predicate::all()), kPosts);
+        QCOMPARE(*storage->count(*m_comment, Predicate::all()), kComments);
+        QVERIFY(asked >= 3);   // once per page
+        changes.append(seen);
+    }
+    QCOMPARE(changes.at(0), qsizetype(kPosts + kComments));
+    QCOMPARE(changes.at(1), qsizetype(0));
+    QCOMPARE(rounds.at(1).synced, rounds.at(0).synced);
+    QCOMPARE(rounds.at(1).pages, rounds.at(0).pages);
 }
 
 void tst_SyncProcessor::deltaSyncBringsChangesAndDeletes()
