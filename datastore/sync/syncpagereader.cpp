@@ -245,18 +245,8 @@ private:
             qsizetype size = 0;
             if (!rawKey(key, size) || !consume(':') || !member(key, size))
                 return false;
-            skipSpace();
-            if (m_p >= m_end)
-                return false;
-            if (*m_p == ',') {
-                ++m_p;
-                continue;
-            }
-            if (*m_p == '}') {
-                ++m_p;
-                return true;
-            }
-            return false;
+            if (const Next next = separator('}'); next != Next::More)
+                return next == Next::Closed;
         }
     }
 
@@ -370,18 +360,8 @@ private:
                 page.records.append(std::move(record));
                 ++page.itemCount;
             }
-            skipSpace();
-            if (m_p >= m_end)
-                return false;
-            if (*m_p == ',') {
-                ++m_p;
-                continue;
-            }
-            if (*m_p == ']') {
-                ++m_p;
-                return true;
-            }
-            return false;
+            if (const Next next = separator(']'); next != Next::More)
+                return next == Next::Closed;
         }
     }
 
@@ -525,19 +505,11 @@ private:
             } else {
                 return false;
             }
-            skipSpace();
-            if (m_p >= m_end)
-                return false;
-            if (*m_p == ',') {
-                ++m_p;
-                continue;
+            if (const Next next = separator(']'); next != Next::More) {
+                if (next == Next::Closed)
+                    out = list;
+                return next == Next::Closed;
             }
-            if (*m_p == ']') {
-                ++m_p;
-                out = list;
-                return true;
-            }
-            return false;
         }
     }
 
@@ -654,18 +626,8 @@ private:
             for (;;) {
                 if (!skipValue(depth + 1))
                     return false;
-                skipSpace();
-                if (m_p >= m_end)
-                    return false;
-                if (*m_p == ',') {
-                    ++m_p;
-                    continue;
-                }
-                if (*m_p == ']') {
-                    ++m_p;
-                    return true;
-                }
-                return false;
+                if (const Next next = separator(']'); next != Next::More)
+                    return next == Next::Closed;
             }
         }
         case '{':
@@ -803,6 +765,23 @@ private:
     {
         while (m_p < m_end && isSpace(*m_p))
             ++m_p;
+    }
+
+    // After a value in an array or object: ',' (More), the closing
+    // bracket (Closed) or anything else (Bad), consumed.
+    enum class Next { More, Closed, Bad };
+    Next separator(char close)
+    {
+        skipSpace();
+        if (m_p < m_end && *m_p == ',') {
+            ++m_p;
+            return Next::More;
+        }
+        if (m_p < m_end && *m_p == close) {
+            ++m_p;
+            return Next::Closed;
+        }
+        return Next::Bad;
     }
 
     bool consume(char c)
