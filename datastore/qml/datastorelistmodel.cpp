@@ -374,9 +374,18 @@ void DataStoreListModel::recount()
             setError(r.error());
         else if (!m_allLoaded)
             setTotalCount(int(std::min<qint64>(*r, std::numeric_limits<int>::max())));
-        if (std::exchange(m_recountAgain, false))
-            recount();
-        else if (m_allLoaded)
+        if (std::exchange(m_recountAgain, false)) {
+            // Changes kept coming while counting: count again, but not back
+            // to back (each count reads the whole table).
+            m_counting = true;
+            QTimer::singleShot(qml::tuning::recountInterval, this, [this, generation] {
+                if (generation != m_generation)
+                    return;
+                m_counting = false;
+                m_recountAgain = false;   // this count comes after those changes
+                recount();
+            });
+        } else if (m_allLoaded)
             setTotalCount(count());
     });
 }
@@ -459,7 +468,10 @@ void DataStoreListModel::apply(const ChangeEvent &event)
             }
             Q_EMIT countChanged();
         }
-        updateTotal();
+        if (!m_allLoaded && event.type == ChangeEvent::Type::Created && m_totalCount >= 0)
+            setTotalCount(m_totalCount + 1);   // a record new to the store: no count query (a sync brings thousands)
+        else
+            updateTotal();
         return;
     }
 

@@ -13,4 +13,8 @@ inline constexpr int listModelPageSize = 100;
 // with the loaded rows (writes raced the query) before it reloads instead.
 inline constexpr int maxPageRetries = 5;
 
+// The least time between two count queries of a DataStoreListModel's
+// totalCount while changes keep arriving (each count reads the table).
+inline constexpr int recountInterval = 100;   // ms
+
 } // namespace ds::qml::tuning

@@ -105,6 +105,7 @@ private Q_SLOTS:
     void changesBeyondTheLoadedPages();
     void viewsFetchingFromTheirHandlersLoadEverything();
     void aBurstIntoAnEmptyListStopsAtAPage();
+    void totalFollowsCreatesWithoutCounting();
     void writesRacingThePagesKeepTheModelExact();
     void invalidFilterAndSort_data();
     void invalidFilterAndSort();
@@ -582,6 +583,44 @@ void TestListModel::aBurstIntoAnEmptyListStopsAtAPage()
     QTRY_COMPARE(model->totalCount(), 700);
     fetchAll(model);
     QCOMPARE(ids(*model), expectedIds({}, u"rating"_s));
+}
+
+void TestListModel::totalFollowsCreatesWithoutCounting()
+{
+    // A partly loaded, filtered list: records new to the store count into
+    // totalCount as their events arrive (a sync brings thousands; a count
+    // query each would read the table each time); updates moving records
+    // in and out of the filter and deletes are counted by the store.
+    auto *model = makeModel(u"rating >= 5"_s, u"rating"_s, 20);
+    QList<QVariantMap> records;
+    for (int i = 0; i < 100; ++i)
+        records.append(post(pid(i), u"t"_s, i % 10));   // half of them match
+    saveAll(records);
+    QTRY_COMPARE(model->totalCount(), 50);
+    QVERIFY(model->canFetchMore({}));
+    records.clear();
+    for (int i = 100; i < 400; ++i)
+        records.append(post(pid(i), u"t"_s, i % 10));
+    saveAll(records);
+    QCOMPARE(model->totalCount(), 200);   // at once: no count query was needed
+    // Updates: ten matching ones drop out, twenty others come in.
+    records.clear();
+    for (int i = 0; i < 10; ++i)
+        records.append(post(pid(i * 10 + 5), u"t"_s, 1));
+    for (int i = 0; i < 20; ++i)
+        records.append(post(pid(i * 10 + 1), u"t"_s, 9));
+    saveAll(records);
+    QTRY_COMPARE(model->totalCount(), 210);
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(await(m_store->remove(u"Post"_s, pid(i * 10 + 7))).ok());
+    settle();
+    QTRY_COMPARE(model->totalCount(), 205);
+    const auto counted = await(m_store->count(u"Post"_s, *m_store->parsePredicate(u"Post"_s, u"rating >= 5"_s)));
+    QVERIFY(counted.ok());
+    QCOMPARE(model->totalCount(), int(*counted));
+    fetchAll(model);
+    QCOMPARE(model->count(), 205);
+    QCOMPARE(ids(*model), expectedIds(u"rating >= 5"_s, u"rating"_s));
 }
 
 void TestListModel::writesRacingThePagesKeepTheModelExact()

@@ -27,6 +27,9 @@
 
 #include <datastore/datastore.h>
 
+#include "qml/datastorelistmodel.h"
+#include "qml/qmldatastore.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
@@ -440,6 +443,41 @@ QJsonObject runSyncBenchmark(const QString &serverBinary, const QString &schemaF
     noteSyncErrors(*b, u"client B"_s, &notes);
     await(a->store->stop());
     await(b->store->stop());
+
+    phase(u"replication done; initial sync with a bound list model"_s);
+    // ---- the initial sync again, as an app sees it: a fresh client with the
+    // app's list model (DataStoreListModel, pages of 50 by title) bound to
+    // Post, so every synced record reaches the GUI thread as a change event.
+    std::unique_ptr<Client> c = makeClient(*schema, dir.filePath(u"c.sqlite"_s), bench, records, &error);
+    if (!c)
+        return finish(error);
+    qint64 observedEvents = 0;
+    QObject::connect(c->store.get(), &ds::DataStore::changed, c->store.get(),
+                     [&observedEvents](const ds::ChangeEvent &e) { observedEvents += e.model == u"Post"_s; });
+    ds::QmlDataStore qmlStore(c->store.get());
+    ds::DataStoreListModel list;
+    list.classBegin();
+    list.setStore(&qmlStore);
+    list.setModelName(u"Post"_s);
+    list.setSortBy(u"title"_s);
+    list.setPageSize(50);
+    list.componentComplete();
+    stalls.start();
+    const std::optional<double> observedSeconds = syncUntilReady(*c, &error);
+    const double observedStallMs = stalls.stopMs();
+    if (!observedSeconds)
+        return finish(u"initial sync with a list model: "_s + error);
+    waitUntil([&] { return list.totalCount() >= records; }, 10000);
+    result.insert(u"observed_initial_sync_records_per_s"_s, double(records) / *observedSeconds);
+    result.insert(u"observed_max_event_loop_stall_ms"_s, observedStallMs);
+    result.insert(u"observed_change_events"_s, double(observedEvents));
+    result.insert(u"observed_list_total"_s, list.totalCount());
+    if (observedEvents < records)
+        notes.append(u"the bound client saw "_s + QString::number(observedEvents) + u" Post change events, expected "_s
+                     + QString::number(records));
+    noteSyncErrors(*c, u"client C"_s, &notes);
+    await(c->store->stop());
+    c.reset();
     b.reset();
     a.reset();
     bench.stop();
