@@ -806,29 +806,46 @@ QFuture<qint64> DataStore::flushOutbox(std::chrono::milliseconds timeout)
     auto canSend = [this] {
         return d->engineRunning && d->syncState != SyncState::Offline && d->syncState != SyncState::Stopped;
     };
-    if (d->pendingMutations == 0 || !canSend()) {
-        promise->addResult(d->pendingMutations);
-        promise->finish();
-        return result;
-    }
-    auto *waiter = new QObject(this);
-    auto done = std::make_shared<bool>(false);
-    auto finish = [this, promise, waiter, done] {
-        if (std::exchange(*done, true))
+    auto wait = [this, promise, canSend, timeout] {
+        if (d->pendingMutations == 0 || !canSend()) {
+            promise->addResult(d->pendingMutations);
+            promise->finish();
             return;
-        waiter->deleteLater();
-        promise->addResult(d->pendingMutations);
-        promise->finish();
+        }
+        auto *waiter = new QObject(this);
+        auto done = std::make_shared<bool>(false);
+        auto finish = [this, promise, waiter, done] {
+            if (std::exchange(*done, true))
+                return;
+            waiter->deleteLater();
+            promise->addResult(d->pendingMutations);
+            promise->finish();
+        };
+        connect(this, &DataStore::pendingMutationsChanged, waiter, [this, finish] {
+            if (d->pendingMutations == 0)
+                finish();
+        });
+        connect(this, &DataStore::syncStateChanged, waiter, [canSend, finish] {
+            if (!canSend())
+                finish();
+        });
+        QTimer::singleShot(timeout, waiter, finish);
     };
-    connect(this, &DataStore::pendingMutationsChanged, waiter, [this, finish] {
-        if (d->pendingMutations == 0)
-            finish();
-    });
-    connect(this, &DataStore::syncStateChanged, waiter, [canSend, finish] {
-        if (!canSend())
-            finish();
-    });
-    QTimer::singleShot(timeout, waiter, finish);
+    // pendingMutations on this thread lags behind writes whose futures have
+    // just resolved (their count is still queued): read the outbox's own
+    // count first, after every write submitted before this call.
+    d->submit<qint64>(
+         [](Storage *storage, QList<ChangeEvent> &) -> Result<qint64> {
+             if (!storage)
+                 return notOpen();
+             return storage->pendingMutationCount();
+         },
+         false)
+        .then(this, [this, wait](const Result<qint64> &pending) {
+            if (pending)
+                d->setPending(*pending);
+            wait();
+        });
     return result;
 }
 

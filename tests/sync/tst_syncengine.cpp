@@ -51,6 +51,7 @@ private slots:
     void secondExpressionIgnored();
     void clearDiscardsAndResyncs();
     void clearFlushFirstSendsTheOutbox();
+    void flushOutboxRightAfterSaves();
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
     void tlsWithCustomCa();
@@ -436,6 +437,25 @@ void tst_SyncEngine::clearFlushFirstSendsTheOutbox()
     args.limit = 1000;
     const QList<QJsonObject> page = synctest::sendAll(*m_http, {net::syncQuery(m_schema, *m_schema.model(u"Post"_s), args)});
     QCOMPARE(page.constFirst().value(u"items"_s).toArray().size(), 200);
+}
+
+void tst_SyncEngine::flushOutboxRightAfterSaves()
+{
+    // The saves have resolved but their pending count has not reached this
+    // thread yet (no event processed since): flushOutbox() must still wait
+    // for them to be sent (an app signing out right after typing).
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QCOMPARE(a->pendingMutations(), 0);
+    QFuture<Result<QVariantMap>> last;
+    for (int i = 0; i < 20; ++i)
+        last = a->save(u"Post"_s, post(u"flush-now-%1"_s.arg(i), u"Sent before sign-out"_s, i % 10));
+    last.waitForFinished();   // blocks: the queued count update stays queued
+    QVERIFY(last.result().ok());
+    QCOMPARE(a->pendingMutations(), 0);   // stale, as an app sees it at that moment
+    QCOMPARE(await(a->flushOutbox(std::chrono::seconds(20)), 25000), 0);
+    for (int i = 0; i < 20; ++i)
+        QVERIFY2(!serverGet(u"flush-now-%1"_s.arg(i)).isEmpty(), qPrintable(u"flush-now-%1"_s.arg(i)));
 }
 
 bool tst_SyncEngine::serverMutate(net::MutationType type, const QJsonObject &input)
