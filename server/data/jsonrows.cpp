@@ -94,7 +94,7 @@ JsonRows::JsonRows(const ModelSchema &model, const Schema &schema)
         m_columns.push_back(std::move(c));
     }
     for (const QString &meta : {u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s})
-        m_columns.push_back(Column{meta, {}, nullptr, true, nullptr});
+        m_columns.push_back(Column{meta, {}, nullptr, true, meta == u"_deleted", nullptr});
     for (size_t i = 0; i < m_columns.size(); ++i) {
         Column &c = m_columns[i];
         QByteArray key = "\"";
@@ -161,7 +161,7 @@ void JsonRows::appendWire(int column, const QJsonValue &value)
     const Column &c = m_columns[size_t(column)];
     if (value.isNull() || value.isUndefined()) {
         appendNull();
-    } else if (c.name == u"_deleted") {
+    } else if (c.isDeleted) {
         value.toBool() ? appendBoolean(true) : appendNull();
     } else if (value.isString()) {
         const QByteArray utf8 = value.toString().toUtf8();

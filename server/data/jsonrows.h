@@ -83,6 +83,7 @@ private:
         QByteArray key;   // "name":
         const FieldSchema *field = nullptr;
         bool copyable = true;   // offered by column()
+        bool isDeleted = false;   // "_deleted": true or null
         const QSet<QByteArray> *enumValues = nullptr;
     };
     void end() { m_ends.push_back(qsizetype(m_text.size())); }

@@ -26,14 +26,6 @@ namespace {
 
 QAtomicInteger<quint64> s_connectionCounter;
 
-QString keyColumns(const QStringList &fields)
-{
-    QStringList quotedFields;
-    for (const QString &f : fields)
-        quotedFields.append(quoted(f));
-    return quotedFields.join(u", "_s);
-}
-
 // "$first, $first+1, ..." (n of them).
 QString placeholders(int first, qsizetype n)
 {
@@ -284,7 +276,7 @@ Result<void> PgStore::prepareSchema(const Schema &schema)
             columns.append(quoted(field->name) % u' ' % pgType(*field));
         columns << u"\"_version\" bigint NOT NULL"_s << u"\"_lastChangedAt\" bigint NOT NULL"_s
                 << u"\"_deleted\" integer NOT NULL DEFAULT 0"_s << u"\"_ttl\" bigint"_s
-                << u"PRIMARY KEY ("_s % keyColumns(model.primaryKey) % u')';
+                << u"PRIMARY KEY ("_s % quotedList(model.primaryKey) % u')';
         if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s % columns.join(u", "_s) % u')');
             !r)
             return fail(r);
@@ -417,27 +409,6 @@ void PgStore::rollback()
     m_inTransaction = false;
 }
 
-QString PgStore::selectColumns(const ModelSchema &model)
-{
-    QStringList columns;
-    for (const FieldSchema *field : model.storedFields())
-        columns.append(quoted(field->name));
-    columns << u"\"_version\""_s << u"\"_lastChangedAt\""_s << u"\"_deleted\""_s;
-    return columns.join(u", "_s);
-}
-
-QJsonObject PgStore::readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn)
-{
-    QJsonObject item;
-    int i = firstColumn;
-    for (const FieldSchema *field : model.storedFields())
-        item.insert(field->name, fromColumn(*field, query.value(i++)));
-    item.insert(u"_version"_s, QJsonValue(query.value(i++).toLongLong()));
-    item.insert(u"_lastChangedAt"_s, QJsonValue(query.value(i++).toLongLong()));
-    item.insert(u"_deleted"_s, query.value(i++).toLongLong() != 0 ? QJsonValue(true) : QJsonValue(QJsonValue::Null));
-    return item;
-}
-
 Result<std::optional<QJsonObject>> PgStore::fetch(const ModelSchema &model, const QJsonArray &key)
 {
     return retrying([&] { return fetchOnce(model, key); });
@@ -451,7 +422,7 @@ Result<std::optional<QJsonObject>> PgStore::fetchOnce(const ModelSchema &model, 
     for (qsizetype i = 0; i < model.primaryKey.size(); ++i)
         where.append(quoted(model.primaryKey.at(i)) % u" = $"_s % QString::number(i + 1));
     Result<QSqlQuery *> cachedQuery = cached(u"fetch:"_s % model.name,
-                                             u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name)
+                                             u"SELECT "_s % itemColumns(model) % u" FROM "_s % quoted(model.name)
                                                  % u" WHERE "_s % where.join(u" AND "_s));
     if (!cachedQuery)
         return cachedQuery.error();
@@ -464,7 +435,7 @@ Result<std::optional<QJsonObject>> PgStore::fetchOnce(const ModelSchema &model, 
         return failure(u"fetch "_s % model.name, q->lastError());
     std::optional<QJsonObject> item;
     if (q->next())
-        item = readRow(model, *q);
+        item = itemFromRow(model, *q);
     q->finish();
     return item;
 }
@@ -488,7 +459,7 @@ Result<void> PgStore::upsert(const ModelSchema &model, const QJsonObject &item, 
         Result<QSqlQuery *> prepared =
             cached(u"put:"_s % model.name,
                    u"INSERT INTO "_s % quoted(model.name) % u" ("_s % columns.join(u", "_s) % u") VALUES ("_s
-                       % placeholders(1, columns.size()) % u") ON CONFLICT ("_s % keyColumns(model.primaryKey)
+                       % placeholders(1, columns.size()) % u") ON CONFLICT ("_s % quotedList(model.primaryKey)
                        % u") DO UPDATE SET "_s % updates.join(u", "_s));
         if (!prepared)
             return prepared.error();
@@ -638,7 +609,7 @@ PgStatement PgStore::baseScanSql(const ModelSchema &model, const BaseScan &scan)
     QStringList order;
     for (const QString &f : scan.orderFields)
         order.append(orderTerm(model, f, scan.descending));
-    out.sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
+    out.sql = u"SELECT "_s % itemColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
               % where.join(u" AND "_s) % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s
               % QString::number(scan.limit + 1);
     return out;
@@ -656,7 +627,7 @@ Result<Page> PgStore::readBase(const ModelSchema &model, const BaseScan &scan)
             page.hasMore = true;
             break;
         }
-        page.items.append(readRow(model, q));
+        page.items.append(itemFromRow(model, q));
     }
     if (!page.items.isEmpty()) {
         for (const QString &f : scan.orderFields)

@@ -115,8 +115,6 @@ public:
     // The column type of a stored field.
     static QString pgType(const FieldSchema &field);
     // SELECT list of a model row: stored fields, _version, _lastChangedAt, _deleted.
-    static QString selectColumns(const ModelSchema &model);
-    static QJsonObject readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn = 0);
 
 private:
     Result<void> exec(const QString &sql);

@@ -26,56 +26,6 @@ using namespace Qt::StringLiterals;
 
 namespace ds::server::data {
 
-ServerStore::~ServerStore() = default;
-
-Result<void> ServerStore::announce(const ModelSchema &, const ServerChange &)
-{
-    return {};
-}
-
-ScanPlan ServerStore::planScan(const ModelSchema &model, const Predicate &filter) const
-{
-    return planBaseScan(model, filter);
-}
-
-Result<ScanExplanation> ServerStore::explainBase(const ModelSchema &model, const BaseScan &)
-{
-    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a scan of "_s % model.name);
-}
-
-Result<ScanExplanation> ServerStore::explainDelta(const ModelSchema &model, const DeltaScan &)
-{
-    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot explain a delta scan of "_s % model.name);
-}
-
-Result<JsonPage> ServerStore::scanBaseJson(const ModelSchema &model, const Schema &schema, const BaseScan &scan)
-{
-    Result<Page> page = scanBase(model, scan);
-    if (!page)
-        return page.error();
-    JsonPage json;
-    json.rows = std::make_shared<JsonRows>(model, schema);
-    json.rows->reserve(page->items.size(), 256);
-    for (const QJsonObject &item : std::as_const(page->items))
-        json.rows->appendItem(item);
-    json.lastKey = page->lastKey;
-    json.hasMore = page->hasMore;
-    return json;
-}
-
-Result<qint64> ServerStore::countBase(const ModelSchema &model, const BaseScan &)
-{
-    return Error(Error::Domain::Storage, u"Unsupported"_s, u"This store cannot count a scan of "_s % model.name);
-}
-
-QJsonArray keyOf(const ModelSchema &model, const QJsonObject &item)
-{
-    QJsonArray key;
-    for (const QString &field : model.primaryKey)
-        key.append(item.value(field));
-    return key;
-}
-
 namespace {
 
 QAtomicInteger<quint64> s_connectionCounter;
@@ -85,14 +35,6 @@ Error storageError(const QString &what, const QSqlError &e)
     const bool busy = e.nativeErrorCode() == u"5" || e.nativeErrorCode() == u"6";
     return Error(Error::Domain::Storage, busy ? u"DatabaseLocked"_s : u"StorageError"_s,
                  what % u": "_s % e.text(), busy);
-}
-
-QString keyColumns(const QStringList &fields)
-{
-    QStringList quotedFields;
-    for (const QString &f : fields)
-        quotedFields.append(quoted(f));
-    return quotedFields.join(u", "_s);
 }
 
 QString placeholders(qsizetype n)
@@ -194,7 +136,7 @@ Result<void> SqliteStore::prepareSchema(const Schema &schema)
             columns.append(quoted(field->name) % u' ' % sqlType(*field));
         columns << u"\"_version\" INTEGER NOT NULL"_s << u"\"_lastChangedAt\" INTEGER NOT NULL"_s
                 << u"\"_deleted\" INTEGER NOT NULL DEFAULT 0"_s << u"\"_ttl\" INTEGER"_s
-                << u"PRIMARY KEY ("_s % keyColumns(model.primaryKey) % u')';
+                << u"PRIMARY KEY ("_s % quotedList(model.primaryKey) % u')';
         if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s % columns.join(u", "_s)
                                   % u") WITHOUT ROWID"_s);
             !r)
@@ -218,7 +160,7 @@ Result<void> SqliteStore::prepareSchema(const Schema &schema)
         }
         for (const IndexSchema &index : model.indexes) {
             if (Result<void> r = exec(u"CREATE INDEX IF NOT EXISTS "_s % quoted(u"idx_"_s % model.name % u'_' % index.name)
-                                      % u" ON "_s % table % u" ("_s % keyColumns(index.fields) % u')');
+                                      % u" ON "_s % table % u" ("_s % quotedList(index.fields) % u')');
                 !r)
                 return fail(r);
         }
@@ -268,27 +210,6 @@ void SqliteStore::rollback()
     q.exec(u"ROLLBACK"_s);
 }
 
-QString SqliteStore::selectColumns(const ModelSchema &model) const
-{
-    QStringList columns;
-    for (const FieldSchema *field : model.storedFields())
-        columns.append(quoted(field->name));
-    columns << u"\"_version\""_s << u"\"_lastChangedAt\""_s << u"\"_deleted\""_s;
-    return columns.join(u", "_s);
-}
-
-QJsonObject SqliteStore::readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn) const
-{
-    QJsonObject item;
-    int i = firstColumn;
-    for (const FieldSchema *field : model.storedFields())
-        item.insert(field->name, fromColumn(*field, query.value(i++)));
-    item.insert(u"_version"_s, QJsonValue(query.value(i++).toLongLong()));
-    item.insert(u"_lastChangedAt"_s, QJsonValue(query.value(i++).toLongLong()));
-    item.insert(u"_deleted"_s, query.value(i++).toLongLong() != 0 ? QJsonValue(true) : QJsonValue(QJsonValue::Null));
-    return item;
-}
-
 Result<std::optional<QJsonObject>> SqliteStore::fetch(const ModelSchema &model, const QJsonArray &key)
 {
     QStringList where;
@@ -296,7 +217,7 @@ Result<std::optional<QJsonObject>> SqliteStore::fetch(const ModelSchema &model, 
         where.append(quoted(f) % u" = ?"_s);
     Error error;
     QSqlQuery *q = cached(u"fetch:"_s % model.name,
-                          u"SELECT "_s % selectColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
+                          u"SELECT "_s % itemColumns(model) % u" FROM "_s % quoted(model.name) % u" WHERE "_s
                               % where.join(u" AND "_s),
                           &error);
     if (!q)
@@ -309,7 +230,7 @@ Result<std::optional<QJsonObject>> SqliteStore::fetch(const ModelSchema &model, 
         return storageError(u"fetch "_s % model.name, q->lastError());
     std::optional<QJsonObject> item;
     if (q->next())
-        item = readRow(model, *q);
+        item = itemFromRow(model, *q);
     q->finish();
     return item;
 }
@@ -333,7 +254,7 @@ Result<void> SqliteStore::upsert(const ModelSchema &model, const QJsonObject &it
         }
         q = cached(u"put:"_s % model.name,
                    u"INSERT INTO "_s % quoted(model.name) % u" ("_s % columns.join(u", "_s) % u") VALUES ("_s
-                       % placeholders(columns.size()) % u") ON CONFLICT ("_s % keyColumns(model.primaryKey)
+                       % placeholders(columns.size()) % u") ON CONFLICT ("_s % quotedList(model.primaryKey)
                        % u") DO UPDATE SET "_s % updates.join(u", "_s),
                    &error);
         if (!q)
@@ -463,7 +384,7 @@ SqliteStore::Statement SqliteStore::baseStatement(const ModelSchema &model, cons
     if (pin && plan && plan->usesIndex() && !plan->isPrimaryKey())
         from += u" INDEXED BY "_s % quoted(indexTable(model, plan->index));
     Statement statement;
-    statement.sql = u"SELECT "_s % selectColumns(model) % u" FROM "_s % from % u" WHERE "_s % where.join(u" AND "_s)
+    statement.sql = u"SELECT "_s % itemColumns(model) % u" FROM "_s % from % u" WHERE "_s % where.join(u" AND "_s)
         % u" ORDER BY "_s % order.join(u", "_s) % u" LIMIT "_s % QString::number(scan.limit + 1);
     statement.bindings = std::move(bindings);
     return statement;
@@ -504,7 +425,7 @@ Result<Page> SqliteStore::scanBase(const ModelSchema &model, const BaseScan &sca
             page.hasMore = true;
             break;
         }
-        page.items.append(readRow(model, q));
+        page.items.append(itemFromRow(model, q));
     }
     if (!page.items.isEmpty()) {
         for (const QString &f : scan.orderFields)

@@ -68,8 +68,6 @@ private:
     Result<void> exec(const QString &sql);
     QSqlQuery *cached(const QString &key, const QString &sql, Error *error);
     Result<void> upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl);
-    QString selectColumns(const ModelSchema &model) const;
-    QJsonObject readRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn = 0) const;
 
     QString m_connectionName;
     QHash<QString, QSqlQuery *> m_statements;

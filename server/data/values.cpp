@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QStringBuilder>
 
 using namespace Qt::StringLiterals;
 
@@ -132,6 +133,35 @@ QString quoted(const QString &name)
     QString escaped = name;
     escaped.replace(u'"', u"\"\""_s);
     return u'"' % escaped % u'"';
+}
+
+QString quotedList(const QStringList &names)
+{
+    QStringList out;
+    for (const QString &name : names)
+        out.append(quoted(name));
+    return out.join(u", "_s);
+}
+
+QString itemColumns(const ModelSchema &model)
+{
+    QStringList columns;
+    for (const FieldSchema *field : model.storedFields())
+        columns.append(field->name);
+    columns << u"_version"_s << u"_lastChangedAt"_s << u"_deleted"_s;
+    return quotedList(columns);
+}
+
+QJsonObject itemFromRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn)
+{
+    QJsonObject item;
+    int i = firstColumn;
+    for (const FieldSchema *field : model.storedFields())
+        item.insert(field->name, fromColumn(*field, query.value(i++)));
+    item.insert(u"_version"_s, QJsonValue(query.value(i++).toLongLong()));
+    item.insert(u"_lastChangedAt"_s, QJsonValue(query.value(i++).toLongLong()));
+    item.insert(u"_deleted"_s, query.value(i++).toLongLong() != 0 ? QJsonValue(true) : QJsonValue(QJsonValue::Null));
+    return item;
 }
 
 QString compactJson(const QJsonValue &value)

@@ -12,6 +12,7 @@
 #include <datastore/modelschema.h>
 
 #include <QJsonObject>
+#include <QSqlQuery>
 #include <QJsonValue>
 #include <QVariant>
 #include <QVariantMap>
@@ -31,6 +32,14 @@ QVariantMap toRecord(const ModelSchema &model, const QJsonObject &item);
 
 // "\"name\"": a quoted SQL identifier.
 QString quoted(const QString &name);
+// "\"a\", \"b\"": quoted identifiers, comma-separated.
+QString quotedList(const QStringList &names);
+
+// The columns a store selects for a wire item: the stored fields, then
+// "_version", "_lastChangedAt", "_deleted"; itemFromRow() reads them back
+// (from column firstColumn on) as a wire item (serverstore.h).
+QString itemColumns(const ModelSchema &model);
+QJsonObject itemFromRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn = 0);
 
 QString compactJson(const QJsonValue &value);
 
