@@ -401,20 +401,27 @@ void Account::enter(const AuthTokens &tokens)
 
 // ---- operations ------------------------------------------------------------
 
+// Starts an operation that needs the server, unless the input has a
+// problem, there is no cloud, or another operation runs (each said to the user).
+bool Account::beginWithServer(const QString &inputProblem)
+{
+    if (!inputProblem.isEmpty()) {
+        fail(inputProblem);
+        return false;
+    }
+    if (!isCloudAvailable()) {
+        fail(tr("No cloud is configured: this app runs on this device only."));
+        return false;
+    }
+    return begin();
+}
+
 void Account::signUp(const QString &username, const QString &password, const QString &email)
 {
     const QString problem = !usernameProblem(username).isEmpty() ? usernameProblem(username)
                           : !passwordProblem(password, Purpose::SignUp).isEmpty() ? passwordProblem(password, Purpose::SignUp)
                                                                                   : emailProblem(email);
-    if (!problem.isEmpty()) {
-        fail(problem);
-        return;
-    }
-    if (!isCloudAvailable()) {
-        fail(tr("No cloud is configured: this app runs on this device only."));
-        return;
-    }
-    if (!begin())
+    if (!beginWithServer(problem))
         return;
     m_auth.signUp(username, password, email).then(this, [this](const ds::Result<AuthTokens> &result) {
         if (!result) {
@@ -433,15 +440,7 @@ void Account::signIn(const QString &username, const QString &password)
 {
     const QString problem = !usernameProblem(username).isEmpty() ? usernameProblem(username)
                                                                  : passwordProblem(password, Purpose::SignIn);
-    if (!problem.isEmpty()) {
-        fail(problem);
-        return;
-    }
-    if (!isCloudAvailable()) {
-        fail(tr("No cloud is configured: this app runs on this device only."));
-        return;
-    }
-    if (!begin())
+    if (!beginWithServer(problem))
         return;
     m_auth.signIn(username, password).then(this, [this](const ds::Result<AuthTokens> &result) {
         if (!result) {

@@ -165,6 +165,7 @@ private:
     void resumeSession(const QString &username, const QString &refreshToken, const std::function<void()> &expired);
 
     bool begin();
+    bool beginWithServer(const QString &inputProblem);
     void finish();
     void fail(const QString &message);
     void setNotice(const QString &notice);
