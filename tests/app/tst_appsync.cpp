@@ -10,6 +10,8 @@
 // while syncing. Any warning fails the test, except the sync engine's
 // report that the API key may not sync the owner-only Note model (the
 // app's schema: notes are private), which the Sync page explains.
+#include "appitems.h"
+
 #include "notesapp.h"
 #include "serverprocess.h"
 
@@ -78,30 +80,7 @@ class TestAppSync : public QObject
     Q_OBJECT
 
 private:
-    static QQuickItem *findItem(QQuickItem *root, const QString &name)
-    {
-        if (root->objectName() == name)
-            return root;
-        const QList<QQuickItem *> children = root->childItems();
-        for (QQuickItem *child : children) {
-            if (QQuickItem *found = findItem(child, name))
-                return found;
-        }
-        return nullptr;
-    }
-
-    QQuickItem *item(const QString &name)
-    {
-        QQuickItem *found = findItem(m_app->window()->contentItem(), name);
-        if (!found) {
-            // The footer and header are not under the content item.
-            const auto objects = m_app->window()->findChildren<QQuickItem *>(name);
-            found = objects.isEmpty() ? nullptr : objects.constFirst();
-        }
-        if (!found)
-            qWarning("no item named %s", qPrintable(name));
-        return found;
-    }
+    QQuickItem *item(const QString &name) { return apptest::namedItem(m_app->window(), name); }
 
     QString text(const QString &name)
     {

@@ -2,6 +2,8 @@
 // (offscreen): create a post, see it in the list, edit its title (the
 // debounced save lands in the store), add a comment, create a note, switch
 // pages. Any warning (QML engine, JavaScript, Qt) fails the test.
+#include "appitems.h"
+
 #include "notesapp.h"
 
 #include <QAbstractItemModel>
@@ -54,26 +56,7 @@ private:
         return object;
     }
 
-    // Items created by a Repeater or a view have no QObject parent: walk the item tree.
-    static QQuickItem *findItem(QQuickItem *root, const QString &name)
-    {
-        if (root->objectName() == name)
-            return root;
-        const QList<QQuickItem *> children = root->childItems();
-        for (QQuickItem *child : children) {
-            if (QQuickItem *found = findItem(child, name))
-                return found;
-        }
-        return nullptr;
-    }
-
-    QQuickItem *item(const QString &name)
-    {
-        QQuickItem *found = findItem(m_app->window()->contentItem(), name);
-        if (!found)
-            qWarning("no item named %s", qPrintable(name));
-        return found;
-    }
+    QQuickItem *item(const QString &name) { return apptest::namedItem(m_app->window(), name); }
 
     void click(const QString &buttonName)
     {
