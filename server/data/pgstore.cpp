@@ -271,13 +271,8 @@ Result<void> PgStore::prepareSchema(const Schema &schema)
     }
     for (const ModelSchema &model : schema.models()) {
         const QString table = quoted(model.name);
-        QStringList columns;
-        for (const FieldSchema *field : model.storedFields())
-            columns.append(quoted(field->name) % u' ' % pgType(*field));
-        columns << u"\"_version\" bigint NOT NULL"_s << u"\"_lastChangedAt\" bigint NOT NULL"_s
-                << u"\"_deleted\" integer NOT NULL DEFAULT 0"_s << u"\"_ttl\" bigint"_s
-                << u"PRIMARY KEY ("_s % quotedList(model.primaryKey) % u')';
-        if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s % columns.join(u", "_s) % u')');
+        if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s
+                                  % tableColumns(model, pgType, u"bigint"_s) % u')');
             !r)
             return fail(r);
         // Fields added to the schema since the table was made.
@@ -442,36 +437,17 @@ Result<std::optional<QJsonObject>> PgStore::fetchOnce(const ModelSchema &model, 
 
 Result<void> PgStore::upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl)
 {
-    const QList<const FieldSchema *> fields = model.storedFields();
     QSqlQuery *q = m_statements.value(u"put:"_s % model.name);
     if (!q) {
-        QStringList columns;
-        QStringList updates;
-        for (const FieldSchema *field : fields) {
-            columns.append(quoted(field->name));
-            if (!model.primaryKey.contains(field->name))
-                updates.append(quoted(field->name) % u" = EXCLUDED."_s % quoted(field->name));
-        }
-        for (const QString &meta : {u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s, u"_ttl"_s}) {
-            columns.append(quoted(meta));
-            updates.append(quoted(meta) % u" = EXCLUDED."_s % quoted(meta));
-        }
         Result<QSqlQuery *> prepared =
-            cached(u"put:"_s % model.name,
-                   u"INSERT INTO "_s % quoted(model.name) % u" ("_s % columns.join(u", "_s) % u") VALUES ("_s
-                       % placeholders(1, columns.size()) % u") ON CONFLICT ("_s % quotedList(model.primaryKey)
-                       % u") DO UPDATE SET "_s % updates.join(u", "_s));
+            cached(u"put:"_s % model.name, upsertSql(model, placeholders(1, upsertColumnCount(model))));
         if (!prepared)
             return prepared.error();
         q = *prepared;
     }
-    int i = 0;
-    for (const FieldSchema *field : fields)
-        q->bindValue(i++, toPgColumn(*field, item.value(field->name)));
-    q->bindValue(i++, item.value(u"_version"_s).toInteger());
-    q->bindValue(i++, item.value(u"_lastChangedAt"_s).toInteger());
-    q->bindValue(i++, item.value(u"_deleted"_s).toBool() ? 1 : 0);
-    q->bindValue(i++, ttl > 0 ? QVariant(ttl) : QVariant());
+    const QVariantList values = upsertValues(model, item, ttl, toPgColumn);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        q->bindValue(int(i), values.at(i));
     if (!q->exec())
         return failure(u"write "_s % model.name, q->lastError());
     return {};

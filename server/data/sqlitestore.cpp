@@ -131,14 +131,8 @@ Result<void> SqliteStore::prepareSchema(const Schema &schema)
     }
     for (const ModelSchema &model : schema.models()) {
         const QString table = quoted(model.name);
-        QStringList columns;
-        for (const FieldSchema *field : model.storedFields())
-            columns.append(quoted(field->name) % u' ' % sqlType(*field));
-        columns << u"\"_version\" INTEGER NOT NULL"_s << u"\"_lastChangedAt\" INTEGER NOT NULL"_s
-                << u"\"_deleted\" INTEGER NOT NULL DEFAULT 0"_s << u"\"_ttl\" INTEGER"_s
-                << u"PRIMARY KEY ("_s % quotedList(model.primaryKey) % u')';
-        if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s % columns.join(u", "_s)
-                                  % u") WITHOUT ROWID"_s);
+        if (Result<void> r = exec(u"CREATE TABLE IF NOT EXISTS "_s % table % u" ("_s
+                                  % tableColumns(model, sqlType, u"INTEGER"_s) % u") WITHOUT ROWID"_s);
             !r)
             return fail(r);
         // Fields added to the schema since the table was made.
@@ -237,36 +231,16 @@ Result<std::optional<QJsonObject>> SqliteStore::fetch(const ModelSchema &model, 
 
 Result<void> SqliteStore::upsert(const ModelSchema &model, const QJsonObject &item, qint64 ttl)
 {
-    const QList<const FieldSchema *> fields = model.storedFields();
     Error error;
     QSqlQuery *q = m_statements.value(u"put:"_s % model.name);
     if (!q) {
-        QStringList columns;
-        QStringList updates;
-        for (const FieldSchema *field : fields) {
-            columns.append(quoted(field->name));
-            if (!model.primaryKey.contains(field->name))
-                updates.append(quoted(field->name) % u" = excluded."_s % quoted(field->name));
-        }
-        for (const QString &meta : {u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s, u"_ttl"_s}) {
-            columns.append(quoted(meta));
-            updates.append(quoted(meta) % u" = excluded."_s % quoted(meta));
-        }
-        q = cached(u"put:"_s % model.name,
-                   u"INSERT INTO "_s % quoted(model.name) % u" ("_s % columns.join(u", "_s) % u") VALUES ("_s
-                       % placeholders(columns.size()) % u") ON CONFLICT ("_s % quotedList(model.primaryKey)
-                       % u") DO UPDATE SET "_s % updates.join(u", "_s),
-                   &error);
+        q = cached(u"put:"_s % model.name, upsertSql(model, placeholders(upsertColumnCount(model))), &error);
         if (!q)
             return error;
     }
-    int i = 0;
-    for (const FieldSchema *field : fields)
-        q->bindValue(i++, toColumn(*field, item.value(field->name)));
-    q->bindValue(i++, item.value(u"_version"_s).toInteger());
-    q->bindValue(i++, item.value(u"_lastChangedAt"_s).toInteger());
-    q->bindValue(i++, item.value(u"_deleted"_s).toBool() ? 1 : 0);
-    q->bindValue(i++, ttl > 0 ? QVariant(ttl) : QVariant());
+    const QVariantList values = upsertValues(model, item, ttl, toColumn);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        q->bindValue(int(i), values.at(i));
     if (!q->exec())
         return storageError(u"write "_s % model.name, q->lastError());
     return {};

@@ -152,6 +152,56 @@ QString itemColumns(const ModelSchema &model)
     return quotedList(columns);
 }
 
+namespace {
+const QStringList kWriteMeta{u"_version"_s, u"_lastChangedAt"_s, u"_deleted"_s, u"_ttl"_s};
+}
+
+QString tableColumns(const ModelSchema &model, QString (*type)(const FieldSchema &), const QString &int64)
+{
+    QStringList columns;
+    for (const FieldSchema *field : model.storedFields())
+        columns.append(quoted(field->name) % u' ' % type(*field));
+    columns << u"\"_version\" "_s % int64 % u" NOT NULL"_s << u"\"_lastChangedAt\" "_s % int64 % u" NOT NULL"_s
+            << u"\"_deleted\" integer NOT NULL DEFAULT 0"_s << u"\"_ttl\" "_s % int64
+            << u"PRIMARY KEY ("_s % quotedList(model.primaryKey) % u')';
+    return columns.join(u", "_s);
+}
+
+qsizetype upsertColumnCount(const ModelSchema &model)
+{
+    return model.storedFields().size() + kWriteMeta.size();
+}
+
+QString upsertSql(const ModelSchema &model, const QString &marks)
+{
+    QStringList columns;
+    QStringList updates;
+    for (const FieldSchema *field : model.storedFields()) {
+        columns.append(field->name);
+        if (!model.primaryKey.contains(field->name))
+            updates.append(quoted(field->name) % u" = excluded."_s % quoted(field->name));
+    }
+    for (const QString &meta : kWriteMeta) {
+        columns.append(meta);
+        updates.append(quoted(meta) % u" = excluded."_s % quoted(meta));
+    }
+    return u"INSERT INTO "_s % quoted(model.name) % u" ("_s % quotedList(columns) % u") VALUES ("_s % marks
+        % u") ON CONFLICT ("_s % quotedList(model.primaryKey) % u") DO UPDATE SET "_s % updates.join(u", "_s);
+}
+
+QVariantList upsertValues(const ModelSchema &model, const QJsonObject &item, qint64 ttl,
+                          QVariant (*column)(const FieldSchema &, const QJsonValue &))
+{
+    QVariantList values;
+    for (const FieldSchema *field : model.storedFields())
+        values.append(column(*field, item.value(field->name)));
+    values.append(item.value(u"_version"_s).toInteger());
+    values.append(item.value(u"_lastChangedAt"_s).toInteger());
+    values.append(item.value(u"_deleted"_s).toBool() ? 1 : 0);
+    values.append(ttl > 0 ? QVariant(ttl) : QVariant());
+    return values;
+}
+
 QJsonObject itemFromRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn)
 {
     QJsonObject item;

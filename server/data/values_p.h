@@ -39,6 +39,21 @@ QString quotedList(const QStringList &names);
 // "_version", "_lastChangedAt", "_deleted"; itemFromRow() reads them back
 // (from column firstColumn on) as a wire item (serverstore.h).
 QString itemColumns(const ModelSchema &model);
+
+// The write of a wire item: an INSERT of every stored field and "_version",
+// "_lastChangedAt", "_deleted", "_ttl", updating the row on a primary-key
+// conflict. `marks`: the VALUES placeholders in the store's dialect,
+// upsertColumnCount() of them; upsertValues() gives their values in order
+// (fields through `column`, _deleted 0/1, _ttl null when 0).
+// The column definitions of a model's table (serverstore.h): each stored
+// field typed by `type`, the metadata columns typed `int64` (the dialect's
+// 64-bit integer), the primary key.
+QString tableColumns(const ModelSchema &model, QString (*type)(const FieldSchema &), const QString &int64);
+
+qsizetype upsertColumnCount(const ModelSchema &model);
+QString upsertSql(const ModelSchema &model, const QString &marks);
+QVariantList upsertValues(const ModelSchema &model, const QJsonObject &item, qint64 ttl,
+                          QVariant (*column)(const FieldSchema &, const QJsonValue &));
 QJsonObject itemFromRow(const ModelSchema &model, const QSqlQuery &query, int firstColumn = 0);
 
 QString compactJson(const QJsonValue &value);
