@@ -348,6 +348,7 @@ Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vect
             }
             if (!pending.isEmpty() && pending.contains(in.key)) {
                 ++result.skippedPending;
+                holdBack(model.name, in);
                 continue;
             }
             if (!in.deleted) {
@@ -391,6 +392,36 @@ Result<MergeResult> Storage::Private::mergeIncoming(ModelTable &table, std::vect
                        + QString::number(result.skippedPending) + u" pending locally"_s);
         return result;
     });
+}
+
+void Storage::Private::holdBack(const QString &model, const Incoming &record)
+{
+    QHash<QString, Incoming> &held = heldBack[model];
+    const auto it = held.constFind(record.key);
+    if (it == held.cend() || record.version.value_or(0) >= it->version.value_or(0))
+        held.insert(record.key, record);
+}
+
+Result<MergeResult> Storage::mergeHeldBack(const ModelSchema &model, const QString &recordKey, int answeredVersion)
+{
+    const auto models = d->heldBack.find(model.name);
+    if (models == d->heldBack.end() || !models->contains(recordKey))
+        return MergeResult{};
+    const Result<QList<OutboxEntry>> left = outboxFor(model.name, recordKey);
+    if (!left)
+        return left.error();
+    if (!left->isEmpty())
+        return MergeResult{};   // still held: the next answer decides
+    std::vector<Incoming> incoming{models->take(recordKey)};
+    // Only what is newer than the answer: an older change is in it already,
+    // and after a delete it would bring the record back.
+    if (incoming.front().version.value_or(0) <= answeredVersion)
+        return MergeResult{};
+    Error error;
+    ModelTable *t = d->table(model, error);
+    if (!t)
+        return error;
+    return d->mergeIncoming(*t, incoming, MergeResult{}, 1, true);
 }
 
 } // namespace ds

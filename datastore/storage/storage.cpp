@@ -1270,6 +1270,7 @@ Result<StoragePlan> Storage::explain(const ModelSchema &model, const Predicate &
 
 Result<void> Storage::clear()
 {
+    d->heldBack.clear();
     return d->write<void>([this]() -> Result<void> {
         for (const auto &t : d->tables) {
             if (Result<void> r = d->execSql(u"DELETE FROM "_s + t->table,

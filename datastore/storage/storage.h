@@ -216,6 +216,14 @@ public:
     Result<MergeResult> mergeRemote(const ModelSchema &model, QList<RemoteRecord> items,
                                     MergeChanges changes = MergeChanges::Records);
 
+    // A remote record mergeRemote() left out because the record had outbox
+    // entries (a change made elsewhere while ours was in flight: its
+    // subscription event arrives before our answer) is held in memory, the
+    // newest per record. Once the record's last entry is answered, this
+    // merges it if it is newer than that answer (answeredVersion), so the
+    // record does not stay behind until the next sync; else drops it.
+    Result<MergeResult> mergeHeldBack(const ModelSchema &model, const QString &recordKey, int answeredVersion);
+
     Result<QList<OutboxEntry>> outbox() const;
     Result<qint64> pendingMutationCount() const;
     Result<std::optional<OutboxEntry>> peekOutbox() const;

@@ -102,6 +102,10 @@ public:
     QStringList migrationNotes;
 
     std::vector<std::unique_ptr<storage::ModelTable>> tables;
+    // mergeRemote()'s records left out for outbox entries, newest per
+    // record: model -> record key -> record (Storage::mergeHeldBack()).
+    QHash<QString, QHash<QString, storage::IncomingRecord>> heldBack;
+    void holdBack(const QString &model, const storage::IncomingRecord &record);
     QHash<const ModelSchema *, storage::ModelTable *> tableByModel;
     QHash<QString, storage::ModelTable *> tableByName;
     std::array<std::unique_ptr<QSqlQuery>, StatementCount> statements;

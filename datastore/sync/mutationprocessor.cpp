@@ -427,7 +427,7 @@ void MutationProcessor::complete(const OutboxEntry &entry, const QJsonObject &se
         if (!r)
             return r.error();
         merged = std::move(*r);
-        return {};
+        return mergeHeldBack(model, entry, item, &merged);
     });
     if (!written) {
         retryLater(entry, written.error());
@@ -438,6 +438,20 @@ void MutationProcessor::complete(const OutboxEntry &entry, const QJsonObject &se
     Q_EMIT processed(entry.model, item.isEmpty() ? entry.data : item.toVariantMap());
     reportStatus();
     next();
+}
+
+// After the answer to the record's entry: a change made elsewhere meanwhile
+// (held back by mergeRemote()) that is newer than the answer.
+Result<void> MutationProcessor::mergeHeldBack(const ModelSchema &model, const OutboxEntry &entry,
+                                              const QJsonObject &answer, MergeResult *merged)
+{
+    if (!answer.contains(u"_version"_s))
+        return {};
+    Result<MergeResult> held = m_storage.mergeHeldBack(model, entry.recordId, answer.value(u"_version"_s).toInt());
+    if (!held)
+        return held.error();
+    merged->changes += held->changes;
+    return {};
 }
 
 void MutationProcessor::drop(const OutboxEntry &entry, const QJsonObject &remote)
@@ -455,7 +469,7 @@ void MutationProcessor::drop(const OutboxEntry &entry, const QJsonObject &remote
         if (!r)
             return r.error();
         merged = std::move(*r);
-        return {};
+        return mergeHeldBack(model, entry, remote, &merged);
     });
     if (!written) {
         qCWarning(lcOutbox).noquote() << "cannot drop outbox entry" << entry.id << written.error().message();

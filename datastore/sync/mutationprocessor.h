@@ -96,6 +96,8 @@ private:
     void discard(const OutboxEntry &entry, const QJsonObject &remote);
     void complete(const OutboxEntry &entry, const QJsonObject &sent, const QJsonObject &item);
     void drop(const OutboxEntry &entry, const QJsonObject &remote);
+    Result<void> mergeHeldBack(const ModelSchema &model, const OutboxEntry &entry, const QJsonObject &answer,
+                               MergeResult *merged);
     void retryLater(OutboxEntry entry, const Error &error);
     void reportStatus();
 

@@ -24,6 +24,7 @@ private slots:
     void remoteDeleteRemovesRow();
     void pendingOutboxWins_data();
     void pendingOutboxWins();
+    void heldBackMergesAfterTheAnswer();
     void lastOccurrenceWins();
     void invalidItemsRejected();
     void rollsBackInsideTransaction();
@@ -225,6 +226,63 @@ void tst_Merge::pendingOutboxWins()
     const auto after = m_store->get(*m_post, key);
     QCOMPARE((*after)->fields.value(u"title"_s).toString(), u"server v7"_s);
     QCOMPARE((*after)->version, std::optional<int>(7));
+}
+
+void tst_Merge::heldBackMergesAfterTheAnswer()
+{
+    // Our update of p1 is in flight (answer: v3) when another client's change
+    // (v4) arrives: it is held back, then merged once our answer is in.
+    // p2: the held change is older than our answer (already in it): dropped.
+    // p3: we deleted it; an older change must not bring it back.
+    for (const char *id : {"p1", "p2", "p3"})
+        DS_VERIFY_OK(m_store->mergeRemote(*m_post, {post(QString::fromLatin1(id), u"v2"_s, 2, 2000)}));
+    DS_VERIFY_OK(m_store->save(*m_post, {{u"id"_s, u"p1"_s}, {u"title"_s, u"mine"_s}}));
+    DS_VERIFY_OK(m_store->save(*m_post, {{u"id"_s, u"p2"_s}, {u"title"_s, u"mine"_s}}));
+    DS_VERIFY_OK(m_store->remove(*m_post, {{u"id"_s, u"p3"_s}}));
+    const auto held = m_store->mergeRemote(*m_post, {post(u"p1"_s, u"theirs v4"_s, 4, 4000, 8),
+                                                     post(u"p2"_s, u"theirs v3"_s, 3, 3000),
+                                                     post(u"p3"_s, u"theirs v3"_s, 3, 3000)});
+    DS_VERIFY_OK(held);
+    QCOMPARE(held->skippedPending, 3);
+
+    // A second entry for p1 still queued: the held change waits.
+    const auto entries = m_store->outbox();
+    DS_VERIFY_OK(entries);
+    QCOMPARE(entries->size(), 3);
+    DS_VERIFY_OK(m_store->save(*m_post, {{u"id"_s, u"p1"_s}, {u"title"_s, u"mine again"_s}}));
+    auto waiting = m_store->mergeHeldBack(*m_post, u"p1"_s, 3);
+    DS_VERIFY_OK(waiting);
+    QVERIFY(waiting->changes.isEmpty());
+
+    const QHash<QString, int> answered{{u"p1"_s, 3}, {u"p2"_s, 4}, {u"p3"_s, 4}};
+    for (const ds::OutboxEntry &e : *m_store->outbox()) {
+        DS_VERIFY_OK(m_store->removeOutboxEntry(e.id));
+        const int version = answered.value(e.recordId);
+        if (e.recordId == u"p3"_s)
+            DS_VERIFY_OK(m_store->mergeRemote(*m_post, {tombstone(e.recordId, version, 5000)}));
+        else
+            DS_VERIFY_OK(m_store->mergeRemote(*m_post, {post(e.recordId, u"mine"_s, version, 5000)}));
+        const auto r = m_store->mergeHeldBack(*m_post, e.recordId, version);
+        DS_VERIFY_OK(r);
+        if (e.recordId == u"p1"_s && m_store->outboxFor(u"Post"_s, u"p1"_s)->isEmpty()) {
+            QCOMPARE(r->changes.size(), 1);
+            QCOMPARE(r->changes.constFirst().element.value(u"title"_s).toString(), u"theirs v4"_s);
+        } else {
+            QVERIFY(r->changes.isEmpty());
+        }
+    }
+    const auto p1 = m_store->get(*m_post, {{u"id"_s, u"p1"_s}});
+    QCOMPARE((*p1)->version, std::optional<int>(4));
+    QCOMPARE((*p1)->fields.value(u"rating"_s).toInt(), 8);
+    const auto p2 = m_store->get(*m_post, {{u"id"_s, u"p2"_s}});
+    QCOMPARE((*p2)->version, std::optional<int>(4));
+    QCOMPARE((*p2)->fields.value(u"title"_s).toString(), u"mine"_s);
+    const auto p3 = m_store->get(*m_post, {{u"id"_s, u"p3"_s}});
+    QVERIFY(!p3->has_value());
+    // Nothing is held any more.
+    const auto again = m_store->mergeHeldBack(*m_post, u"p1"_s, 0);
+    DS_VERIFY_OK(again);
+    QVERIFY(again->changes.isEmpty());
 }
 
 void tst_Merge::lastOccurrenceWins()
