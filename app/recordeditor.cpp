@@ -38,6 +38,7 @@ RecordEditor::RecordEditor(QObject *parent) : QObject(parent)
 
 RecordEditor::~RecordEditor()
 {
+    QObject::disconnect(m_changes);
     // The save is queued to the store's worker; it commits even though this
     // editor is gone (the store drains its queue before it closes).
     flush();
@@ -123,12 +124,16 @@ void RecordEditor::load()
 {
     const quint64 generation = ++m_generation;
     m_values.clear();
+    m_saving.clear();
+    m_deleted = false;
     Q_EMIT valuesChanged();
     setLoaded(false);
+    QObject::disconnect(m_changes);
     ds::DataStore *store = dataStore();
     if (!store || m_modelName.isEmpty() || m_recordId.isEmpty())
         return;
     m_databasePath = store->databasePath();
+    m_changes = connect(store, &ds::DataStore::changed, this, &RecordEditor::onRecordChanged);
     // The store is the continuation's context, not this editor: Qt 6.4's
     // QFuture::then(context) asserts when its context died first.
     QPointer<RecordEditor> self(this);
@@ -154,13 +159,47 @@ void RecordEditor::load()
         });
 }
 
+void RecordEditor::onRecordChanged(const ds::ChangeEvent &event)
+{
+    if (!m_loaded || event.model != m_modelName || event.key != m_recordId)
+        return;
+    if (event.type == ds::ChangeEvent::Type::Deleted) {
+        qCDebug(lcUi) << m_modelName << m_recordId << "was deleted while open";
+        const bool wasDirty = isDirty();
+        m_timer.stop();
+        m_edits.clear();
+        m_deleted = true;
+        setLastError(tr("This item was deleted; changes to it are no longer saved."));
+        if (wasDirty != isDirty())
+            Q_EMIT dirtyChanged();
+        return;
+    }
+    // Someone else's change (or our own save coming back): take every field
+    // the user is not editing right now.
+    bool changed = false;
+    for (auto it = event.element.cbegin(); it != event.element.cend(); ++it) {
+        if (m_edits.contains(it.key()) || m_saving.contains(it.key()))
+            continue;
+        if (m_values.value(it.key()) != it.value()) {
+            m_values.insert(it.key(), it.value());
+            changed = true;
+        }
+    }
+    if (changed)
+        Q_EMIT valuesChanged();
+}
+
 void RecordEditor::setField(const QString &field, const QVariant &value)
 {
-    if (m_recordId.isEmpty())
+    if (m_recordId.isEmpty() || m_deleted)
         return;
-    const bool wasDirty = isDirty();
     const QVariant plain = value.metaType() == QMetaType::fromType<QJSValue>()
         ? value.value<QJSValue>().toVariant() : value;
+    // A view writing back the value it was given (a bound field updated by
+    // a change from elsewhere) is no edit.
+    if (m_loaded && !m_edits.contains(field) && m_values.value(field) == plain)
+        return;
+    const bool wasDirty = isDirty();
     m_edits.insert(field, plain);
     if (m_values.value(field) != plain) {
         m_values.insert(field, plain);
@@ -175,7 +214,7 @@ void RecordEditor::flush()
 {
     m_timer.stop();
     ds::DataStore *store = dataStore();
-    if (m_edits.isEmpty() || !store)
+    if (m_edits.isEmpty() || !store || m_deleted)
         return;
     // Only the model's own fields: the stored form also carries timestamps
     // and sync metadata the store maintains itself.
@@ -191,20 +230,38 @@ void RecordEditor::flush()
         record = m_values;
     }
     record.insert(u"id"_s, m_recordId);
+    const QStringList fields = m_edits.keys();
+    for (const QString &field : fields)
+        ++m_saving[field];
     m_edits.clear();
     ++m_inFlight;
     qCDebug(lcUi) << "saving" << m_modelName << m_recordId;
     QPointer<RecordEditor> self(this);
-    store->save(m_modelName, record).then(store, [self](const ds::Result<QVariantMap> &result) {
+    const quint64 generation = m_generation;
+    store->save(m_modelName, record).then(store, [self, fields, generation](const ds::Result<QVariantMap> &result) {
         if (!self)
             return;
         --self->m_inFlight;
+        if (generation == self->m_generation) {
+            for (const QString &field : fields) {
+                if (--self->m_saving[field] <= 0)
+                    self->m_saving.remove(field);
+            }
+        }
         if (result) {
             self->setLastError(QString());
             Q_EMIT self->saved();
         } else {
             qCWarning(lcUi) << "save failed:" << result.error().message();
             self->setLastError(result.error().message());
+            // Still edits: shown, protected from changes made elsewhere, and
+            // written by the next flush.
+            if (generation == self->m_generation && !self->m_deleted) {
+                for (const QString &field : fields) {
+                    if (!self->m_edits.contains(field))
+                        self->m_edits.insert(field, self->m_values.value(field));
+                }
+            }
         }
         if (!self->isDirty())
             Q_EMIT self->dirtyChanged();

@@ -9,7 +9,15 @@
 // flushes when its record changes and when it is destroyed. A save that
 // fails keeps the edits and reports lastError; the next edit or flush()
 // tries again. Values loaded from the store never overwrite edits not yet
-// saved. When the store opens another database (a user switch), the editor
+// saved.
+//
+// The editor follows its record: a change committed by someone else (a sync
+// from another device, another view) updates `values` at once, except the
+// fields with edits not yet saved or being saved, so what the user types
+// is never replaced and a later save does not write back the old values of
+// fields the user left alone. When the record is deleted elsewhere, pending
+// edits are dropped (saving them would bring it back) and lastError says
+// so. Setting a field to the value it has is no edit. When the store opens another database (a user switch), the editor
 // lets go of its record (recordId becomes empty): nothing of one user's
 // record is ever written into another user's database.
 //
@@ -18,6 +26,7 @@
 
 #include "qml/qmldatastore.h"
 
+#include <QHash>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
@@ -86,6 +95,7 @@ private:
     ds::DataStore *dataStore() const;
     void load();
     void onDatabaseChanged();
+    void onRecordChanged(const ds::ChangeEvent &event);
     void setLoaded(bool loaded);
     void setLastError(const QString &error);
 
@@ -97,6 +107,9 @@ private:
     QVariantMap m_edits;    // fields edited since the last save was queued
     bool m_loaded = false;
     int m_inFlight = 0;
+    QHash<QString, int> m_saving;   // field -> saves in flight that write it
+    bool m_deleted = false;         // deleted elsewhere while open
+    QMetaObject::Connection m_changes;
     quint64 m_generation = 0;
     QString m_lastError;
     QTimer m_timer;

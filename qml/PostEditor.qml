@@ -32,8 +32,10 @@ Pane {
         store: DataStore
         modelName: "Post"
         recordId: pane.postId
-        // Fields whose text differs from the stored form are set once per load.
+        // The tags' text differs from the stored list: set on load and on
+        // changes from elsewhere, never while the user is typing in it.
         onLoadedChanged: if (loaded) tagsField.text = pane.app.joinTags(values.tags)
+        onValuesChanged: if (loaded && !tagsField.activeFocus) tagsField.text = pane.app.joinTags(values.tags)
     }
 
     DataStoreListModel {

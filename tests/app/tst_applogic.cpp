@@ -264,6 +264,65 @@ private Q_SLOTS:
         QVERIFY(!(*await(store.get(u"Post"_s, u"p2"_s))).has_value());
     }
 
+    // The open record follows changes made elsewhere (another device's sync,
+    // another view): fields the user is not editing take the new values at
+    // once, the user's typing is never replaced, a later save does not write
+    // back the old value of a field the user left alone, and a record deleted
+    // elsewhere is not brought back by pending edits.
+    void editorFollowsChangesMadeElsewhere()
+    {
+        ds::DataStore store(::ModelProvider::schema());
+        QVERIFY(await(store.open(u":memory:"_s)).ok());
+        ds::QmlDataStore qmlStore(&store);
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p1"_s}, {u"title"_s, u"Mine"_s}, {u"rating"_s, 3},
+                                              {u"content"_s, u"Body"_s}})).ok());
+        notes::RecordEditor editor;
+        editor.setDebounceMs(60000);
+        editor.setStore(&qmlStore);
+        editor.setModelName(u"Post"_s);
+        editor.setRecordId(u"p1"_s);
+        QTRY_VERIFY(editor.isLoaded());
+
+        // The user types a title; meanwhile another device changes the rating and the title.
+        editor.setField(u"title"_s, u"Mine, typed"_s);
+        QSignalSpy valuesChanged(&editor, &notes::RecordEditor::valuesChanged);
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p1"_s}, {u"title"_s, u"Theirs"_s}, {u"rating"_s, 9},
+                                              {u"content"_s, u"Body"_s}})).ok());
+        QTRY_COMPARE(editor.values().value(u"rating"_s).toInt(), 9);                    // shown at once
+        QCOMPARE(editor.values().value(u"title"_s).toString(), u"Mine, typed"_s);      // typing kept
+        QVERIFY(valuesChanged.count() >= 1);
+
+        // Saving the title keeps their rating (no stale 3 written back).
+        editor.flush();
+        QTRY_VERIFY(!editor.isDirty());
+        auto stored = *await(store.get(u"Post"_s, u"p1"_s));
+        QCOMPARE(stored->value(u"title"_s).toString(), u"Mine, typed"_s);
+        QCOMPARE(stored->value(u"rating"_s).toInt(), 9);
+
+        // A view writing back the value it shows is no edit.
+        editor.setField(u"rating"_s, 9);
+        QVERIFY(!editor.isDirty());
+
+        // Once saved, the title follows changes from elsewhere again.
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p1"_s}, {u"title"_s, u"Theirs again"_s}, {u"rating"_s, 9}})).ok());
+        QTRY_COMPARE(editor.values().value(u"title"_s).toString(), u"Theirs again"_s);
+
+        // Another record's change is not this editor's.
+        QVERIFY(await(store.save(u"Post"_s, {{u"id"_s, u"p2"_s}, {u"title"_s, u"Other"_s}, {u"rating"_s, 1}})).ok());
+        QTest::qWait(20);
+        QCOMPARE(editor.values().value(u"title"_s).toString(), u"Theirs again"_s);
+
+        // Deleted elsewhere while the user types: the edit is not saved (no resurrection) and the editor says so.
+        editor.setField(u"content"_s, u"typed into a deleted post"_s);
+        QVERIFY(await(store.remove(u"Post"_s, u"p1"_s)).ok());
+        QTRY_VERIFY(!editor.lastError().isEmpty());
+        QVERIFY(!editor.isDirty());
+        editor.setField(u"content"_s, u"and more"_s);
+        editor.flush();
+        QTest::qWait(50);
+        QVERIFY(!(*await(store.get(u"Post"_s, u"p1"_s))).has_value());
+    }
+
     // The Settings page's model: drafts validated as typed (column, length of
     // the bad token), live counts, the server's plan from POST /admin/explain
     // (a fake server here: an index for User, a scan for Post, 404 for

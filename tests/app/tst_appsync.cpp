@@ -230,6 +230,38 @@ private Q_SLOTS:
         QVERIFY(sent);
     }
 
+    // The post stays open in the editor; the other device changes its rating
+    // and tags: the editor's fields show them, and the title typed here next
+    // is saved without writing the old rating back.
+    void openPostFollowsTheOtherDevice()
+    {
+        auto *editor = m_app->window()->findChild<QObject *>(u"postEditor"_s);
+        QVERIFY(editor);
+        const QString id = editor->property("recordId").toString();
+        QVERIFY(!id.isEmpty());
+        auto theirs = *await(m_other->get(u"Post"_s, id));
+        QVERIFY(theirs.has_value());
+        QVariantMap changed = *theirs;
+        changed.insert(u"rating"_s, 8);
+        changed.insert(u"tags"_s, QStringList{u"remote"_s, u"edit"_s});
+        QVERIFY(await(m_other->save(u"Post"_s, changed)).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(item(u"postRatingBox"_s)->property("value").toInt(), 8, 15000);
+        QTRY_COMPARE(item(u"postTagsField"_s)->property("text").toString(), u"remote, edit"_s);
+
+        auto *title = item(u"postTitleField"_s);
+        title->forceActiveFocus();
+        QTRY_VERIFY(title->hasActiveFocus());
+        QTest::keyClick(m_app->window(), Qt::Key_End);
+        type("!");
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            const auto r = await(m_other->get(u"Post"_s, id));
+            return r && r->has_value() && (*r)->value(u"title"_s).toString() == u"Hello from the app!";
+        }(), 15000);
+        const auto after = *await(m_other->get(u"Post"_s, id));
+        QCOMPARE(after->value(u"rating"_s).toInt(), 8);
+        QCOMPARE(after->value(u"tags"_s).toStringList(), (QStringList{u"remote"_s, u"edit"_s}));
+    }
+
     void postCreatedElsewhereAppearsInList()
     {
         auto *search = item(u"postSearchField"_s);
