@@ -64,7 +64,7 @@ QString AppController::syncStatus() const
     case ds::DataStore::SyncState::LocalOnly:
         return tr("local only: changes stay on this device");
     case ds::DataStore::SyncState::Stopped:
-        return tr("sync stopped: changes stay on this device until it starts again");
+        return tr("sync stopped: it starts again with Start sync, or by itself as soon as the app reads or writes data");
     case ds::DataStore::SyncState::Starting:
         return tr("connecting to %1…").arg(m_syncHost);
     case ds::DataStore::SyncState::Syncing:
