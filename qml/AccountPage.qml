@@ -260,6 +260,7 @@ Pane {
                     required property string modelData
                     required property int index
 
+                    objectName: "knownUser-" + modelData
                     width: ListView.view.width
                     focusPolicy: Qt.NoFocus
                     enabled: !page.account.busy
