@@ -475,6 +475,19 @@ void NotesApp::enableSync(ds::SyncConfiguration config, const QString &descripti
     // Errors reach the app through the store's signals (the Sync page lists
     // them); the handler only keeps the engine from logging each as a warning.
     config.errorHandler = [](const ds::SyncError &) {};
+    // Conflicts are resolved as by default (ours again, on the server's
+    // version) and listed on the Sync page. The handler runs on the sync
+    // thread: the report goes to the GUI thread, to the activity if it is
+    // still there.
+    config.conflictHandler = [activity = QPointer<SyncActivity>(m_controller->syncActivity())](const ds::ConflictData &conflict) {
+        if (conflict.attempts == 1) {
+            QMetaObject::invokeMethod(qApp, [activity, conflict] {
+                if (activity)
+                    activity->addConflict(conflict, SyncActivity::ConflictOutcome::Retried);
+            }, Qt::QueuedConnection);
+        }
+        return ds::ConflictResolution::retry();
+    };
     m_controller->setSyncTarget(description, config.endpoint, adminKey);
     qCInfo(lcUi).noquote() << "syncing with" << config.endpoint.toDisplayString();
     if (m_options.databaseFile.isEmpty()) {

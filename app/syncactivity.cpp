@@ -55,7 +55,8 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
                 tr("Your changes are kept on this device and sent when the connection is back."));
         } else {
             add(Kind::Info, tr("Sync stopped"),
-                tr("Changes stay on this device until sync starts again (a new change starts it)."));
+                tr("Changes stay on this device until sync starts again: with Start sync, or by itself as soon as "
+                   "the app reads or writes data."));
         }
     });
     connect(store, &ds::DataStore::outboxMutationProcessed, this, &SyncActivity::onProcessed);
@@ -157,6 +158,25 @@ void SyncActivity::add(Kind kind, const QString &title, const QString &detail)
         endRemoveRows();
     }
     Q_EMIT countChanged();
+}
+
+void SyncActivity::addConflict(const ds::ConflictData &conflict, ConflictOutcome outcome)
+{
+    ++m_problems;
+    const QString what = describe(conflict.model, conflict.localModel.isEmpty() ? conflict.remoteModel
+                                                                                 : conflict.localModel);
+    const bool deleted = conflict.operation == ds::ConflictData::Operation::Delete;
+    const QString title = deleted ? tr("Your deletion of %1 crossed a change made elsewhere").arg(what)
+                                  : tr("Your change to %1 crossed a change made elsewhere").arg(what);
+    QString detail = tr("It was changed on another device while yours was on its way to the server.") + u' ';
+    if (outcome == ConflictOutcome::Retried) {
+        detail += deleted ? tr("It was deleted anyway: the latest change wins.")
+                          : tr("Yours was applied on top of theirs: the latest change wins, "
+                               "so any field you both changed now has your value.");
+    } else {
+        detail += tr("Yours was dropped and this device shows the server's version.");
+    }
+    add(Kind::Warning, title, detail);
 }
 
 void SyncActivity::clear()

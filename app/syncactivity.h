@@ -6,13 +6,16 @@
 // It listens to the store's hub signals: a sync round starting, each model
 // synced (with what arrived, changed, was deleted or evicted), the round
 // ready, the connection lost or back, local changes uploaded, conditional
-// saves the server rejected, mutations it refused and other sync errors.
+// saves the server rejected, mutations it refused and other sync errors;
+// and conflicts (a change of ours sent with a version the server had moved
+// past), which the app's conflict handler reports through addConflict().
 // Uploads are folded into one row per burst so typing does not flood the list.
 //
 // Threading: GUI thread (the store's thread).
 #pragma once
 
 #include <datastore/datastore.h>
+#include <datastore/syncconfiguration.h>
 
 #include <QAbstractListModel>
 #include <QDateTime>
@@ -47,6 +50,10 @@ public:
     // Adds an event (also used by the app for its own: the local server).
     void add(Kind kind, const QString &title, const QString &detail = QString());
     Q_INVOKABLE void clear();
+    // A change of ours crossed one made elsewhere (the server answered
+    // ConflictUnhandled); `outcome` is what became of ours.
+    enum class ConflictOutcome { Retried, Discarded };
+    void addConflict(const ds::ConflictData &conflict, ConflictOutcome outcome);
 
     // "post “Hello”", "comment “Nice…”", "user Jane Doe", "note “Groceries”".
     static QString describe(const QString &model, const QVariantMap &element);

@@ -441,6 +441,23 @@ private Q_SLOTS:
         QVERIFY(notes::SyncActivity::describe(u"Note"_s, {{u"title"_s, longTitle}}).endsWith(u"…”"_s));
         QVERIFY(notes::SyncActivity::explain(ds::Error(ds::Error::Domain::Network, u"Timeout"_s, u"timed out"_s, true))
                     .startsWith(u"The server could not be reached"_s));
+
+        // Conflicts, in words: what crossed, and what became of ours.
+        notes::SyncActivity activity(nullptr);
+        ds::ConflictData conflict;
+        conflict.model = u"Post"_s;
+        conflict.localModel = {{u"title"_s, u"Mine"_s}};
+        conflict.remoteModel = {{u"title"_s, u"Theirs"_s}, {u"_version"_s, 3}};
+        activity.addConflict(conflict, notes::SyncActivity::ConflictOutcome::Retried);
+        auto row = [&activity](int role) { return activity.data(activity.index(0), role).toString(); };
+        QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your change to post “Mine” crossed a change made elsewhere"_s);
+        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Yours was applied on top of theirs"_s));
+        QCOMPARE(row(notes::SyncActivity::KindRole), u"warning"_s);
+        conflict.operation = ds::ConflictData::Operation::Delete;
+        activity.addConflict(conflict, notes::SyncActivity::ConflictOutcome::Discarded);
+        QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your deletion of post “Mine” crossed a change made elsewhere"_s);
+        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Yours was dropped"_s));
+        QCOMPARE(activity.problemCount(), 2);
     }
 };
 

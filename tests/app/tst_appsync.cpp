@@ -140,7 +140,9 @@ private Q_SLOTS:
         // The server with the app's schema (the last --schema wins) and the demo data.
         const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
                                               u"--api-key"_s, apiKey(), u"--admin-key"_s, adminKey(),
-                                              u"--seed"_s, u"demo"_s});
+                                              u"--seed"_s, u"demo"_s,
+                                              // Comments conflict instead of merging (conflictIsExplained).
+                                              u"--conflict"_s, u"Comment=optimistic"_s});
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QJsonObject api{{u"endpointType"_s, u"GraphQL"_s},
                               {u"endpoint"_s, m_server.graphqlUrl().toString()},
@@ -382,6 +384,48 @@ private Q_SLOTS:
                                   u"Renamed elsewhere"_s, 10000);
         QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->syncState(), ds::DataStore::SyncState::Ready, 15000);
         QCOMPARE(text(u"onlineLabel"_s), u"Online"_s);
+    }
+
+    // A comment edited here while sync is stopped, and meanwhile elsewhere:
+    // the server (optimistic concurrency for comments) refuses our stale
+    // version; the app sends ours again on the server's version, and the
+    // Sync page says what happened in words.
+    void conflictIsExplained()
+    {
+        QVERIFY(await(m_other->save(u"Comment"_s, {{u"id"_s, u"conf-1"_s}, {u"postID"_s, u"This-conflict"_s},
+                                                  {u"content"_s, u"original"_s}})).ok());
+        QTRY_VERIFY_WITH_TIMEOUT((*await(m_app->store()->get(u"Comment"_s, u"conf-1"_s))).has_value(), 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_other->pendingMutations(), 0, 10000);
+        QTest::qWait(500);   // the views' deferred recounts (see conditionalSaveRejectedIsExplained)
+        showPage(2);
+        click(u"stopSyncButton"_s);
+        QTRY_COMPARE(m_app->store()->syncState(), ds::DataStore::SyncState::Stopped);
+
+        QVariantMap theirs = **await(m_other->get(u"Comment"_s, u"conf-1"_s));
+        theirs.insert(u"content"_s, u"theirs"_s);
+        QVERIFY(await(m_other->save(u"Comment"_s, theirs)).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(m_other->pendingMutations(), 0, 10000);
+
+        auto *activity = m_app->controller()->syncActivity();
+        const int problemsBefore = activity->problemCount();
+        QVERIFY(await(m_app->store()->save(u"Comment"_s, {{u"id"_s, u"conf-1"_s}, {u"postID"_s, u"This-conflict"_s},
+                                                           {u"content"_s, u"mine"_s}})).ok());
+        const QString title = u"Your change to comment “mine” crossed a change made elsewhere"_s;
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (int i = 0; i < activity->rowCount(); ++i) {
+                if (activity->data(activity->index(i), notes::SyncActivity::TitleRole).toString() == title)
+                    return activity->data(activity->index(i), notes::SyncActivity::KindRole).toString() == u"warning"
+                           && activity->data(activity->index(i), notes::SyncActivity::DetailRole)
+                                  .toString().contains(u"the latest change wins"_s);
+            }
+            return false;
+        }(), 15000);
+        QCOMPARE(activity->problemCount(), problemsBefore + 1);
+        // Ours won, on both devices.
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->pendingMutations(), 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT((**await(m_other->get(u"Comment"_s, u"conf-1"_s))).value(u"content"_s).toString()
+                                     == u"mine"_s, 15000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->syncState(), ds::DataStore::SyncState::Ready, 15000);
     }
 
     // The server goes away: the status bar says offline, a change waits in
