@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The .deb test (ctest -L package): builds the qt-datastore package with
 # CPack from the current build directory, checks its control data and
-# contents, extracts it and runs the installed executables.
+# contents, extracts it and runs the installed executables; where it may
+# (root, overlay mounts), installs it with dpkg in a throwaway overlay of
+# /usr, /var and /etc and runs the installed app.
 #   tests/package/deb.sh <build-dir> <work-dir> [<generator> <c++ compiler> [<launcher>]]
 # With a generator and a compiler, tests/package/consumer is also built and
 # run against the extracted package (its stripped archives and CMake files).
@@ -82,6 +84,47 @@ step notes-screenshot
 [ -s "$work/posts.png" ] || fail "no screenshot"
 if grep -qi 'qrc:\|module .* is not installed\|ReferenceError\|TypeError' "$work/notes-run.txt"; then
     cat "$work/notes-run.txt"; fail "QML warnings from the installed app"
+fi
+
+# Installed with dpkg, as on a user's machine, without touching this one:
+# in a private mount namespace, /usr, /var and /etc are overlays whose
+# changes land in the work folder and vanish with the namespace. dpkg checks
+# the dependencies against what is installed; the installed app renders a
+# page, and with --local-server starts the installed datastore-server beside
+# it, syncs and stops it; dpkg -r removes everything. Needs root and overlay
+# mounts (a container may forbid them: then this step says it is skipped).
+if [ "$(id -u)" = 0 ] && command -v unshare > /dev/null \
+   && unshare -m --propagation private true 2> /dev/null; then
+    step dpkg-install
+    ov=$work/overlay
+    for d in usr var etc; do mkdir -p "$ov/$d/upper" "$ov/$d/work"; done
+    if unshare -m --propagation private env OV="$ov" DEB="$deb" WORK="$work" bash -euo pipefail -c '
+        for d in usr var etc; do
+            mount -t overlay overlay -o "lowerdir=/$d,upperdir=$OV/$d/upper,workdir=$OV/$d/work" "/$d" \
+                || { echo "overlay mounts are not allowed here"; exit 77; }
+        done
+        dpkg -i "$DEB" > "$WORK/dpkg-install.txt" 2>&1 || { cat "$WORK/dpkg-install.txt"; exit 1; }
+        dpkg -s qt-datastore | grep -q "^Status: install ok installed" || { echo "dpkg -s: not installed"; exit 1; }
+        export QT_QPA_PLATFORM=offscreen XDG_DATA_HOME="$WORK/installed-data" XDG_CONFIG_HOME="$WORK/installed-config"
+        /usr/bin/datastore-notes --offline --seed demo --screenshot "$WORK/installed-notes.png" --page notes \
+            > "$WORK/installed-run.txt" 2>&1 || { cat "$WORK/installed-run.txt"; echo "installed datastore-notes"; exit 1; }
+        /usr/bin/datastore-notes --local-server --screenshot "$WORK/installed-sync.png" --page sync \
+            > "$WORK/installed-sync.txt" 2>&1 || { cat "$WORK/installed-sync.txt"; echo "installed datastore-notes --local-server"; exit 1; }
+        grep -q "starting the local server: /usr/bin/datastore-server" "$WORK/installed-sync.txt" \
+            || { cat "$WORK/installed-sync.txt"; echo "the installed app did not run the installed server"; exit 1; }
+        grep -q "local server stopped" "$WORK/installed-sync.txt" || { echo "the local server was not stopped"; exit 1; }
+        if grep -q "was not ready" "$WORK/installed-sync.txt"; then echo "the installed app did not sync"; exit 1; fi
+        dpkg -r qt-datastore > "$WORK/dpkg-remove.txt" 2>&1 || { cat "$WORK/dpkg-remove.txt"; exit 1; }
+        [ ! -e /usr/bin/datastore-notes ] || { echo "dpkg -r left /usr/bin/datastore-notes"; exit 1; }
+    '; then
+        [ -s "$work/installed-notes.png" ] && [ -s "$work/installed-sync.png" ] || fail "no screenshot from the installed app"
+        echo "installed with dpkg -i, ran (local-only and with its local server), removed with dpkg -r"
+    else
+        rc=$?
+        [ "$rc" = 77 ] && echo "dpkg-install: skipped (overlay mounts are not allowed here)" || fail "installing with dpkg"
+    fi
+else
+    echo "dpkg-install: skipped (needs root and a private mount namespace)"
 fi
 
 # The codegen from the package runs.
