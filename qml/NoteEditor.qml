@@ -91,6 +91,10 @@ Pane {
                 text: editor.values.body ?? ""
                 wrapMode: TextEdit.Wrap
                 onTextChanged: if (editor.loaded && activeFocus) editor.setField("body", text)
+                // Tab moves on (a TextArea would insert it): no keyboard trap.
+                Keys.priority: Keys.BeforeItem
+                Keys.onTabPressed: nextItemInFocusChain(true).forceActiveFocus(Qt.TabFocusReason)
+                Keys.onBacktabPressed: nextItemInFocusChain(false).forceActiveFocus(Qt.BacktabFocusReason)
             }
         }
 

@@ -81,6 +81,7 @@ Pane {
                 onTextChanged: if (editor.loaded && activeFocus) editor.setField("content", text)
                 KeyNavigation.priority: KeyNavigation.BeforeItem
                 KeyNavigation.tab: ratingBox
+                KeyNavigation.backtab: titleField
             }
         }
 

@@ -253,6 +253,100 @@ private Q_SLOTS:
         QTRY_VERIFY(!apply->property("enabled").toBool());
     }
 
+    // Tab walks each page's controls and comes back to where it started: no
+    // control traps the focus (a text area that takes Tab for itself), and
+    // every control a user works with is on the way. Each stop is named by
+    // the nearest item with an objectName (a spin box's text input counts
+    // as the spin box).
+    void tabReachesEveryControl_data()
+    {
+        QTest::addColumn<int>("page");
+        QTest::addColumn<QString>("start");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("posts") << 0 << u"postSearchField"_s
+                               << QStringList{u"postStatusFilter"_s, u"postMinRating"_s, u"postSort"_s,
+                                              u"newPostButton"_s, u"postList"_s, u"postTitleField"_s,
+                                              u"postContentArea"_s, u"postRatingBox"_s, u"postStatusBox"_s,
+                                              u"postTagsField"_s, u"deletePostButton"_s, u"commentList"_s,
+                                              u"newCommentField"_s};
+        QTest::newRow("notes") << 1 << u"newNoteButton"_s
+                               << QStringList{u"noteList"_s, u"noteTitleField"_s, u"notePinnedSwitch"_s,
+                                              u"noteBodyArea"_s, u"deleteNoteButton"_s};
+        QTest::newRow("settings") << 3 << u"syncExpressionFieldPost"_s
+                                  << QStringList{u"syncExpressionFieldComment"_s, u"syncExpressionFieldUser"_s,
+                                                 u"syncExpressionFieldNote"_s, u"syncPreset0"_s, u"syncPreset3"_s};
+    }
+
+    void tabReachesEveryControl()
+    {
+        QFETCH(int, page);
+        QFETCH(QString, start);
+        QFETCH(QStringList, expected);
+        find(u"pageTabs"_s)->setProperty("currentIndex", page);
+        if (page == 0) {   // a post open in the editor
+            auto *posts = find<QAbstractItemModel>(u"postsModel"_s);
+            QTRY_VERIFY(posts->rowCount() > 0);
+            auto *list = item(u"postList"_s);
+            list->forceActiveFocus();
+            list->setProperty("currentIndex", 0);
+            QTest::keyClick(m_app->window(), Qt::Key_Return);
+            QTRY_VERIFY(!find(u"postEditor"_s)->property("recordId").toString().isEmpty());
+        } else if (page == 1) {   // a note open
+            auto *list = item(u"noteList"_s);
+            QTRY_VERIFY(list->property("count").toInt() > 0);
+            list->forceActiveFocus();
+            list->setProperty("currentIndex", 0);
+            QTest::keyClick(m_app->window(), Qt::Key_Return);
+            QTRY_VERIFY(!find(u"noteEditor"_s)->property("recordId").toString().isEmpty());
+        }
+        QQuickItem *first = item(start);
+        QVERIFY(first);
+        first->forceActiveFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(first->hasActiveFocus());
+        auto named = [](QQuickItem *i) {
+            while (i && i->objectName().isEmpty())
+                i = i->parentItem();
+            return i ? i->objectName() : u"(unnamed)"_s;
+        };
+        QStringList stops;
+        bool closed = false;
+        for (int step = 0; step < 80 && !closed; ++step) {
+            QQuickItem *before = m_app->window()->activeFocusItem();
+            QTest::keyClick(m_app->window(), Qt::Key_Tab);
+            QQuickItem *now = m_app->window()->activeFocusItem();
+            QVERIFY2(now && now != before, qPrintable(u"Tab does not leave %1 (after %2)"_s
+                                                          .arg(named(before), stops.join(u", "_s))));
+            stops.append(named(now));
+            closed = named(now) == start;
+        }
+        QVERIFY2(closed, qPrintable(u"Tab never came back to %1: %2"_s.arg(start, stops.join(u", "_s))));
+        for (const QString &name : expected)
+            QVERIFY2(stops.contains(name), qPrintable(u"Tab skips %1: %2"_s.arg(name, stops.join(u", "_s))));
+        // The order follows the page: each expected control after the one before it.
+        qsizetype at = -1;
+        for (const QString &name : expected) {
+            const qsizetype next = stops.indexOf(name, at + 1);
+            QVERIFY2(next > at, qPrintable(u"%1 out of order: %2"_s.arg(name, stops.join(u", "_s))));
+            at = next;
+        }
+
+        // Shift+Tab goes the same way back.
+        QStringList back;
+        closed = false;
+        for (int step = 0; step < 80 && !closed; ++step) {
+            QQuickItem *before = m_app->window()->activeFocusItem();
+            QTest::keyClick(m_app->window(), Qt::Key_Backtab, Qt::ShiftModifier);
+            QQuickItem *now = m_app->window()->activeFocusItem();
+            QVERIFY2(now && now != before, qPrintable(u"Shift+Tab does not leave %1 (after %2)"_s
+                                                          .arg(named(before), back.join(u", "_s))));
+            back.prepend(named(now));
+            closed = named(now) == start;
+        }
+        QVERIFY2(closed, qPrintable(u"Shift+Tab never came back to %1: %2"_s.arg(start, back.join(u", "_s))));
+        for (const QString &name : expected)
+            QVERIFY2(back.contains(name), qPrintable(u"Shift+Tab skips %1: %2"_s.arg(name, back.join(u", "_s))));
+    }
+
     void keyboardOpensAndDeletes()
     {
         find(u"pageTabs"_s)->setProperty("currentIndex", 0);
