@@ -164,7 +164,10 @@ Pane {
                         wrapMode: Text.Wrap
                     }
                     ToolButton {
+                        objectName: "deleteCommentButton"
                         text: qsTr("Delete")
+                        // Keyboard: the list takes the focus, Delete removes the current comment.
+                        focusPolicy: Qt.NoFocus
                         onClicked: pane.app.removeRecord("Comment", commentRow.key)
                     }
                 }

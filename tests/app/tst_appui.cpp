@@ -149,6 +149,39 @@ private Q_SLOTS:
         const auto inStore = await(m_app->store()->count(u"Comment"_s));
         QCOMPARE(*inStore, 1);
 
+        // A second one, deleted with its row's button; then the first with the Delete key.
+        commentField->setProperty("text", u"Second"_s);
+        click(u"addCommentButton"_s);
+        QTRY_COMPARE(comments->rowCount(), 2);
+        auto *commentList = item(u"commentList"_s);
+        QVERIFY(commentList);
+        QQuickItem *secondRow = nullptr;
+        QTRY_VERIFY([&] {
+            const QList<QQuickItem *> rows = commentList->property("contentItem").value<QQuickItem *>()->childItems();
+            for (QQuickItem *row : rows) {
+                if (row->property("content").toString() == u"Second")
+                    secondRow = row;
+            }
+            return secondRow != nullptr;
+        }());
+        QQuickItem *deleteSecond = apptest::findItem(secondRow, u"deleteCommentButton"_s);
+        QVERIFY(deleteSecond);
+        QVERIFY(QMetaObject::invokeMethod(deleteSecond, "clicked"));
+        QTRY_COMPARE(comments->rowCount(), 1);
+        QVariantMap left;
+        QVERIFY(QMetaObject::invokeMethod(comments, "get", Q_RETURN_ARG(QVariantMap, left), Q_ARG(int, 0)));
+        QCOMPARE(left.value(u"content"_s).toString(), u"First!"_s);
+        QCOMPARE(*await(m_app->store()->count(u"Comment"_s)), 1);
+        commentList->forceActiveFocus();
+        commentList->setProperty("currentIndex", 0);
+        QTest::keyClick(m_app->window(), Qt::Key_Delete);
+        QTRY_COMPARE(comments->rowCount(), 0);
+        QCOMPARE(*await(m_app->store()->count(u"Comment"_s)), 0);
+        // Back for the tests that follow.
+        commentField->setProperty("text", u"First!"_s);
+        click(u"addCommentButton"_s);
+        QTRY_COMPARE(comments->rowCount(), 1);
+
         // Search narrows the list (the filter text is built in C++).
         auto *search = find<QQuickItem>(u"postSearchField"_s);
         QVERIFY(search);
