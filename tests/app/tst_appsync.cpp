@@ -167,9 +167,28 @@ private Q_SLOTS:
         connect(m_app->engine(), &QQmlEngine::warnings, this, [](const QList<QQmlError> &warnings) {
             s_warnings += int(warnings.size());
         });
+        // The status bar's progress bar shows during the base sync, with
+        // the records coming in.
+        QQuickItem *progressBar = item(u"syncProgressBar"_s);
+        QVERIFY(progressBar);
+        bool barShown = false;
+        qint64 recordsWhileShown = 0;
+        double progressWhileShown = -1;
+        connect(m_app->store(), &ds::DataStore::syncProgressChanged, this, [&] {
+            if (!progressBar->isVisible())
+                return;
+            barShown = true;
+            recordsWhileShown = std::max(recordsWhileShown, m_app->store()->syncedRecords());
+            progressWhileShown = std::max(progressWhileShown, progressBar->property("value").toDouble());
+        });
         QVERIFY(QTest::qWaitForWindowExposed(m_app->window()));
         // Ready: synced (the base sync of the demo data) and the list loaded.
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
+        disconnect(m_app->store(), &ds::DataStore::syncProgressChanged, this, nullptr);
+        QVERIFY(barShown);
+        QVERIFY2(recordsWhileShown > 0, qPrintable(QString::number(recordsWhileShown)));
+        qInfo("progress bar shown during the base sync: up to %lld records, value up to %.2f",
+              recordsWhileShown, progressWhileShown);
         QCOMPARE(m_app->store()->syncState(), ds::DataStore::SyncState::Ready);
         qInfo("synced and shown after %lld ms", clock.elapsed());
         // No demo data of the app's own: the cloud has it.
