@@ -66,6 +66,7 @@ Pane {
                 delegate: RoundButton {
                     id: swatch
                     required property string modelData
+                    objectName: "noteColor" + modelData
                     implicitWidth: 28
                     implicitHeight: 28
                     checkable: true

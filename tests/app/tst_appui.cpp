@@ -380,6 +380,65 @@ private Q_SLOTS:
             QVERIFY2(back.contains(name), qPrintable(u"Shift+Tab skips %1: %2"_s.arg(name, back.join(u", "_s))));
     }
 
+    // A note: pinned (pinned notes come first), a colour, a body typed in;
+    // all stored; then deleted with its button.
+    void editAndDeleteNote()
+    {
+        find(u"pageTabs"_s)->setProperty("currentIndex", 1);
+        auto *notesModel = find<QAbstractItemModel>(u"notesModel"_s);
+        auto *editor = find(u"noteEditor"_s);
+        QVERIFY(notesModel && editor);
+        QTRY_COMPARE(notesModel->rowCount(), 1);
+        // A second note whose title sorts first.
+        click(u"newNoteButton"_s);
+        QTRY_COMPARE(notesModel->rowCount(), 2);
+        auto *title = item(u"noteTitleField"_s);
+        QTRY_VERIFY(title->hasActiveFocus());
+        QMetaObject::invokeMethod(title, "selectAll");
+        type("Aardvarks");
+        auto titleAt = [notesModel](int row) {
+            QVariantMap r;
+            QMetaObject::invokeMethod(notesModel, "get", Q_RETURN_ARG(QVariantMap, r), Q_ARG(int, row));
+            return r.value(u"title"_s).toString();
+        };
+        QTRY_COMPARE(titleAt(0), u"Aardvarks"_s);
+        const QString id = editor->property("recordId").toString();
+
+        // Open the other note from the list and pin it (Space on the switch): it moves to the top.
+        auto *list = item(u"noteList"_s);
+        list->forceActiveFocus();
+        list->setProperty("currentIndex", 1);
+        QTest::keyClick(m_app->window(), Qt::Key_Return);
+        QTRY_VERIFY(editor->property("recordId").toString() != id);
+        const QString groceries = editor->property("recordId").toString();
+        QTRY_VERIFY(editor->property("loaded").toBool());
+        auto *pinned = item(u"notePinnedSwitch"_s);
+        QVERIFY(pinned && !pinned->property("checked").toBool());
+        pinned->forceActiveFocus();
+        QTest::keyClick(m_app->window(), Qt::Key_Space);
+        QTRY_VERIFY(pinned->property("checked").toBool());
+        auto *colour = item(u"noteColor#cfe3ff"_s);
+        QVERIFY(colour);
+        QVERIFY(QMetaObject::invokeMethod(colour, "clicked"));
+        auto *body = item(u"noteBodyArea"_s);
+        body->forceActiveFocus();
+        type("milk, eggs");
+        QTRY_COMPARE(stored(u"Note"_s, groceries).value(u"body"_s).toString(), u"milk, eggs"_s);
+        const QVariantMap saved = stored(u"Note"_s, groceries);
+        QCOMPARE(saved.value(u"pinned"_s).toBool(), true);
+        QCOMPARE(saved.value(u"color"_s).toString(), u"#cfe3ff"_s);
+        QCOMPARE(saved.value(u"title"_s).toString(), u"Groceries"_s);
+        QTRY_COMPARE(titleAt(0), u"Groceries"_s);   // pinned first
+        QVERIFY(colour->property("checked").toBool());
+
+        // Deleted with its button: gone from the list and the store, the editor closed.
+        click(u"deleteNoteButton"_s);
+        QTRY_COMPARE(notesModel->rowCount(), 1);
+        QCOMPARE(titleAt(0), u"Aardvarks"_s);
+        QCOMPARE(editor->property("recordId").toString(), QString());
+        QTRY_VERIFY(stored(u"Note"_s, groceries).isEmpty());
+    }
+
     void keyboardOpensAndDeletes()
     {
         find(u"pageTabs"_s)->setProperty("currentIndex", 0);
