@@ -75,5 +75,6 @@ ApplicationWindow {
 
     footer: SyncStatusBar {
         app: window.app
+        onShowSyncPage: tabs.currentIndex = window.app.pageNames.indexOf("sync")
     }
 }

@@ -1,5 +1,7 @@
 // Always visible: online or offline, what sync is doing (with a progress bar
-// during a sync round), pending changes, the last sync, the last error.
+// during a sync round), pending changes, the last sync, the last error, and
+// how many of your changes met a conflict or were refused (a button to the
+// Sync page, which explains each).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +12,9 @@ ToolBar {
     id: bar
 
     required property AppController app
+
+    // The user asks for the Sync page (its list of events).
+    signal showSyncPage()
 
     RowLayout {
         anchors.fill: parent
@@ -56,6 +61,16 @@ ToolBar {
         Label {
             visible: bar.app.seeding
             text: qsTr("Writing demo data…")
+        }
+        ToolButton {
+            objectName: "syncProblemsButton"
+            readonly property int problems: bar.app.syncActivity.problemCount
+            visible: problems > 0
+            text: problems === 1 ? qsTr("⚠ 1 change met a conflict or was refused")
+                                 : qsTr("⚠ %1 changes met a conflict or were refused").arg(problems)
+            ToolTip.visible: hovered
+            ToolTip.text: qsTr("Show what happened on the Sync page")
+            onClicked: bar.showSyncPage()
         }
         Label {
             objectName: "lastErrorLabel"

@@ -389,6 +389,7 @@ private Q_SLOTS:
                 t.append(activity->data(activity->index(i), notes::SyncActivity::TitleRole).toString());
             return t.join(u" | "_s);
         };
+        QVERIFY(!item(u"syncProblemsButton"_s)->isVisible());
         QTRY_VERIFY2_WITH_TIMEOUT(activity->problemCount() == 1,
                                   qPrintable(titles() + u" state "_s + QString::number(int(m_app->store()->syncState()))), 15000);
         QTRY_VERIFY_WITH_TIMEOUT([&] {
@@ -440,6 +441,12 @@ private Q_SLOTS:
             return false;
         }(), 15000);
         QCOMPARE(activity->problemCount(), problemsBefore + 1);
+        // The status bar counts them, and takes the user to the Sync page.
+        QVERIFY(item(u"syncProblemsButton"_s)->isVisible());
+        QCOMPARE(text(u"syncProblemsButton"_s), u"⚠ %1 changes met a conflict or were refused"_s.arg(problemsBefore + 1));
+        showPage(0);
+        click(u"syncProblemsButton"_s);
+        QCOMPARE(m_app->window()->findChild<QObject *>(u"pageTabs"_s)->property("currentIndex").toInt(), 2);
         // Ours won, on both devices.
         QTRY_COMPARE_WITH_TIMEOUT(m_app->store()->pendingMutations(), 0, 10000);
         QTRY_VERIFY_WITH_TIMEOUT((**await(m_other->get(u"Comment"_s, u"conf-1"_s))).value(u"content"_s).toString()
