@@ -13,7 +13,15 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-"$here/build"}
 
-BUILD_DIR="$build_dir" "$here/scripts/build.sh"
+build_type=${BUILD_TYPE:-RelWithDebInfo}
+
+# What is missing gets installed; then only what runs is built (the app and
+# the server it starts), not the tests: scripts/build.sh builds everything.
+"$here/scripts/install-deps.sh"
+if [[ ! -f "$build_dir/CMakeCache.txt" ]]; then
+  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type"
+fi
+cmake --build "$build_dir" --parallel "${BUILD_JOBS:-$(nproc)}" --target datastore-notes datastore-server
 
 app="$build_dir/bin/datastore-notes"
 server="$build_dir/bin/datastore-server"
