@@ -483,7 +483,7 @@ void NotesApp::enableSync(ds::SyncConfiguration config, const QString &descripti
         if (conflict.attempts == 1) {
             QMetaObject::invokeMethod(qApp, [activity, conflict] {
                 if (activity)
-                    activity->addConflict(conflict, SyncActivity::ConflictOutcome::Retried);
+                    activity->addConflict(conflict);
             }, Qt::QueuedConnection);
         }
         return ds::ConflictResolution::retry();

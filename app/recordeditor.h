@@ -17,9 +17,11 @@
 // is never replaced and a later save does not write back the old values of
 // fields the user left alone. When the record is deleted elsewhere, pending
 // edits are dropped (saving them would bring it back) and lastError says
-// so. Setting a field to the value it has is no edit. When the store opens another database (a user switch), the editor
-// lets go of its record (recordId becomes empty): nothing of one user's
-// record is ever written into another user's database.
+// so. Setting a field to the value it has is no edit.
+//
+// When the store opens another database (a user switch), the editor lets
+// go of its record (recordId becomes empty): nothing of one user's record
+// is ever written into another user's database.
 //
 // Threading: GUI thread; saves are asynchronous (store futures).
 #pragma once

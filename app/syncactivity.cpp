@@ -160,22 +160,22 @@ void SyncActivity::add(Kind kind, const QString &title, const QString &detail)
     Q_EMIT countChanged();
 }
 
-void SyncActivity::addConflict(const ds::ConflictData &conflict, ConflictOutcome outcome)
+void SyncActivity::addConflict(const ds::ConflictData &conflict)
 {
     ++m_problems;
-    const QString what = describe(conflict.model, conflict.localModel.isEmpty() ? conflict.remoteModel
-                                                                                 : conflict.localModel);
+    // Named as the user knows it: by what they sent, else (a delete sends
+    // the key only) by the server's copy.
+    QVariantMap element = conflict.remoteModel;
+    for (auto it = conflict.localModel.cbegin(); it != conflict.localModel.cend(); ++it)
+        element.insert(it.key(), it.value());
+    const QString what = describe(conflict.model, element);
     const bool deleted = conflict.operation == ds::ConflictData::Operation::Delete;
     const QString title = deleted ? tr("Your deletion of %1 crossed a change made elsewhere").arg(what)
                                   : tr("Your change to %1 crossed a change made elsewhere").arg(what);
-    QString detail = tr("It was changed on another device while yours was on its way to the server.") + u' ';
-    if (outcome == ConflictOutcome::Retried) {
-        detail += deleted ? tr("It was deleted anyway: the latest change wins.")
-                          : tr("Yours was applied on top of theirs: the latest change wins, "
-                               "so any field you both changed now has your value.");
-    } else {
-        detail += tr("Yours was dropped and this device shows the server's version.");
-    }
+    const QString detail = tr("It was changed on another device while yours was on its way to the server.") + u' '
+        + (deleted ? tr("Your deletion is sent again on top of that change: the latest change wins.")
+                   : tr("Yours is sent again on top of theirs: the latest change wins, so any field you both "
+                        "changed gets your value."));
     add(Kind::Warning, title, detail);
 }
 

@@ -51,9 +51,9 @@ public:
     void add(Kind kind, const QString &title, const QString &detail = QString());
     Q_INVOKABLE void clear();
     // A change of ours crossed one made elsewhere (the server answered
-    // ConflictUnhandled); `outcome` is what became of ours.
-    enum class ConflictOutcome { Retried, Discarded };
-    void addConflict(const ds::ConflictData &conflict, ConflictOutcome outcome);
+    // ConflictUnhandled) and is sent again on the server's version (the
+    // app's resolution: the latest change wins).
+    void addConflict(const ds::ConflictData &conflict);
 
     // "post “Hello”", "comment “Nice…”", "user Jane Doe", "note “Groceries”".
     static QString describe(const QString &model, const QVariantMap &element);

@@ -448,15 +448,16 @@ private Q_SLOTS:
         conflict.model = u"Post"_s;
         conflict.localModel = {{u"title"_s, u"Mine"_s}};
         conflict.remoteModel = {{u"title"_s, u"Theirs"_s}, {u"_version"_s, 3}};
-        activity.addConflict(conflict, notes::SyncActivity::ConflictOutcome::Retried);
+        activity.addConflict(conflict);
         auto row = [&activity](int role) { return activity.data(activity.index(0), role).toString(); };
         QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your change to post “Mine” crossed a change made elsewhere"_s);
-        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Yours was applied on top of theirs"_s));
+        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Yours is sent again on top of theirs"_s));
         QCOMPARE(row(notes::SyncActivity::KindRole), u"warning"_s);
         conflict.operation = ds::ConflictData::Operation::Delete;
-        activity.addConflict(conflict, notes::SyncActivity::ConflictOutcome::Discarded);
-        QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your deletion of post “Mine” crossed a change made elsewhere"_s);
-        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Yours was dropped"_s));
+        conflict.localModel = {{u"id"_s, u"p9"_s}};   // a delete sends the key only: the server's copy names it
+        activity.addConflict(conflict);
+        QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your deletion of post “Theirs” crossed a change made elsewhere"_s);
+        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Your deletion is sent again"_s));
         QCOMPARE(activity.problemCount(), 2);
     }
 };
