@@ -169,7 +169,8 @@ void RecordEditor::onRecordChanged(const ds::ChangeEvent &event)
         m_timer.stop();
         m_edits.clear();
         m_deleted = true;
-        setLastError(tr("This item was deleted; changes to it are no longer saved."));
+        setLastError(tr("This item is gone from this device (deleted, or no longer selected by the sync "
+                         "expression); changes to it are no longer saved."));
         if (wasDirty != isDirty())
             Q_EMIT dirtyChanged();
         return;

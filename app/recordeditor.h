@@ -15,9 +15,11 @@
 // from another device, another view) updates `values` at once, except the
 // fields with edits not yet saved or being saved, so what the user types
 // is never replaced and a later save does not write back the old values of
-// fields the user left alone. When the record is deleted elsewhere, pending
-// edits are dropped (saving them would bring it back) and lastError says
-// so. Setting a field to the value it has is no edit.
+// fields the user left alone. When the record leaves the store (deleted
+// elsewhere, or evicted by a narrower sync expression), edits not yet
+// saved are no longer written (saving would bring it back), stay visible
+// in `values`, and lastError says so. Setting a field to the value it has
+// is no edit.
 //
 // When the store opens another database (a user switch), the editor lets
 // go of its record (recordId becomes empty): nothing of one user's record
