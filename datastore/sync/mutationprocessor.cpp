@@ -358,7 +358,19 @@ void MutationProcessor::onConflict(OutboxEntry entry, const QJsonObject &sent, c
         break;
     }
     case ConflictResolution::Kind::Discard:
-        qCInfo(lcOutbox).noquote() << entry.model << entry.recordId << "conflict: the local change is discarded";
+        if (conflicts > maxConflictAttempts) {
+            // Not the app's decision: say so, or the change vanishes silently.
+            const QString message = u"%1 %2: still in conflict after %3 attempts (another writer keeps changing "
+                                    "it); the local change is discarded and the server's copy kept"_s
+                                        .arg(entry.model, entry.recordId)
+                                        .arg(maxConflictAttempts);
+            qCWarning(lcOutbox).noquote() << message;
+            Q_EMIT failed(SyncError{SyncError::Process::Mutate, entry.model, mutationTypeName(entry.type),
+                                    Error(Error::Domain::Conflict, u"ConflictRetriesExhausted"_s, message),
+                                    entry.data, remote.toVariantMap()});
+        } else {
+            qCInfo(lcOutbox).noquote() << entry.model << entry.recordId << "conflict: the local change is discarded";
+        }
         discard(entry, remote);
         return;
     }

@@ -12,8 +12,10 @@
 //   ConflictUnhandled -> already applied (a replay after a crash: the server
 //                    holds exactly what was sent)? success. Otherwise the
 //                    conflict handler (attempt <= 10): Retry / Custom re-send
-//                    with the server's _version; Discard (or > 10 attempts)
-//                    getX + merge the server copy, entry dropped
+//                    with the server's _version; Discard (or > 10 attempts,
+//                    then also outboxMutationFailed "ConflictRetriesExhausted"
+//                    + the error handler) getX + merge the server copy,
+//                    entry dropped
 //   ConditionalCheckFailedException -> entry dropped, the server's item
 //                    merged, conditionalSaveFailed + the error handler
 //   HTTP 401/403  -> the credentials were refused, not the change: kept,

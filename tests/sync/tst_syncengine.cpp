@@ -18,6 +18,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -54,6 +55,7 @@ private slots:
     void flushOutboxRightAfterSaves();
     void replayedMutationsAreReconciled();
     void conflictHandlerDecides();
+    void conflictRetriesExhaustedAreReported();
     void tlsWithCustomCa();
     void userExpressionUsesTheServersIndex();
     void baseSyncResumesAfterServerRestart();
@@ -582,6 +584,82 @@ void tst_SyncEngine::conflictHandlerDecides()
     QCOMPARE(serverGet(u"retry"_s).value(u"title"_s).toString(), u"Local edit"_s);
     QCOMPARE(serverGet(u"retry"_s).value(u"_version"_s).toInt(), 3);
     QCOMPARE(localGet(*a, u"Post"_s, u"retry"_s)->value(u"title"_s).toString(), u"Local edit"_s);
+}
+
+void tst_SyncEngine::conflictRetriesExhaustedAreReported()
+{
+    // Another writer changes the record every time the client retries: after
+    // maxConflictAttempts the client gives up, keeps the server's copy and
+    // says so (outboxMutationFailed), instead of dropping the change silently.
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
+                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--conflict"_s, u"optimistic"_s})
+                .isEmpty());
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    const QUrl endpoint = m_server->graphqlUrl();
+
+    auto a = client(u"a"_s);
+    std::atomic<int> calls = 0;
+    std::atomic<int> bumped = 0;
+    SyncConfiguration config = a->syncConfiguration();
+    config.conflictHandler = [&](const ConflictData &c) {
+        ++calls;
+        // The other writer moves the server past the version this retry will
+        // carry (on a thread of its own: no event loop nested in the store's).
+        const QJsonObject input{{u"id"_s, c.localModel.value(u"id"_s).toString()},
+                                {u"rating"_s, 100 + calls.load()},
+                                {u"_version"_s, c.remoteModel.value(u"_version"_s).toInt()}};
+        std::unique_ptr<QThread> writer(QThread::create([&] {
+            net::GraphQLClient other;
+            synctest::configure(other, endpoint);
+            const net::GraphQLRequest update =
+                net::mutation(m_schema, *m_schema.model(u"Post"_s), net::MutationType::Update, input);
+            if (synctest::sendAll(other, {update}).size() == 1)
+                ++bumped;
+        }));
+        writer->start();
+        writer->wait();
+        return ConflictResolution::retry();
+    };
+    a->configureSync(config);
+    QVERIFY(waitReady(*a));
+    QVERIFY(await(a->save(u"Post"_s, post(u"contested"_s, u"Original"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"contested"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+
+    QSignalSpy failed(a.get(), &DataStore::outboxMutationFailed);
+    withServerDown([&] {
+        QTRY_VERIFY_WITH_TIMEOUT(!a->isOnline(), 15000);
+        QVERIFY(await(a->save(u"Post"_s, post(u"contested"_s, u"Local edit"_s, 2))).ok());
+    }, [&] {
+        QVERIFY(serverMutate(net::MutationType::Update, QJsonObject{{u"id"_s, u"contested"_s}, {u"rating"_s, 9},
+                                                                     {u"_version"_s, 1}}));
+    }, {u"--conflict"_s, u"optimistic"_s});
+    synctest::configure(*m_http, m_server->graphqlUrl());
+    QTRY_VERIFY_WITH_TIMEOUT(a->isOnline(), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 10000);
+
+    const QList<QVariant> report = failed.constFirst();
+    QCOMPARE(report.at(0).toString(), u"Post"_s);
+    QCOMPARE(report.at(1).toString(), u"Update"_s);
+    QCOMPARE(report.at(2).toMap().value(u"title"_s).toString(), u"Local edit"_s);
+    const auto error = report.at(3).value<Error>();
+    QCOMPARE(error.code(), u"ConflictRetriesExhausted"_s);
+    QCOMPARE(error.domain(), Error::Domain::Conflict);
+    QVERIFY2(error.message().contains(u"contested"_s) && error.message().contains(u"10 attempts"_s),
+             qPrintable(error.message()));
+    // The handler was asked for each attempt, then no more; every attempt
+    // met a newer version.
+    QCOMPARE(calls.load(), 10);
+    QCOMPARE(bumped.load(), 10);
+    // The server's copy everywhere: the last writer's rating, not our title.
+    const QJsonObject server = serverGet(u"contested"_s);
+    QCOMPARE(server.value(u"title"_s).toString(), u"Original"_s);
+    QCOMPARE(server.value(u"rating"_s).toInt(), 110);
+    QTRY_COMPARE_WITH_TIMEOUT(localGet(*a, u"Post"_s, u"contested"_s)->value(u"rating"_s).toInt(), 110, 5000);
+    QCOMPARE(localGet(*a, u"Post"_s, u"contested"_s)->value(u"title"_s).toString(), u"Original"_s);
 }
 
 void tst_SyncEngine::tlsWithCustomCa()
