@@ -69,21 +69,7 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
             tr("It was made under a condition, and the server's copy no longer met it: it had been "
                "changed elsewhere first. This device shows the server's version again."));
     });
-    connect(store, &ds::DataStore::outboxMutationFailed, this,
-            [this](const QString &model, const QString &operation, const QVariantMap &element,
-                   const ds::Error &error) {
-        m_lastFailure = error.message();
-        // A rejected conditional save is also reported as a failed mutation: listed once.
-        if (std::exchange(m_lastRejected, QString()) == model + u'/' + element.value(u"id"_s).toString())
-            return;
-        ++m_problems;
-        const QString op = operation.toLower();
-        const QString what = op.startsWith(u"create") ? tr("The server refused your new %1")
-                           : op.startsWith(u"delete") ? tr("The server refused to delete %1")
-                                                      : tr("The server refused your change to %1");
-        add(Kind::Warning, what.arg(describe(model, element)),
-            explain(error) + u' ' + tr("The change stays on this device only."));
-    });
+    connect(store, &ds::DataStore::outboxMutationFailed, this, &SyncActivity::addFailure);
     connect(store, &ds::DataStore::syncErrorOccurred, this, [this](const QString &model, const ds::Error &error) {
         // A refused mutation is reported twice by the store (as the failure and as a sync error).
         if (!m_lastFailure.isEmpty() && error.message() == m_lastFailure) {
@@ -258,6 +244,30 @@ QString SyncActivity::describe(const QString &model, const QVariantMap &element)
     if (model == u"Note")
         return tr("note %1").arg(quoted(element.value(u"title"_s).toString()));
     return model + u' ' + element.value(u"id"_s).toString();
+}
+
+void SyncActivity::addFailure(const QString &model, const QString &operation, const QVariantMap &element,
+                              const ds::Error &error)
+{
+    m_lastFailure = error.message();
+    // A rejected conditional save is also reported as a failed mutation: listed once.
+    if (std::exchange(m_lastRejected, QString()) == model + u'/' + element.value(u"id"_s).toString())
+        return;
+    ++m_problems;
+    const QString op = operation.toLower();
+    if (error.code() == u"ConflictRetriesExhausted") {
+        const QString what = op.startsWith(u"delete") ? tr("Your deletion of %1 was not applied")
+                                                      : tr("Your change to %1 was not applied");
+        add(Kind::Warning, what.arg(describe(model, element)),
+            tr("It was changed elsewhere again each time this device sent yours, so this device gave up "
+               "and shows the server's version again."));
+        return;
+    }
+    const QString what = op.startsWith(u"create") ? tr("The server refused your new %1")
+                       : op.startsWith(u"delete") ? tr("The server refused to delete %1")
+                                                  : tr("The server refused your change to %1");
+    add(Kind::Warning, what.arg(describe(model, element)),
+        explain(error) + u' ' + tr("The change stays on this device only."));
 }
 
 QString SyncActivity::explain(const ds::Error &error)

@@ -54,6 +54,10 @@ public:
     // ConflictUnhandled) and is sent again on the server's version (the
     // app's resolution: the latest change wins).
     void addConflict(const ds::ConflictData &conflict);
+    // The store gave up on a change of ours (outboxMutationFailed): the
+    // server refused it, or it kept crossing changes made elsewhere.
+    void addFailure(const QString &model, const QString &operation, const QVariantMap &element,
+                    const ds::Error &error);
 
     // "post “Hello”", "comment “Nice…”", "user Jane Doe", "note “Groceries”".
     static QString describe(const QString &model, const QVariantMap &element);

@@ -460,6 +460,19 @@ private Q_SLOTS:
         QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your deletion of post “Theirs” crossed a change made elsewhere"_s);
         QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"Your deletion is sent again"_s));
         QCOMPARE(activity.problemCount(), 2);
+
+        // A change given up after repeated conflicts is not "refused", and
+        // does not stay on the device: the server's version is shown.
+        activity.addFailure(u"Post"_s, u"Update"_s, {{u"title"_s, u"Mine"_s}},
+                            ds::Error(ds::Error::Domain::Conflict, u"ConflictRetriesExhausted"_s,
+                                      u"Post p1: still in conflict after 10 attempts"_s));
+        QCOMPARE(row(notes::SyncActivity::TitleRole), u"Your change to post “Mine” was not applied"_s);
+        QVERIFY(row(notes::SyncActivity::DetailRole).contains(u"shows the server's version again"_s));
+        activity.addFailure(u"Post"_s, u"Create"_s, {{u"title"_s, u"New"_s}},
+                            ds::Error(ds::Error::Domain::Validation, u"BadValue"_s, u"rating: not an Int"_s));
+        QCOMPARE(row(notes::SyncActivity::TitleRole), u"The server refused your new post “New”"_s);
+        QVERIFY(row(notes::SyncActivity::DetailRole).endsWith(u"The change stays on this device only."_s));
+        QCOMPARE(activity.problemCount(), 4);
     }
 };
 
