@@ -98,20 +98,47 @@ void TestCodegenTool::badSchemaFailsWithLocation()
 void TestCodegenTool::writesErrorsForEveryProblem()
 {
     QTemporaryDir dir;
-    const QString path = dir.path() + u"/syntax.graphql"_s;
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("type Post @model {\n  id: ID!\n  title String!\n}\n");
-    f.close();
-    const Run r = run({path, u"-o"_s, dir.path()});
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        const QString path = dir.path() + u'/' + name;
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+            return QString();
+        return path;
+    };
+
+    // A syntax error: the parse stops at the first one.
+    const QString syntax = write(u"syntax.graphql"_s, "type Post @model {\n  id: ID!\n  title String!\n}\n");
+    QVERIFY(!syntax.isEmpty());
+    Run r = run({syntax, u"-o"_s, dir.path()});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.stdErr.startsWith(path + u":3:9: expected ':'"_s), qPrintable(r.stdErr));
+    QCOMPARE(r.stdErr, syntax + u":3:9: expected ':' after field name 'title', found name 'String'\n"_s);
+
+    // Validation errors: one line each, in source order, and nothing written.
+    const QString invalid = write(u"invalid.graphql"_s,
+                                  "type Post @model {\n  id: ID!\n  author: Writer\n}\n"
+                                  "type Comment @model {\n  id: ID!\n  post: Post @belongsTo(fields: [\"postId\"])\n}\n");
+    QVERIFY(!invalid.isEmpty());
+    const QString out = dir.path() + u"/out"_s;
+    r = run({invalid, u"-o"_s, out, u"--api-schema"_s, dir.path() + u"/api.graphql"_s});
+    QCOMPARE(r.exitCode, 1);
+    const QStringList lines = r.stdErr.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines.at(0).startsWith(invalid + u":3:11: Post.author: unknown type 'Writer'"_s), qPrintable(r.stdErr));
+    QVERIFY2(lines.at(1).startsWith(invalid + u":7:33: Comment.post: @belongsTo(fields:) names field 'postId'"_s),
+             qPrintable(r.stdErr));
+    QVERIFY(!QFile::exists(out + u"/models.h"_s));
+    QVERIFY(!QFile::exists(dir.path() + u"/api.graphql"_s));
 }
 
 void TestCodegenTool::usageErrors()
 {
-    QCOMPARE(run({}).exitCode, 2);
-    QCOMPARE(run({u"/nonexistent/schema.graphql"_s, u"-o"_s, u"/tmp"_s}).exitCode, 1);
+    Run r = run({});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.stdErr.startsWith(u"usage: datastore-codegen SCHEMA -o OUTDIR"_s), qPrintable(r.stdErr));
+    QCOMPARE(run({appSchema()}).exitCode, 2);   // nothing to write
+    r = run({u"/nonexistent/schema.graphql"_s, u"-o"_s, u"/tmp"_s});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.stdErr.startsWith(u"/nonexistent/schema.graphql: cannot read"_s), qPrintable(r.stdErr));
 }
 
 QTEST_GUILESS_MAIN(TestCodegenTool)
