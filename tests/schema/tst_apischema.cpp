@@ -1,6 +1,6 @@
 // The generated AppSync API schema, compared with what the official Amplify
-// transformer (2.5.1) generates for the same input
-// (shared/protocol/reference/), plus checks on the app's schema.
+// transformer (2.5.1) generates for the same input (data/reference/, a copy
+// of shared/protocol/reference/), plus checks on the app's schema.
 #include "schema/apischema.h"
 
 #include "graphql/parser.h"
@@ -139,6 +139,7 @@ class tst_ApiSchema : public QObject
 
 private slots:
     void matchesTransformerReference();
+    void referenceCopyIsCurrent();
     void appSchemaParsesBack();
     void ownerAuthNote();
     void hasManyConnectionField();
@@ -149,9 +150,8 @@ private slots:
 
 void tst_ApiSchema::matchesTransformerReference()
 {
-    const QString dir = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/");
-    if (!QFile::exists(dir + u"appsync-schema.graphql"_s))
-        QSKIP("shared/protocol/reference is not beside the checkout");
+    const QString dir = QStringLiteral(DS_TEST_DATA_DIR "/reference/");
+    QVERIFY(QFile::exists(dir + u"appsync-schema.graphql"_s));
     const auto schema = load(dir + u"input-schema.graphql"_s);
     QVERIFY(schema);
 
@@ -170,6 +170,19 @@ void tst_ApiSchema::matchesTransformerReference()
     QCOMPARE(generated.document, ds::buildApiSchema(*schema));
 }
 
+// The copies in data/reference/ equal the protocol notes' originals.
+void tst_ApiSchema::referenceCopyIsCurrent()
+{
+    const QString shared = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/");
+    if (!QFile::exists(shared + u"appsync-schema.graphql"_s))
+        QSKIP("shared/protocol/reference is not beside the checkout");
+    for (const QString &name : {u"input-schema.graphql"_s, u"appsync-schema.graphql"_s}) {
+        const QByteArray copy = readFile(QStringLiteral(DS_TEST_DATA_DIR "/reference/") + name);
+        QVERIFY2(!copy.isEmpty(), qPrintable(name));
+        QVERIFY2(copy == readFile(shared + name), qPrintable(name + u" differs from shared/protocol/reference"_s));
+    }
+}
+
 void tst_ApiSchema::appSchemaParsesBack()
 {
     const auto schema = load(QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"));
@@ -180,6 +193,10 @@ void tst_ApiSchema::appSchemaParsesBack()
     const QStringList undefined = undefinedReferences(parsed.document);
     QVERIFY2(undefined.isEmpty(), qPrintable(undefined.join(u"\n"_s)));
     QVERIFY(parsed.document.typeDefinition(u"AWSDateTime"));   // scalars declared
+    // The generated schema is part of the printer's round-trip corpus:
+    // build -> print -> parse gives the built document, and prints the same.
+    QVERIFY(parsed.document == ds::buildApiSchema(*schema));
+    QCOMPARE(gql::print(parsed.document), sdl);
 }
 
 void tst_ApiSchema::ownerAuthNote()
