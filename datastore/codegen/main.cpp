@@ -7,6 +7,7 @@
 // Files are only rewritten when their content changes, so builds stay incremental.
 
 #include "codegen/generator.h"
+#include "common/logging_p.h"
 #include "schema/apischema.h"
 
 #include <QCommandLineParser>
@@ -32,13 +33,16 @@ bool writeIfChanged(const QString &path, const QString &content)
 {
     const QByteArray bytes = content.toUtf8();
     QFile existing(path);
-    if (existing.open(QIODevice::ReadOnly) && existing.readAll() == bytes)
+    if (existing.open(QIODevice::ReadOnly) && existing.readAll() == bytes) {
+        qCDebug(lcCodegen).noquote() << path << "is up to date";
         return true;
+    }
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
         printErr(path + u": cannot write: "_s + out.errorString());
         return false;
     }
+    qCDebug(lcCodegen).noquote() << u"wrote %1 (%2 bytes)"_s.arg(path).arg(bytes.size());
     return true;
 }
 

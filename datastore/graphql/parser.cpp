@@ -1,5 +1,6 @@
 #include "graphql/parser.h"
 
+#include "common/logging_p.h"
 #include "graphql/lexer_p.h"
 
 #include <deque>
@@ -773,16 +774,19 @@ ParseResult parse(QByteArrayView utf8, const QString &sourceName, DocumentKind k
 {
     ParseResult result;
     result.error.sourceName = sourceName;
-    if (!checkSize(utf8, limits, &result.error))
-        return result;
-    try {
-        Parser parser(utf8, kind, limits);
-        result.document = parser.parseDocument();
-    } catch (const SyntaxError &e) {
-        result.error.location = e.location;
-        result.error.message = e.message;
-        result.document = {};
+    if (checkSize(utf8, limits, &result.error)) {
+        try {
+            Parser parser(utf8, kind, limits);
+            result.document = parser.parseDocument();
+        } catch (const SyntaxError &e) {
+            result.error.location = e.location;
+            result.error.message = e.message;
+            result.document = {};
+        }
     }
+    if (!result.ok())
+        qCDebug(lcGraphQL).noquote() << "rejected a document of" << utf8.size() << "bytes:"
+                                     << result.error.toString();
     return result;
 }
 
