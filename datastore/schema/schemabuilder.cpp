@@ -98,6 +98,8 @@ private:
     bool checkArguments(const gql::Directive &d, const QStringList &allowed, const QString &context);
     bool readString(const gql::Value &v, const QString &what, const QString &context, QString *out);
     bool readStringList(const gql::Value &v, const QString &what, const QString &context, QStringList *out);
+    // A directive the transformer declares non-repeatable, used twice in one place.
+    void checkRepeats(const std::vector<gql::Directive> &directives, const QString &context);
 
     std::optional<FieldType> resolveType(const gql::TypeRef &ref, const QString &context);
     bool isScalarOrEnum(const FieldType &t) const
@@ -242,6 +244,22 @@ std::optional<FieldType> SchemaBuilder::resolveType(const gql::TypeRef &ref, con
     return t;
 }
 
+void SchemaBuilder::checkRepeats(const std::vector<gql::Directive> &directives, const QString &context)
+{
+    // @index is repeatable; two relation directives get their own message.
+    static const QStringList exempt = {
+        u"index"_s, u"hasMany"_s, u"hasOne"_s, u"belongsTo"_s, u"manyToMany"_s,
+    };
+    QStringList seen;
+    for (const gql::Directive &d : directives) {
+        if (exempt.contains(d.name))
+            continue;
+        if (seen.contains(d.name))
+            fail(d.loc, context + u": @"_s + d.name + u" can be used only once here"_s);
+        seen.append(d.name);
+    }
+}
+
 void SchemaBuilder::collectTypes()
 {
     for (const gql::Definition &definition : m_doc.definitions) {
@@ -362,6 +380,7 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
         if (!kModelTypeDirectives.contains(d.name))
             fail(d.loc, def.name + u": unknown directive @"_s + d.name + u" on a model"_s);
     }
+    checkRepeats(def.directives, def.name);
     if (const gql::Directive *d = def.directive(u"model"))
         readModelOptions(m, *d);
 
@@ -385,6 +404,7 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
                 directivesOk = false;
             }
         }
+        checkRepeats(fd.directives, context);
         auto type = resolveType(fd.type, context);
         FieldSchema f;
         f.name = fd.name;
@@ -801,6 +821,11 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                 ok = readStringList(v, u"@auth groups"_s, context, &rule.groups) && ok;
             } else if (of.name == u"operations") {
                 std::vector<gql::Value> ops = v.kind == gql::Value::Kind::List ? v.list : std::vector<gql::Value>{v};
+                if (ops.empty()) {
+                    fail(v.loc, context + u": an @auth rule with no operations allows nothing (leave "
+                                          "'operations' out to allow all of them)"_s);
+                    ok = false;
+                }
                 for (const gql::Value &op : ops) {
                     if (!isStringish(op)) {
                         fail(op.loc, context + u": @auth operations must be operation names, not "_s
@@ -853,6 +878,10 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                      context + u": an owner @auth rule cannot have groups or groupsField"_s);
                 continue;
             }
+            if (!rule.groupClaim.isEmpty()) {
+                fail(rule.location, context + u": an owner @auth rule cannot have groupClaim (it is for groups rules)"_s);
+                continue;
+            }
             if (rule.ownerField.isEmpty())
                 rule.ownerField = u"owner"_s;
             if (rule.identityClaim.isEmpty())
@@ -862,11 +891,29 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                 fail(rule.location, context + u": a groups @auth rule needs 'groups' or 'groupsField'"_s);
                 continue;
             }
+            if (hasGroups && !rule.groupsField.isEmpty()) {
+                fail(groupsLoc, context + u": a groups @auth rule has either static 'groups' or a dynamic "
+                                          "'groupsField', not both"_s);
+                continue;
+            }
+            if (!rule.ownerField.isEmpty()) {
+                fail(rule.location, context + u": a groups @auth rule cannot have ownerField"_s);
+                continue;
+            }
+            // As the transformer: the user name is the only identity a groups rule may name.
+            if (!rule.identityClaim.isEmpty() && rule.identityClaim != u"cognito:username") {
+                fail(rule.location, context + u": identityClaim is for owner @auth rules"_s);
+                continue;
+            }
             if (rule.groupClaim.isEmpty())
                 rule.groupClaim = u"cognito:groups"_s;
         } else if (!rule.ownerField.isEmpty() || hasGroups || !rule.groupsField.isEmpty()) {
             fail(rule.location, context + u": a "_s + strategyName
                                     + u" @auth rule cannot have ownerField, groups or groupsField"_s);
+            continue;
+        } else if (!rule.identityClaim.isEmpty() || !rule.groupClaim.isEmpty()) {
+            fail(rule.location, context + u": a "_s + strategyName
+                                    + u" @auth rule cannot have identityClaim or groupClaim"_s);
             continue;
         }
         if (rule.operations.isEmpty())

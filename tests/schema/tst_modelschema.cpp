@@ -348,7 +348,7 @@ type Doc @model @auth(rules: [
     { allow: owner, ownerField: "editors", identityClaim: "email", operations: [update, read] },
     { allow: owner, provider: oidc },
     { allow: groups, groups: ["Admin", "Ops"], groupClaim: "roles" },
-    { allow: groups, groupsField: "teams" },
+    { allow: groups, groupsField: "teams", identityClaim: "cognito:username" },
     { allow: public, provider: iam, operations: [get, list] },
     { allow: private, provider: iam },
     { allow: custom }
@@ -577,6 +577,30 @@ void tst_ModelSchema::invalid_data()
     QTest::newRow("non-model type with a model field")
         << QByteArray("type User @model { id: ID! }\ntype Box {\n  owner: User\n}")
         << u"3:10: Box.owner: non-model type 'Box' cannot have a field of model type 'User'"_s;
+    QTest::newRow("auth empty operations")
+        << QByteArray("type Post @model @auth(rules: [{ allow: public, operations: [] }]) { id: ID! }")
+        << u"1:61: Post: an @auth rule with no operations allows nothing (leave 'operations' out to allow all of them)"_s;
+    QTest::newRow("groups and groupsField")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], groupsField: \"g\" }]) {\n  id: ID!\n  g: String\n}")
+        << u"1:49: Post: a groups @auth rule has either static 'groups' or a dynamic 'groupsField', not both"_s;
+    QTest::newRow("groups with ownerField")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], ownerField: \"o\" }]) { id: ID! }")
+        << u"1:32: Post: a groups @auth rule cannot have ownerField"_s;
+    QTest::newRow("groups with identityClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], identityClaim: \"sub\" }]) { id: ID! }")
+        << u"1:32: Post: identityClaim is for owner @auth rules"_s;
+    QTest::newRow("owner with groupClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: owner, groupClaim: \"roles\" }]) { id: ID! }")
+        << u"1:32: Post: an owner @auth rule cannot have groupClaim (it is for groups rules)"_s;
+    QTest::newRow("public with identityClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: public, identityClaim: \"sub\" }]) { id: ID! }")
+        << u"1:32: Post: a public @auth rule cannot have identityClaim or groupClaim"_s;
+    QTest::newRow("model twice")
+        << QByteArray("type Post @model @model(subscriptions: null) { id: ID! }")
+        << u"1:18: Post: @model can be used only once here"_s;
+    QTest::newRow("default twice")
+        << QByteArray("type Post @model {\n  id: ID!\n  n: Int @default(value: \"1\") @default(value: \"2\")\n}")
+        << u"3:31: Post.n: @default can be used only once here"_s;
     QTest::newRow("custom scalar")
         << QByteArray("scalar Money\ntype Post @model { id: ID! }")
         << u"1:1: custom scalar 'Money' is not supported"_s;
