@@ -36,6 +36,21 @@ QString argsSpelling(const std::vector<gql::InputValueDefinition> &args)
     return parts.join(u", "_s);
 }
 
+// " @aws_subscribe(mutations: [\"createPost\"])": directives with their arguments.
+QString directivesSpelling(const std::vector<gql::Directive> &directives)
+{
+    QString out;
+    for (const gql::Directive &d : directives) {
+        out += u" @"_s + d.name;
+        QStringList args;
+        for (const gql::Argument &a : d.arguments)
+            args.append(a.name + u": "_s + gql::print(a.value));
+        if (!args.isEmpty())
+            out += u'(' + args.join(u", "_s) + u')';
+    }
+    return out;
+}
+
 Shape shapeOf(const gql::Document &doc)
 {
     Shape shape;
@@ -44,9 +59,10 @@ Shape shapeOf(const gql::Document &doc)
         if (!t || t->kind == gql::TypeDefinition::Kind::Scalar)
             continue;
         QMap<QString, QString> members;
-        members.insert(u"<kind>"_s, QString::number(int(t->kind)));
+        members.insert(u"<kind>"_s, QString::number(int(t->kind)) + directivesSpelling(t->directives));
         for (const gql::FieldDefinition &f : t->fields)
-            members.insert(f.name, gql::print(f.type) + u" ("_s + argsSpelling(f.arguments) + u")"_s);
+            members.insert(f.name, gql::print(f.type) + u" ("_s + argsSpelling(f.arguments) + u")"_s
+                                       + directivesSpelling(f.directives));
         for (const gql::InputValueDefinition &f : t->inputFields)
             members.insert(f.name, gql::print(f.type));
         for (const gql::EnumValueDefinition &v : t->enumValues)
