@@ -188,15 +188,32 @@ struct FieldInfo
     bool omitWhenUnset = false;
 };
 
-QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields, const ModelSchema *model)
+// The fields a generated class holds (and has a constant for).
+bool hasMember(const FieldSchema &f)
+{
+    return f.isStored() && f.type.kind != FieldType::Kind::Model;
+}
+
+QList<FieldInfo> fieldInfos(const QString &className, const QList<FieldSchema> &fields,
+                            const ModelSchema *model)
 {
     QList<FieldInfo> out;
+    // Names a getter must not take: the class's constants (a field "URL" has
+    // the constant URL), the class itself and its private helper type.
+    QSet<QString> taken{className, u"Uninitialized"_s};
     for (const FieldSchema &f : fields) {
-        if (!f.isStored() || f.type.kind == FieldType::Kind::Model)
+        if (hasMember(f))
+            taken.insert(constantName(f.name));
+    }
+    for (const FieldSchema &f : fields) {
+        if (!hasMember(f))
             continue;
         FieldInfo info;
         info.schema = &f;
         info.accessor = memberName(f.name);
+        while (taken.contains(info.accessor))   // also keeps "class_" and "class" apart
+            info.accessor += u'_';
+        taken.insert(info.accessor);
         info.member = u"m_"_s + f.name;
         info.upper = capitalized(f.name);
         const bool timestamp = model
@@ -245,7 +262,7 @@ QString knownKeysList(const QList<FieldSchema> &fields)
 void writeClassDeclaration(Writer &h, const QString &className, const QList<FieldSchema> &fields,
                            bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields, model);
+    const QList<FieldInfo> infos = fieldInfos(className, fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -305,7 +322,7 @@ void writeClassDeclaration(Writer &h, const QString &className, const QList<Fiel
 void writeClassDefinition(Writer &c, const QString &className, const QList<FieldSchema> &fields,
                           bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields, model);
+    const QList<FieldInfo> infos = fieldInfos(className, fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -423,6 +440,59 @@ QString memberName(QStringView fieldName)
 {
     const QString name = fieldName.toString();
     return reservedWords().contains(name) ? name + u'_' : name;
+}
+
+QList<SourceError> checkNames(const Schema &schema, const QString &sourceName)
+{
+    QList<SourceError> errors;
+    const auto fail = [&](SourceLocation at, const QString &message) {
+        errors.append(SourceError{sourceName, at, message});
+    };
+    const auto checkTypeName = [&](const QString &name, SourceLocation at) {
+        if (name == u"ModelProvider" || reservedWords().contains(name))
+            fail(at, name + u": the type name '"_s + name
+                         + u"' cannot name a generated C++ class (a C++ keyword or a name the generated code uses)"_s);
+    };
+    const auto checkFields = [&](const QString &typeName, const QList<FieldSchema> &fields) {
+        QHash<QString, QString> constants;   // constant -> the field that has it
+        for (const FieldSchema &f : fields) {
+            if (!hasMember(f))
+                continue;
+            const QString constant = constantName(f.name);
+            if (const auto it = constants.constFind(constant); it != constants.cend()) {
+                fail(f.location, typeName + u'.' + f.name + u": its C++ query-field constant "_s + constant
+                                     + u" is already that of field '"_s + it.value()
+                                     + u"'; rename one of the two fields"_s);
+                continue;
+            }
+            constants.insert(constant, f.name);
+        }
+    };
+    for (const EnumSchema &e : schema.enums()) {
+        checkTypeName(e.name, e.location);
+        QHash<QString, QString> enumerators;
+        for (const QString &value : e.values) {
+            const QString enumerator = enumeratorName(value);
+            if (const auto it = enumerators.constFind(enumerator); it != enumerators.cend()) {
+                fail(e.location, e.name + u": the values '"_s + it.value() + u"' and '"_s + value
+                                     + u"' would both be the C++ enumerator "_s + enumerator);
+                continue;
+            }
+            enumerators.insert(enumerator, value);
+        }
+    }
+    for (const NonModelSchema &type : schema.nonModels()) {
+        checkTypeName(type.name, type.location);
+        checkFields(type.name, type.fields);
+    }
+    for (const ModelSchema &model : schema.models()) {
+        checkTypeName(model.name, model.location);
+        checkFields(model.name, model.fields);
+    }
+    std::stable_sort(errors.begin(), errors.end(), [](const SourceError &a, const SourceError &b) {
+        return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);
+    });
+    return errors;
 }
 
 GeneratedFiles generate(const Schema &schema, const Options &options)

@@ -90,6 +90,12 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    if (const QList<ds::SourceError> nameErrors = ds::codegen::checkNames(*schema, schemaPath);
+        !nameErrors.isEmpty() && cli.isSet(outDir)) {
+        for (const ds::SourceError &error : nameErrors)
+            printErr(error.toString());
+        return 1;
+    }
     if (cli.isSet(outDir)) {
         const QString dir = cli.value(outDir);
         if (!QDir().mkpath(dir)) {

@@ -344,6 +344,28 @@ void TestModels::keywordFieldNames()
     QCOMPARE(e.class_(), std::optional<QString>(u"first"_s));
     QCOMPARE(e.toVariantMap().value(u"class"_s), QVariant(u"first"_s));
     QCOMPARE(kitchen::Everything::CLASS.name(), u"class");
+
+    // A getter never takes a name the class already uses: the static schema(),
+    // a constant (the field SKU has the constant SKU), the class name, or the
+    // getter of another field (class -> class_, class_ -> class__).
+    e.setClass_(u"second"_s);
+    e.setSchema(u"s"_s);
+    e.setSKU(u"A-1"_s);
+    e.setEverything(42);
+    QCOMPARE(e.class__(), std::optional<QString>(u"second"_s));
+    QCOMPARE(e.class_(), std::optional<QString>(u"first"_s));
+    QCOMPARE(e.schema_(), std::optional<QString>(u"s"_s));
+    QCOMPARE(e.SKU_(), std::optional<QString>(u"A-1"_s));
+    QCOMPARE(e.Everything_(), std::optional<int>(42));
+    QCOMPARE(kitchen::Everything::SKU.name(), u"SKU");
+    QCOMPARE(kitchen::Everything::schema().name, u"Everything"_s);
+    const QVariantMap map = e.toVariantMap();
+    QCOMPARE(map.value(u"class_"_s), QVariant(u"second"_s));
+    QCOMPARE(map.value(u"SKU"_s), QVariant(u"A-1"_s));
+    QString error;
+    const auto back = kitchen::Everything::fromVariantMap(map, &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(*back, e);
 }
 
 void TestModels::enumTraits()

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void writesApiSchema();
     void badSchemaFailsWithLocation();
     void writesErrorsForEveryProblem();
+    void nameClashesFailWithLocation();
     void usageErrors();
 };
 
@@ -128,6 +129,32 @@ void TestCodegenTool::writesErrorsForEveryProblem()
              qPrintable(r.stdErr));
     QVERIFY(!QFile::exists(out + u"/models.h"_s));
     QVERIFY(!QFile::exists(dir.path() + u"/api.graphql"_s));
+}
+
+// A valid schema whose C++ would not compile is refused before anything is
+// written, each clash at its place; --api-schema alone still works.
+void TestCodegenTool::nameClashesFailWithLocation()
+{
+    QTemporaryDir dir;
+    const QString path = dir.path() + u"/clash.graphql"_s;
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("enum Mode {\n  a_b\n  A_B\n}\n"
+            "type Post @model {\n  id: ID!\n  rating: Int\n  RATING: Int\n  x: String\n  X: String\n}\n"
+            "type ModelProvider {\n  name: String\n}\n");
+    f.close();
+    const QString out = dir.path() + u"/out"_s;
+    const Run r = run({path, u"-o"_s, out});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.stdErr.split(u'\n', Qt::SkipEmptyParts),
+             (QStringList{
+                 path + u":1:1: Mode: the values 'a_b' and 'A_B' would both be the C++ enumerator AB"_s,
+                 path + u":8:3: Post.RATING: its C++ query-field constant RATING is already that of field 'rating'; rename one of the two fields"_s,
+                 path + u":10:3: Post.X: its C++ query-field constant X is already that of field 'x'; rename one of the two fields"_s,
+                 path + u":12:1: ModelProvider: the type name 'ModelProvider' cannot name a generated C++ class (a C++ keyword or a name the generated code uses)"_s,
+             }));
+    QVERIFY(!QFile::exists(out + u"/models.h"_s));
+    QCOMPARE(run({path, u"--api-schema"_s, dir.path() + u"/api.graphql"_s}).exitCode, 0);
 }
 
 void TestCodegenTool::usageErrors()
