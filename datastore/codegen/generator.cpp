@@ -449,7 +449,7 @@ QList<SourceError> checkNames(const Schema &schema, const QString &sourceName)
         errors.append(SourceError{sourceName, at, message});
     };
     const auto checkTypeName = [&](const QString &name, SourceLocation at) {
-        if (name == u"ModelProvider" || reservedWords().contains(name))
+        if (name == u"ModelProvider" || name == u"Uninitialized" || reservedWords().contains(name))
             fail(at, name + u": the type name '"_s + name
                          + u"' cannot name a generated C++ class (a C++ keyword or a name the generated code uses)"_s);
     };
