@@ -227,7 +227,16 @@ QList<FieldInfo> fieldInfos(const QString &className, const QList<FieldSchema> &
     return out;
 }
 
-// Non-model types ordered so that each comes after the types its fields use.
+// A field that holds a non-model value directly (not in a list): its class
+// must be complete before the class of the field.
+bool holdsByValue(const FieldSchema &f)
+{
+    return f.type.kind == FieldType::Kind::NonModel && !f.type.isList;
+}
+
+// Non-model types ordered so that each comes after the types its fields hold
+// by value. Lists need only a declaration (every class is declared first), so
+// a type may list itself or a type that lists it: type Tree { children: [Tree] }.
 QList<const NonModelSchema *> orderedNonModels(const Schema &schema)
 {
     QList<const NonModelSchema *> out;
@@ -238,7 +247,7 @@ QList<const NonModelSchema *> orderedNonModels(const Schema &schema)
             return;
         visiting.insert(type.name);
         for (const FieldSchema &f : type.fields) {
-            if (f.type.kind == FieldType::Kind::NonModel)
+            if (holdsByValue(f))
                 if (const NonModelSchema *dep = schema.nonModel(f.type.typeName))
                     visit(*dep);
         }
@@ -485,6 +494,35 @@ QList<SourceError> checkNames(const Schema &schema, const QString &sourceName)
         checkTypeName(type.name, type.location);
         checkFields(type.name, type.fields);
     }
+    // Non-model types that hold each other by value (A { b: B } B { a: A })
+    // would be infinitely large; through a list they are fine.
+    QSet<QString> done;
+    QStringList path;   // the fields from the first type of the walk: "A.b"
+    QStringList onPath; // the types on the walk
+    std::function<void(const NonModelSchema &)> visit = [&](const NonModelSchema &type) {
+        onPath.append(type.name);
+        for (const FieldSchema &f : type.fields) {
+            if (!holdsByValue(f))
+                continue;
+            path.append(type.name + u'.' + f.name);
+            if (const qsizetype at = onPath.indexOf(f.type.typeName); at >= 0) {
+                fail(f.location, type.name + u'.' + f.name + u": the non-model type "_s + f.type.typeName
+                                     + u" would contain itself ("_s + path.sliced(at).join(u" -> "_s)
+                                     + u" -> "_s + f.type.typeName
+                                     + u"); a C++ value cannot, make one of the fields a list"_s);
+            } else if (!done.contains(f.type.typeName)) {
+                if (const NonModelSchema *dep = schema.nonModel(f.type.typeName))
+                    visit(*dep);
+            }
+            path.removeLast();
+        }
+        onPath.removeLast();
+        done.insert(type.name);
+    };
+    for (const NonModelSchema &type : schema.nonModels()) {
+        if (!done.contains(type.name))
+            visit(type);
+    }
     for (const ModelSchema &model : schema.models()) {
         checkTypeName(model.name, model.location);
         checkFields(model.name, model.fields);
@@ -540,6 +578,11 @@ GeneratedFiles generate(const Schema &schema, const Options &options)
     }
 
     openNs(h);
+    if (!schema.nonModels().isEmpty()) {
+        for (const NonModelSchema &type : schema.nonModels())
+            h << u"class "_s << type.name << u";\n"_s;
+        h << u"\n"_s;
+    }
     for (const NonModelSchema *type : orderedNonModels(schema))
         writeClassDeclaration(h, type->name, type->fields, false, nullptr);
     for (const ModelSchema &model : schema.models())

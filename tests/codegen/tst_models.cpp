@@ -29,6 +29,7 @@ private Q_SLOTS:
     void schemaAndProvider();
     void everyScalarRoundTrips();
     void nonModelValues();
+    void recursiveNonModelValues();
     void defaultsApply();
     void keywordFieldNames();
     void enumTraits();
@@ -326,6 +327,43 @@ void TestModels::nonModelValues()
     bad.insert(u"addresses"_s, QVariantList{address, u"2 Side St"_s});
     QVERIFY(!kitchen::Everything::fromVariantMap(bad, &error));
     QCOMPARE(error, u"Everything.addresses[1]: expected an object, got \"2 Side St\""_s);
+}
+
+void TestModels::recursiveNonModelValues()
+{
+    const kitchen::Tree leaf = kitchen::Tree().withLabel(u"leaf"_s);
+    const kitchen::Tree branch = kitchen::Tree().withLabel(u"branch"_s).withChildren(QList<kitchen::Tree>{leaf, leaf});
+    const kitchen::Tree root = kitchen::Tree().withLabel(u"root"_s).withChildren(QList<kitchen::Tree>{branch});
+
+    kitchen::Inner inner;
+    inner.setNote(u"in"_s);
+    inner.setOuters(QList<kitchen::Outer>{kitchen::Outer().withInner(kitchen::Inner().withNote(u"deeper"_s))});
+
+    kitchen::Everything e(u"e3"_s);
+    e.setName(u"n"_s);
+    e.setTree(root);
+    e.setOuter(kitchen::Outer().withInner(inner));
+
+    const QVariantMap map = e.toVariantMap();
+    const QVariantList children = map.value(u"tree"_s).toMap().value(u"children"_s).toList();
+    QCOMPARE(children.size(), 1);
+    QCOMPARE(children.at(0).toMap().value(u"children"_s).toList().at(1).toMap().value(u"label"_s),
+             QVariant(u"leaf"_s));
+    QString error;
+    const auto back = kitchen::Everything::fromVariantMap(map, &error);
+    QVERIFY2(back, qPrintable(error));
+    QCOMPARE(*back, e);
+    QCOMPARE(back->outer()->inner().outers()->at(0).inner().note(), std::optional<QString>(u"deeper"_s));
+
+    // A bad value deep down is named with its path.
+    QVariantMap bad = map;
+    QVariantMap tree = map.value(u"tree"_s).toMap();
+    QVariantMap badBranch = children.at(0).toMap();
+    badBranch.insert(u"children"_s, QVariantList{QVariantMap{{u"label"_s, 5}}});
+    tree.insert(u"children"_s, QVariantList{badBranch});
+    bad.insert(u"tree"_s, tree);
+    QVERIFY(!kitchen::Everything::fromVariantMap(bad, &error));
+    QCOMPARE(error, u"Everything.tree: Tree.children[0]: Tree.children[0]: Tree.label: expected a string, got 5"_s);
 }
 
 void TestModels::defaultsApply()

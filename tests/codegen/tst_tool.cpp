@@ -46,6 +46,7 @@ private Q_SLOTS:
     void badSchemaFailsWithLocation();
     void writesErrorsForEveryProblem();
     void nameClashesFailWithLocation();
+    void nonModelHoldingItselfFails();
     void usageErrors();
 };
 
@@ -155,6 +156,26 @@ void TestCodegenTool::nameClashesFailWithLocation()
              }));
     QVERIFY(!QFile::exists(out + u"/models.h"_s));
     QCOMPARE(run({path, u"--api-schema"_s, dir.path() + u"/api.graphql"_s}).exitCode, 0);
+}
+
+// Non-model types that hold each other by value cannot be C++ values.
+void TestCodegenTool::nonModelHoldingItselfFails()
+{
+    QTemporaryDir dir;
+    const QString path = dir.path() + u"/cycle.graphql"_s;
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("type A { b: B }\ntype B { a: A, list: [A] }\ntype S { s: S! }\ntype T { ts: [T] }\n"
+            "type M @model { id: ID! a: A s: S t: T }\n");
+    f.close();
+    const Run r = run({path, u"-o"_s, dir.path()});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.stdErr.split(u'\n', Qt::SkipEmptyParts),
+             (QStringList{
+                 path + u":2:10: B.a: the non-model type A would contain itself (A.b -> B.a -> A); a C++ value cannot, make one of the fields a list"_s,
+                 path + u":3:10: S.s: the non-model type S would contain itself (S.s -> S); a C++ value cannot, make one of the fields a list"_s,
+             }));
+    QVERIFY(!QFile::exists(dir.path() + u"/models.h"_s));
 }
 
 void TestCodegenTool::usageErrors()
