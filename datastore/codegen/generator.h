@@ -24,8 +24,9 @@ struct GeneratedFiles
 // What would not compile as C++, located in the schema: two fields of a type
 // whose query-field constants (and setters) coincide ("rating" and "RATING"),
 // enum values that give the same enumerator, type names that are C++
-// keywords or taken by the generated code (ModelProvider). Empty when the
-// schema can be generated.
+// keywords or taken by the generated code (ModelProvider), non-model types
+// that hold each other by value (A { b: B } B { a: A }; through a list is
+// fine). Empty when the schema can be generated.
 QList<SourceError> checkNames(const Schema &schema, const QString &sourceName);
 
 // Call checkNames() first: generate() assumes a schema it accepts.
