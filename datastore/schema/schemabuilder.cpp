@@ -12,6 +12,8 @@
 // position so the "first problem" is the earliest one in the source.
 
 #include "schema/modelschema.h"
+
+#include "schema/apischema.h"
 #include "schema/schemautil_p.h"
 
 #include "common/logging_p.h"
@@ -295,6 +297,11 @@ void SchemaBuilder::collectTypes()
             break;
         case gql::TypeDefinition::Kind::Object:
             if (def->name == u"Query" || def->name == u"Mutation" || def->name == u"Subscription") {
+                if (def->directive(u"model")) {
+                    fail(def->loc, def->name + u": a @model cannot be named like a root operation type "
+                                               "(Query, Mutation, Subscription)"_s);
+                    break;
+                }
                 qCDebug(lcSchema) << "ignoring custom operations type" << def->name;
                 break;
             }
@@ -1446,6 +1453,12 @@ std::optional<Schema> SchemaBuilder::build(QByteArrayView sdl, QList<SourceError
             buildModel(*def);
     }
     buildRelations();
+
+    // Only a schema that is otherwise valid can be turned into the API schema.
+    if (m_errors.isEmpty()) {
+        for (const SourceError &clash : apiSchemaNameClashes(m_schema))
+            fail(clash.location, clash.message);
+    }
 
     if (!m_errors.isEmpty()) {
         std::stable_sort(m_errors.begin(), m_errors.end(), [](const SourceError &x, const SourceError &y) {

@@ -224,7 +224,11 @@ type Thing @model {
   d: AWSDate  t: AWSTime  dt: AWSDateTime  ts: AWSTimestamp
   e: AWSEmail  j: AWSJSON  u: AWSURL  p: AWSPhone  ip: AWSIPAddress
   color: Color!  colors: [Color!]  address: Address  addresses: [Address]!
-})");
+}
+# custom operation types (no @model) are not part of the model schema
+type Query { echo(text: String): String }
+type Mutation { ping: Boolean }
+)");
     QVERIFY(schema);
     const ds::ModelSchema *thing = schema->model(u"Thing");
     const QStringList scalars = {u"ID"_s, u"String"_s, u"Int"_s, u"Float"_s, u"Boolean"_s, u"AWSDate"_s,
@@ -601,6 +605,21 @@ void tst_ModelSchema::invalid_data()
     QTest::newRow("default twice")
         << QByteArray("type Post @model {\n  id: ID!\n  n: Int @default(value: \"1\") @default(value: \"2\")\n}")
         << u"3:31: Post.n: @default can be used only once here"_s;
+    QTest::newRow("model named Query")
+        << QByteArray("type Post @model { id: ID! }\ntype Query @model { id: ID! }")
+        << u"2:1: Query: a @model cannot be named like a root operation type (Query, Mutation, Subscription)"_s;
+    QTest::newRow("generated connection name")
+        << QByteArray("type Post @model { id: ID! }\ntype ModelPostConnection @model { id: ID! }")
+        << u"2:1: ModelPostConnection: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("generated scalar filter name")
+        << QByteArray("enum ModelSortDirection { UP DOWN }\ntype Post @model { id: ID! }")
+        << u"1:1: ModelSortDirection: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("generated non-model input name")
+        << QByteArray("type Address { a: String }\ntype AddressInput { b: Int }\ntype Post @model { id: ID! a: Address b: AddressInput }")
+        << u"2:1: AddressInput: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
     QTest::newRow("custom scalar")
         << QByteArray("scalar Money\ntype Post @model { id: ID! }")
         << u"1:1: custom scalar 'Money' is not supported"_s;
