@@ -451,6 +451,26 @@ QString memberName(QStringView fieldName)
     return reservedWords().contains(name) ? name + u'_' : name;
 }
 
+bool isValidNamespace(QStringView ns)
+{
+    // The generated classes' own member names are fine as namespace names.
+    static const QSet<QString> ownNames = {
+        u"schema"_s, u"toVariantMap"_s, u"fromVariantMap"_s, u"toJson"_s, u"fromJson"_s, u"typeName"_s,
+    };
+    for (QStringView part : ns.split(u"::")) {
+        if (part.isEmpty() || !(part.front().isLetter() || part.front() == u'_'))
+            return false;
+        for (QChar ch : part) {
+            if (ch.unicode() > 0x7F || !(ch.isLetterOrNumber() || ch == u'_'))
+                return false;
+        }
+        const QString name = part.toString();
+        if (reservedWords().contains(name) && !ownNames.contains(name))
+            return false;
+    }
+    return true;
+}
+
 QList<SourceError> checkNames(const Schema &schema, const QString &sourceName)
 {
     QList<SourceError> errors;

@@ -29,6 +29,10 @@ struct GeneratedFiles
 // fine). Empty when the schema can be generated.
 QList<SourceError> checkNames(const Schema &schema, const QString &sourceName);
 
+// Whether `ns` can be the C++ namespace of the generated code: identifiers
+// (not keywords) joined by "::", like "app" or "my::models".
+bool isValidNamespace(QStringView ns);
+
 // Call checkNames() first: generate() assumes a schema it accepts.
 GeneratedFiles generate(const Schema &schema, const Options &options);
 

@@ -74,6 +74,12 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (cli.isSet(nameSpace) && !ds::codegen::isValidNamespace(cli.value(nameSpace))) {
+        printErr(u"datastore-codegen: --namespace '"_s + cli.value(nameSpace)
+                 + u"' is not a C++ namespace name (identifiers joined by '::', not keywords)"_s);
+        return 2;
+    }
+
     const QString schemaPath = args.first();
     QFile file(schemaPath);
     if (!file.open(QIODevice::ReadOnly)) {

@@ -184,6 +184,14 @@ void TestCodegenTool::usageErrors()
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.stdErr.startsWith(u"usage: datastore-codegen SCHEMA -o OUTDIR"_s), qPrintable(r.stdErr));
     QCOMPARE(run({appSchema()}).exitCode, 2);   // nothing to write
+    for (const QString &bad : {u"a b"_s, u"1x"_s, u"class"_s, u"a::"_s, u"::a"_s, u"a:b"_s, u""_s}) {
+        r = run({appSchema(), u"-o"_s, u"/tmp"_s, u"--namespace"_s, bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.stdErr.contains(u"is not a C++ namespace name"_s), qPrintable(bad + u": "_s + r.stdErr));
+    }
+    QTemporaryDir dir;
+    QCOMPARE(run({appSchema(), u"-o"_s, dir.path(), u"--namespace"_s, u"my::models_2"_s}).exitCode, 0);
+    QVERIFY(read(dir.path() + u"/models.h"_s).contains("namespace my::models_2 {"));
     r = run({u"/nonexistent/schema.graphql"_s, u"-o"_s, u"/tmp"_s});
     QCOMPARE(r.exitCode, 1);
     QVERIFY2(r.stdErr.startsWith(u"/nonexistent/schema.graphql: cannot read"_s), qPrintable(r.stdErr));
