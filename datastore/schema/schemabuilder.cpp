@@ -277,6 +277,10 @@ void SchemaBuilder::collectTypes()
             fail(def->loc, u"extensions of '"_s + def->name + u"' are not supported in a model schema"_s);
             continue;
         }
+        if (def->name.startsWith(u"__")) {
+            fail(def->loc, def->name + u": names beginning with '__' are reserved for GraphQL introspection"_s);
+            continue;
+        }
         if (def->kind == gql::TypeDefinition::Kind::Scalar) {
             if (!scalarTypeFromName(def->name))
                 fail(def->loc, u"custom scalar '"_s + def->name + u"' is not supported"_s);
@@ -328,6 +332,10 @@ void SchemaBuilder::buildEnum(const gql::TypeDefinition &def)
             fail(v.loc, def.name + u": duplicate enum value '"_s + v.name + u"'"_s);
             continue;
         }
+        if (v.name.startsWith(u"__")) {
+            fail(v.loc, def.name + u'.' + v.name + u": names beginning with '__' are reserved for GraphQL introspection"_s);
+            continue;
+        }
         e.values.append(v.name);
     }
     m_schema.m_enums.append(e);
@@ -342,6 +350,10 @@ void SchemaBuilder::buildNonModel(const gql::TypeDefinition &def)
         const QString context = def.name + u'.' + fd.name;
         if (n.field(fd.name)) {
             fail(fd.loc, def.name + u": duplicate field '"_s + fd.name + u"'"_s);
+            continue;
+        }
+        if (fd.name.startsWith(u"__")) {
+            fail(fd.loc, context + u": names beginning with '__' are reserved for GraphQL introspection"_s);
             continue;
         }
         for (const gql::Directive &d : fd.directives)
@@ -402,6 +414,10 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
             fail(fd.loc, context + u": the field name '"_s + fd.name + u"' is reserved for sync metadata"_s);
             continue;
         }
+        if (fd.name.startsWith(u"__")) {
+            fail(fd.loc, context + u": names beginning with '__' are reserved for GraphQL introspection"_s);
+            continue;
+        }
         if (!fd.arguments.empty())
             fail(fd.arguments.front().loc, context + u": model fields cannot have arguments"_s);
         bool directivesOk = true;
@@ -459,7 +475,16 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
     for (const QString *name : {&m.createdAtField, &m.updatedAtField}) {
         if (name->isEmpty())
             continue;
-        if (!m.hasField(*name)) {
+        if (const FieldSchema *declared = m.field(*name)) {
+            // The store and the server write ISO 8601 date-times into it.
+            if (declared->type.kind != FieldType::Kind::Scalar || declared->type.isList
+                || declared->type.scalar != ScalarType::AWSDateTime) {
+                fail(declared->location, m.name + u'.' + *name + u": the "_s
+                                             + (name == &m.createdAtField ? u"createdAt"_s : u"updatedAt"_s)
+                                             + u" timestamp field must be an AWSDateTime, not "_s
+                                             + declared->type.toGraphQL());
+            }
+        } else {
             FieldType t;
             t.kind = FieldType::Kind::Scalar;
             t.scalar = ScalarType::AWSDateTime;

@@ -620,6 +620,21 @@ void tst_ModelSchema::invalid_data()
         << QByteArray("type Address { a: String }\ntype AddressInput { b: Int }\ntype Post @model { id: ID! a: Address b: AddressInput }")
         << u"2:1: AddressInput: the generated AppSync API schema has a type of its own by this name "
            "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("createdAt not a date-time")
+        << QByteArray("type Post @model {\n  id: ID!\n  createdAt: String\n}")
+        << u"3:3: Post.createdAt: the createdAt timestamp field must be an AWSDateTime, not String"_s;
+    QTest::newRow("renamed updatedAt not a date-time")
+        << QByteArray("type Post @model(timestamps: {updatedAt: \"changed\"}) {\n  id: ID!\n  changed: [AWSDateTime]\n}")
+        << u"3:3: Post.changed: the updatedAt timestamp field must be an AWSDateTime, not [AWSDateTime]"_s;
+    QTest::newRow("introspection type name")
+        << QByteArray("type Post @model { id: ID! }\ntype __Meta { a: String }")
+        << u"2:1: __Meta: names beginning with '__' are reserved for GraphQL introspection"_s;
+    QTest::newRow("introspection field name")
+        << QByteArray("type Post @model {\n  id: ID!\n  __typename: String\n}")
+        << u"3:3: Post.__typename: names beginning with '__' are reserved for GraphQL introspection"_s;
+    QTest::newRow("introspection enum value")
+        << QByteArray("enum E {\n  A\n  __B\n}")
+        << u"3:3: E.__B: names beginning with '__' are reserved for GraphQL introspection"_s;
     QTest::newRow("custom scalar")
         << QByteArray("scalar Money\ntype Post @model { id: ID! }")
         << u"1:1: custom scalar 'Money' is not supported"_s;
