@@ -188,15 +188,32 @@ struct FieldInfo
     bool omitWhenUnset = false;
 };
 
-QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields, const ModelSchema *model)
+// The fields a generated class holds (and has a constant for).
+bool hasMember(const FieldSchema &f)
+{
+    return f.isStored() && f.type.kind != FieldType::Kind::Model;
+}
+
+QList<FieldInfo> fieldInfos(const QString &className, const QList<FieldSchema> &fields,
+                            const ModelSchema *model)
 {
     QList<FieldInfo> out;
+    // Names a getter must not take: the class's constants (a field "URL" has
+    // the constant URL), the class itself and its private helper type.
+    QSet<QString> taken{className, u"Uninitialized"_s};
     for (const FieldSchema &f : fields) {
-        if (!f.isStored() || f.type.kind == FieldType::Kind::Model)
+        if (hasMember(f))
+            taken.insert(constantName(f.name));
+    }
+    for (const FieldSchema &f : fields) {
+        if (!hasMember(f))
             continue;
         FieldInfo info;
         info.schema = &f;
         info.accessor = memberName(f.name);
+        while (taken.contains(info.accessor))   // also keeps "class_" and "class" apart
+            info.accessor += u'_';
+        taken.insert(info.accessor);
         info.member = u"m_"_s + f.name;
         info.upper = capitalized(f.name);
         const bool timestamp = model
@@ -210,7 +227,16 @@ QList<FieldInfo> fieldInfos(const QList<FieldSchema> &fields, const ModelSchema 
     return out;
 }
 
-// Non-model types ordered so that each comes after the types its fields use.
+// A field that holds a non-model value directly (not in a list): its class
+// must be complete before the class of the field.
+bool holdsByValue(const FieldSchema &f)
+{
+    return f.type.kind == FieldType::Kind::NonModel && !f.type.isList;
+}
+
+// Non-model types ordered so that each comes after the types its fields hold
+// by value. Lists need only a declaration (every class is declared first), so
+// a type may list itself or a type that lists it: type Tree { children: [Tree] }.
 QList<const NonModelSchema *> orderedNonModels(const Schema &schema)
 {
     QList<const NonModelSchema *> out;
@@ -221,7 +247,7 @@ QList<const NonModelSchema *> orderedNonModels(const Schema &schema)
             return;
         visiting.insert(type.name);
         for (const FieldSchema &f : type.fields) {
-            if (f.type.kind == FieldType::Kind::NonModel)
+            if (holdsByValue(f))
                 if (const NonModelSchema *dep = schema.nonModel(f.type.typeName))
                     visit(*dep);
         }
@@ -245,7 +271,7 @@ QString knownKeysList(const QList<FieldSchema> &fields)
 void writeClassDeclaration(Writer &h, const QString &className, const QList<FieldSchema> &fields,
                            bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields, model);
+    const QList<FieldInfo> infos = fieldInfos(className, fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -305,7 +331,7 @@ void writeClassDeclaration(Writer &h, const QString &className, const QList<Fiel
 void writeClassDefinition(Writer &c, const QString &className, const QList<FieldSchema> &fields,
                           bool isModel, const ModelSchema *model)
 {
-    const QList<FieldInfo> infos = fieldInfos(fields, model);
+    const QList<FieldInfo> infos = fieldInfos(className, fields, model);
     const bool hasGeneratedId = isModel && model->primaryKey == QStringList{u"id"_s}
         && model->field(u"id") && model->field(u"id")->type.kind == FieldType::Kind::Scalar;
 
@@ -425,6 +451,108 @@ QString memberName(QStringView fieldName)
     return reservedWords().contains(name) ? name + u'_' : name;
 }
 
+bool isValidNamespace(QStringView ns)
+{
+    // The generated classes' own member names are fine as namespace names.
+    static const QSet<QString> ownNames = {
+        u"schema"_s, u"toVariantMap"_s, u"fromVariantMap"_s, u"toJson"_s, u"fromJson"_s, u"typeName"_s,
+    };
+    for (QStringView part : ns.split(u"::")) {
+        if (part.isEmpty() || !(part.front().isLetter() || part.front() == u'_'))
+            return false;
+        for (QChar ch : part) {
+            if (ch.unicode() > 0x7F || !(ch.isLetterOrNumber() || ch == u'_'))
+                return false;
+        }
+        const QString name = part.toString();
+        if (reservedWords().contains(name) && !ownNames.contains(name))
+            return false;
+    }
+    return true;
+}
+
+QList<SourceError> checkNames(const Schema &schema, const QString &sourceName)
+{
+    QList<SourceError> errors;
+    const auto fail = [&](SourceLocation at, const QString &message) {
+        errors.append(SourceError{sourceName, at, message});
+    };
+    const auto checkTypeName = [&](const QString &name, SourceLocation at) {
+        if (name == u"ModelProvider" || name == u"Uninitialized" || reservedWords().contains(name))
+            fail(at, name + u": the type name '"_s + name
+                         + u"' cannot name a generated C++ class (a C++ keyword or a name the generated code uses)"_s);
+    };
+    const auto checkFields = [&](const QString &typeName, const QList<FieldSchema> &fields) {
+        QHash<QString, QString> constants;   // constant -> the field that has it
+        for (const FieldSchema &f : fields) {
+            if (!hasMember(f))
+                continue;
+            const QString constant = constantName(f.name);
+            if (const auto it = constants.constFind(constant); it != constants.cend()) {
+                fail(f.location, typeName + u'.' + f.name + u": its C++ query-field constant "_s + constant
+                                     + u" is already that of field '"_s + it.value()
+                                     + u"'; rename one of the two fields"_s);
+                continue;
+            }
+            constants.insert(constant, f.name);
+        }
+    };
+    for (const EnumSchema &e : schema.enums()) {
+        checkTypeName(e.name, e.location);
+        QHash<QString, QString> enumerators;
+        for (const QString &value : e.values) {
+            const QString enumerator = enumeratorName(value);
+            if (const auto it = enumerators.constFind(enumerator); it != enumerators.cend()) {
+                fail(e.location, e.name + u": the values '"_s + it.value() + u"' and '"_s + value
+                                     + u"' would both be the C++ enumerator "_s + enumerator);
+                continue;
+            }
+            enumerators.insert(enumerator, value);
+        }
+    }
+    for (const NonModelSchema &type : schema.nonModels()) {
+        checkTypeName(type.name, type.location);
+        checkFields(type.name, type.fields);
+    }
+    // Non-model types that hold each other by value (A { b: B } B { a: A })
+    // would be infinitely large; through a list they are fine.
+    QSet<QString> done;
+    QStringList path;   // the fields from the first type of the walk: "A.b"
+    QStringList onPath; // the types on the walk
+    std::function<void(const NonModelSchema &)> visit = [&](const NonModelSchema &type) {
+        onPath.append(type.name);
+        for (const FieldSchema &f : type.fields) {
+            if (!holdsByValue(f))
+                continue;
+            path.append(type.name + u'.' + f.name);
+            if (const qsizetype at = onPath.indexOf(f.type.typeName); at >= 0) {
+                fail(f.location, type.name + u'.' + f.name + u": the non-model type "_s + f.type.typeName
+                                     + u" would contain itself ("_s + path.sliced(at).join(u" -> "_s)
+                                     + u" -> "_s + f.type.typeName
+                                     + u"); a C++ value cannot, make one of the fields a list"_s);
+            } else if (!done.contains(f.type.typeName)) {
+                if (const NonModelSchema *dep = schema.nonModel(f.type.typeName))
+                    visit(*dep);
+            }
+            path.removeLast();
+        }
+        onPath.removeLast();
+        done.insert(type.name);
+    };
+    for (const NonModelSchema &type : schema.nonModels()) {
+        if (!done.contains(type.name))
+            visit(type);
+    }
+    for (const ModelSchema &model : schema.models()) {
+        checkTypeName(model.name, model.location);
+        checkFields(model.name, model.fields);
+    }
+    std::stable_sort(errors.begin(), errors.end(), [](const SourceError &a, const SourceError &b) {
+        return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);
+    });
+    return errors;
+}
+
 GeneratedFiles generate(const Schema &schema, const Options &options)
 {
     const QString ns = options.nameSpace;
@@ -470,6 +598,11 @@ GeneratedFiles generate(const Schema &schema, const Options &options)
     }
 
     openNs(h);
+    if (!schema.nonModels().isEmpty()) {
+        for (const NonModelSchema &type : schema.nonModels())
+            h << u"class "_s << type.name << u";\n"_s;
+        h << u"\n"_s;
+    }
     for (const NonModelSchema *type : orderedNonModels(schema))
         writeClassDeclaration(h, type->name, type->fields, false, nullptr);
     for (const ModelSchema &model : schema.models())

@@ -21,6 +21,19 @@ struct GeneratedFiles
     QString source;         // models.cpp
 };
 
+// What would not compile as C++, located in the schema: two fields of a type
+// whose query-field constants (and setters) coincide ("rating" and "RATING"),
+// enum values that give the same enumerator, type names that are C++
+// keywords or taken by the generated code (ModelProvider), non-model types
+// that hold each other by value (A { b: B } B { a: A }; through a list is
+// fine). Empty when the schema can be generated.
+QList<SourceError> checkNames(const Schema &schema, const QString &sourceName);
+
+// Whether `ns` can be the C++ namespace of the generated code: identifiers
+// (not keywords) joined by "::", like "app" or "my::models".
+bool isValidNamespace(QStringView ns);
+
+// Call checkNames() first: generate() assumes a schema it accepts.
 GeneratedFiles generate(const Schema &schema, const Options &options);
 
 // Naming rules shared with the tests.

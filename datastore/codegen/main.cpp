@@ -7,6 +7,7 @@
 // Files are only rewritten when their content changes, so builds stay incremental.
 
 #include "codegen/generator.h"
+#include "common/logging_p.h"
 #include "schema/apischema.h"
 
 #include <QCommandLineParser>
@@ -32,13 +33,16 @@ bool writeIfChanged(const QString &path, const QString &content)
 {
     const QByteArray bytes = content.toUtf8();
     QFile existing(path);
-    if (existing.open(QIODevice::ReadOnly) && existing.readAll() == bytes)
+    if (existing.open(QIODevice::ReadOnly) && existing.readAll() == bytes) {
+        qCDebug(lcCodegen).noquote() << path << "is up to date";
         return true;
+    }
     QSaveFile out(path);
     if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit()) {
         printErr(path + u": cannot write: "_s + out.errorString());
         return false;
     }
+    qCDebug(lcCodegen).noquote() << u"wrote %1 (%2 bytes)"_s.arg(path).arg(bytes.size());
     return true;
 }
 
@@ -70,6 +74,12 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    if (cli.isSet(nameSpace) && !ds::codegen::isValidNamespace(cli.value(nameSpace))) {
+        printErr(u"datastore-codegen: --namespace '"_s + cli.value(nameSpace)
+                 + u"' is not a C++ namespace name (identifiers joined by '::', not keywords)"_s);
+        return 2;
+    }
+
     const QString schemaPath = args.first();
     QFile file(schemaPath);
     if (!file.open(QIODevice::ReadOnly)) {
@@ -86,6 +96,12 @@ int main(int argc, char *argv[])
         return 1;
     }
 
+    if (const QList<ds::SourceError> nameErrors = ds::codegen::checkNames(*schema, schemaPath);
+        !nameErrors.isEmpty() && cli.isSet(outDir)) {
+        for (const ds::SourceError &error : nameErrors)
+            printErr(error.toString());
+        return 1;
+    }
     if (cli.isSet(outDir)) {
         const QString dir = cli.value(outDir);
         if (!QDir().mkpath(dir)) {

@@ -1,7 +1,9 @@
 #include "graphql/parser.h"
 
+#include "common/logging_p.h"
 #include "graphql/lexer_p.h"
 
+#include <concepts>
 #include <deque>
 #include <iterator>
 
@@ -55,6 +57,20 @@ private:
     std::deque<std::vector<T>> m_levels;   // deque: references stay valid
     size_t m_used = 0;
 };
+
+// "scalar", "type", ...: the keyword of a type definition, for messages.
+QString typeKeyword(TypeDefinition::Kind kind)
+{
+    switch (kind) {
+    case TypeDefinition::Kind::Scalar: return u"scalar"_s;
+    case TypeDefinition::Kind::Object: return u"type"_s;
+    case TypeDefinition::Kind::Interface: return u"interface"_s;
+    case TypeDefinition::Kind::Union: return u"union"_s;
+    case TypeDefinition::Kind::Enum: return u"enum"_s;
+    case TypeDefinition::Kind::InputObject: return u"input"_s;
+    }
+    return {};
+}
 
 class Parser
 {
@@ -110,11 +126,30 @@ private:
         advance();
         return n;
     }
-    template<qsizetype N>
-    void expectKeyword(const char (&kw)[N], const QString &context = {})
+    // The same with the message's context built only on error: contexts that
+    // name something ("after field name 'title'") would otherwise cost a
+    // string concatenation per field, argument and input value parsed.
+    template<std::invocable F>
+    void expect(Tok kind, F &&context)
+    {
+        if (!at(kind))
+            unexpected(Lexer::describe(kind) + context());
+        advance();
+    }
+    template<std::invocable F>
+    QString expectName(F &&what)
+    {
+        if (!at(Tok::Name))
+            unexpected(what());
+        QString n = m_lex.name();
+        advance();
+        return n;
+    }
+    template<qsizetype N, std::invocable F>
+    void expectKeyword(const char (&kw)[N], F &&context)
     {
         if (!atKeyword(kw))
-            unexpected(u"'"_s + QLatin1StringView(kw) + u"'"_s + context);
+            unexpected(u"'"_s + QLatin1StringView(kw) + u"'"_s + context());
         advance();
     }
 
@@ -269,7 +304,7 @@ VariableDefinition Parser::parseVariableDefinition()
         unexpected(u"variable definition"_s);
     advance();
     v.name = expectName(u"variable name after '$'"_s);
-    expect(Tok::Colon, u" after variable '$"_s + v.name + u"'"_s);
+    expect(Tok::Colon, [&]() -> QString { return u" after variable '$"_s + v.name + u"'"_s; });
     v.type = parseType();
     if (skip(Tok::Equals))
         v.defaultValue = parseValue(true);
@@ -338,7 +373,7 @@ Selection Parser::parseSelection()
     s.name = expectName(u"field name"_s);
     if (skip(Tok::Colon)) {
         s.alias = std::move(s.name);
-        s.name = expectName(u"field name after alias '"_s + s.alias + u"'"_s);
+        s.name = expectName([&]() -> QString { return u"field name after alias '"_s + s.alias + u"'"_s; });
     }
     s.arguments = parseArguments(false);
     s.directives = parseDirectives(false);
@@ -358,7 +393,7 @@ std::vector<Argument> Parser::parseArguments(bool isConst)
         Argument a;
         a.loc = loc();
         a.name = expectName(u"argument name"_s);
-        expect(Tok::Colon, u" after argument name '"_s + a.name + u"'"_s);
+        expect(Tok::Colon, [&]() -> QString { return u" after argument name '"_s + a.name + u"'"_s; });
         a.value = parseValue(isConst);
         args.items().push_back(std::move(a));
     }
@@ -440,7 +475,7 @@ Value Parser::parseValue(bool isConst)
             ObjectField f;
             f.loc = loc();
             f.name = expectName(u"object field name or '}'"_s);
-            expect(Tok::Colon, u" after object field name '"_s + f.name + u"'"_s);
+            expect(Tok::Colon, [&]() -> QString { return u" after object field name '"_s + f.name + u"'"_s; });
             f.value = parseValue(isConst);
             fields.items().push_back(std::move(f));
         }
@@ -526,9 +561,9 @@ Definition Parser::parseTypeSystemDefinition(const QString &description, Loc sta
     else
         unexpected(u"a definition"_s);
     checkKind(false, start, what);
-    keyword = QString::fromLatin1(m_lex.text());
+    keyword = typeKeyword(t.kind);
     advance();
-    t.name = expectName(keyword + u" name"_s);
+    t.name = expectName([&]() -> QString { return keyword + u" name"_s; });
     bool hasBody = false;
     QString bodyExpected;
     switch (t.kind) {
@@ -602,7 +637,7 @@ SchemaDefinition Parser::parseSchema(const QString &description, Loc start, bool
         else
             unexpected(u"'query', 'mutation' or 'subscription'"_s);
         advance();
-        expect(Tok::Colon, u" after '"_s + operationTypeName(r.operation) + u"'"_s);
+        expect(Tok::Colon, [&]() -> QString { return u" after '"_s + operationTypeName(r.operation) + u"'"_s; });
         r.typeName = expectName(u"type name"_s);
         s.operationTypes.push_back(std::move(r));
     }
@@ -634,7 +669,7 @@ std::vector<FieldDefinition> Parser::parseFieldsDefinition()
         f.name = expectName(u"field name"_s);
         if (at(Tok::ParenL))
             f.arguments = parseInputValueDefinitions(Tok::ParenL, Tok::ParenR, u"argument definition"_s);
-        expect(Tok::Colon, u" after field name '"_s + f.name + u"'"_s);
+        expect(Tok::Colon, [&]() -> QString { return u" after field name '"_s + f.name + u"'"_s; });
         f.type = parseType();
         f.directives = parseDirectives(true);
         fields.items().push_back(std::move(f));
@@ -662,7 +697,7 @@ InputValueDefinition Parser::parseInputValueDefinition()
     if (auto d = parseDescription())
         v.description = *d;
     v.name = expectName(u"name"_s);
-    expect(Tok::Colon, u" after name '"_s + v.name + u"'"_s);
+    expect(Tok::Colon, [&]() -> QString { return u" after name '"_s + v.name + u"'"_s; });
     v.type = parseType();
     if (skip(Tok::Equals))
         v.defaultValue = parseValue(true);
@@ -716,7 +751,7 @@ DirectiveDefinition Parser::parseDirectiveDefinition(const QString &description,
         d.repeatable = true;
         advance();
     }
-    expectKeyword("on", u" in the definition of directive '@"_s + d.name + u"'"_s);
+    expectKeyword("on", [&]() -> QString { return u" in the definition of directive '@"_s + d.name + u"'"_s; });
     static const char *const locations[] = {
         "QUERY", "MUTATION", "SUBSCRIPTION", "FIELD", "FRAGMENT_DEFINITION", "FRAGMENT_SPREAD",
         "INLINE_FRAGMENT", "VARIABLE_DEFINITION", "SCHEMA", "SCALAR", "OBJECT",
@@ -773,16 +808,19 @@ ParseResult parse(QByteArrayView utf8, const QString &sourceName, DocumentKind k
 {
     ParseResult result;
     result.error.sourceName = sourceName;
-    if (!checkSize(utf8, limits, &result.error))
-        return result;
-    try {
-        Parser parser(utf8, kind, limits);
-        result.document = parser.parseDocument();
-    } catch (const SyntaxError &e) {
-        result.error.location = e.location;
-        result.error.message = e.message;
-        result.document = {};
+    if (checkSize(utf8, limits, &result.error)) {
+        try {
+            Parser parser(utf8, kind, limits);
+            result.document = parser.parseDocument();
+        } catch (const SyntaxError &e) {
+            result.error.location = e.location;
+            result.error.message = e.message;
+            result.document = {};
+        }
     }
+    if (!result.ok())
+        qCDebug(lcGraphQL).noquote() << "rejected a document of" << utf8.size() << "bytes:"
+                                     << result.error.toString();
     return result;
 }
 

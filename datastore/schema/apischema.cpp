@@ -9,6 +9,7 @@
 
 #include "graphql/printer.h"
 
+#include <QHash>
 #include <QSet>
 
 using namespace Qt::StringLiterals;
@@ -111,13 +112,35 @@ public:
     explicit ApiSchemaGenerator(const Schema &schema) : m_schema(schema) { }
     gql::Document build();
 
+    // The schema's own types whose names the generated types would take.
+    QList<SourceError> clashes() const { return m_clashes; }
+
 private:
+
     void add(gql::TypeDefinition t)
     {
-        if (m_emitted.contains(t.name))
+        if (m_emitted.contains(t.name)) {
+            noteClash(t.name);
             return;
+        }
         m_emitted.insert(t.name);
         m_doc.definitions.emplace_back(std::move(t));
+    }
+    // A generated type named `name` was not emitted because the name is
+    // taken: a clash when it is taken by one of the schema's own types.
+    void noteClashIfTaken(const QString &name)
+    {
+        if (m_emitted.contains(name))
+            noteClash(name);
+    }
+    void noteClash(const QString &name)
+    {
+        if (m_userPhase || !m_userTypes.contains(name) || m_reported.contains(name))
+            return;
+        m_reported.insert(name);
+        m_clashes.append(SourceError{{}, m_userTypes.value(name),
+                                     name + u": the generated AppSync API schema has a type of its own by "
+                                            "this name (a connection, input or filter type); rename this one"_s});
     }
     void addDeclarations();
     void addScalarInputs();
@@ -160,6 +183,11 @@ private:
     const Schema &m_schema;
     gql::Document m_doc;
     QSet<QString> m_emitted;
+    // The schema's own type names, and whether they are still being added.
+    QHash<QString, SourceLocation> m_userTypes;
+    bool m_userPhase = true;
+    QSet<QString> m_reported;
+    QList<SourceError> m_clashes;
     std::vector<gql::TypeDefinition> m_keyInputs;   // emitted last
     std::vector<gql::FieldDefinition> m_indexQueries;   // after the get/list/sync queries
     gql::TypeDefinition m_query = objectType(u"Query"_s);
@@ -243,8 +271,10 @@ void ApiSchemaGenerator::addScalarInputs()
 void ApiSchemaGenerator::ensureEnumInput(const FieldType &t, bool subscription)
 {
     const QString name = filterInputFor(t, subscription);
-    if (m_emitted.contains(name))
+    if (m_emitted.contains(name)) {
+        noteClash(name);
         return;
+    }
     gql::TypeDefinition input = inputType(name);
     if (t.isList) {
         input.inputFields.push_back(arg(u"eq"_s, listOf(named(t.typeName))));
@@ -279,6 +309,7 @@ std::optional<gql::InputValueDefinition> ApiSchemaGenerator::sortKeyArgument(con
         const FieldSchema *f = m.field(sortKeys.front());
         const QString base = f ? baseFilterName(f->type) : u"String"_s;
         const QString name = u"Model"_s + base + u"KeyConditionInput"_s;
+        noteClashIfTaken(name);
         if (!m_emitted.contains(name)) {
             gql::TypeDefinition input = inputType(name);
             const gql::TypeRef s = named(base);
@@ -296,6 +327,8 @@ std::optional<gql::InputValueDefinition> ApiSchemaGenerator::sortKeyArgument(con
     const QString keyName = upperFirst(indexName.isEmpty() ? u"Primary"_s : indexName);
     const QString conditionName = u"Model"_s + m.name + keyName + u"CompositeKeyConditionInput"_s;
     const QString keyInputName = u"Model"_s + m.name + keyName + u"CompositeKeyInput"_s;
+    noteClashIfTaken(conditionName);
+    noteClashIfTaken(keyInputName);
     if (!m_emitted.contains(conditionName)) {
         gql::TypeDefinition condition = inputType(conditionName);
         const gql::TypeRef k = named(keyInputName);
@@ -565,6 +598,12 @@ gql::Document ApiSchemaGenerator::build()
 {
     addDeclarations();
     for (const EnumSchema &e : m_schema.enums())
+        m_userTypes.insert(e.name, e.location);
+    for (const ModelSchema &m : m_schema.models())
+        m_userTypes.insert(m.name, m.location);
+    for (const NonModelSchema &n : m_schema.nonModels())
+        m_userTypes.insert(n.name, n.location);
+    for (const EnumSchema &e : m_schema.enums())
         add(enumType(e.name, e.values));
     for (const ModelSchema &m : m_schema.models())
         add(modelType(m));
@@ -574,6 +613,7 @@ gql::Document ApiSchemaGenerator::build()
             t.fields.push_back(field(f.name, typeRef(f.type, f.type.isRequired)));
         add(t);
     }
+    m_userPhase = false;   // from here on, every type is generated
     for (const NonModelSchema &n : m_schema.nonModels())
         addNonModelInput(n);
 
@@ -605,6 +645,13 @@ graphql::Document buildApiSchema(const Schema &schema)
 {
     ApiSchemaGenerator generator(schema);
     return generator.build();
+}
+
+QList<SourceError> apiSchemaNameClashes(const Schema &schema)
+{
+    ApiSchemaGenerator generator(schema);
+    generator.build();
+    return generator.clashes();
 }
 
 QString apiSchemaSdl(const Schema &schema)

@@ -19,4 +19,11 @@ graphql::Document buildApiSchema(const Schema &schema);
 // The same, printed.
 QString apiSchemaSdl(const Schema &schema);
 
+// The schema's own types (models, non-models, enums) whose names the API
+// schema also generates: a type named ModelPostConnection, CreatePostInput or
+// ModelStringInput, or AddressInput beside a non-model Address. The API
+// schema cannot hold both; Schema::fromGraphQL() refuses such a schema with
+// these errors, located at the schema's type (without a source name).
+QList<SourceError> apiSchemaNameClashes(const Schema &schema);
+
 } // namespace ds

@@ -12,6 +12,8 @@
 // position so the "first problem" is the earliest one in the source.
 
 #include "schema/modelschema.h"
+
+#include "schema/apischema.h"
 #include "schema/schemautil_p.h"
 
 #include "common/logging_p.h"
@@ -98,6 +100,8 @@ private:
     bool checkArguments(const gql::Directive &d, const QStringList &allowed, const QString &context);
     bool readString(const gql::Value &v, const QString &what, const QString &context, QString *out);
     bool readStringList(const gql::Value &v, const QString &what, const QString &context, QStringList *out);
+    // A directive the transformer declares non-repeatable, used twice in one place.
+    void checkRepeats(const std::vector<gql::Directive> &directives, const QString &context);
 
     std::optional<FieldType> resolveType(const gql::TypeRef &ref, const QString &context);
     bool isScalarOrEnum(const FieldType &t) const
@@ -242,6 +246,22 @@ std::optional<FieldType> SchemaBuilder::resolveType(const gql::TypeRef &ref, con
     return t;
 }
 
+void SchemaBuilder::checkRepeats(const std::vector<gql::Directive> &directives, const QString &context)
+{
+    // @index is repeatable; two relation directives get their own message.
+    static const QStringList exempt = {
+        u"index"_s, u"hasMany"_s, u"hasOne"_s, u"belongsTo"_s, u"manyToMany"_s,
+    };
+    QStringList seen;
+    for (const gql::Directive &d : directives) {
+        if (exempt.contains(d.name))
+            continue;
+        if (seen.contains(d.name))
+            fail(d.loc, context + u": @"_s + d.name + u" can be used only once here"_s);
+        seen.append(d.name);
+    }
+}
+
 void SchemaBuilder::collectTypes()
 {
     for (const gql::Definition &definition : m_doc.definitions) {
@@ -255,6 +275,10 @@ void SchemaBuilder::collectTypes()
         }
         if (def->isExtension) {
             fail(def->loc, u"extensions of '"_s + def->name + u"' are not supported in a model schema"_s);
+            continue;
+        }
+        if (def->name.startsWith(u"__")) {
+            fail(def->loc, def->name + u": names beginning with '__' are reserved for GraphQL introspection"_s);
             continue;
         }
         if (def->kind == gql::TypeDefinition::Kind::Scalar) {
@@ -277,6 +301,11 @@ void SchemaBuilder::collectTypes()
             break;
         case gql::TypeDefinition::Kind::Object:
             if (def->name == u"Query" || def->name == u"Mutation" || def->name == u"Subscription") {
+                if (def->directive(u"model")) {
+                    fail(def->loc, def->name + u": a @model cannot be named like a root operation type "
+                                               "(Query, Mutation, Subscription)"_s);
+                    break;
+                }
                 qCDebug(lcSchema) << "ignoring custom operations type" << def->name;
                 break;
             }
@@ -303,6 +332,10 @@ void SchemaBuilder::buildEnum(const gql::TypeDefinition &def)
             fail(v.loc, def.name + u": duplicate enum value '"_s + v.name + u"'"_s);
             continue;
         }
+        if (v.name.startsWith(u"__")) {
+            fail(v.loc, def.name + u'.' + v.name + u": names beginning with '__' are reserved for GraphQL introspection"_s);
+            continue;
+        }
         e.values.append(v.name);
     }
     m_schema.m_enums.append(e);
@@ -317,6 +350,10 @@ void SchemaBuilder::buildNonModel(const gql::TypeDefinition &def)
         const QString context = def.name + u'.' + fd.name;
         if (n.field(fd.name)) {
             fail(fd.loc, def.name + u": duplicate field '"_s + fd.name + u"'"_s);
+            continue;
+        }
+        if (fd.name.startsWith(u"__")) {
+            fail(fd.loc, context + u": names beginning with '__' are reserved for GraphQL introspection"_s);
             continue;
         }
         for (const gql::Directive &d : fd.directives)
@@ -362,6 +399,7 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
         if (!kModelTypeDirectives.contains(d.name))
             fail(d.loc, def.name + u": unknown directive @"_s + d.name + u" on a model"_s);
     }
+    checkRepeats(def.directives, def.name);
     if (const gql::Directive *d = def.directive(u"model"))
         readModelOptions(m, *d);
 
@@ -376,6 +414,10 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
             fail(fd.loc, context + u": the field name '"_s + fd.name + u"' is reserved for sync metadata"_s);
             continue;
         }
+        if (fd.name.startsWith(u"__")) {
+            fail(fd.loc, context + u": names beginning with '__' are reserved for GraphQL introspection"_s);
+            continue;
+        }
         if (!fd.arguments.empty())
             fail(fd.arguments.front().loc, context + u": model fields cannot have arguments"_s);
         bool directivesOk = true;
@@ -385,6 +427,7 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
                 directivesOk = false;
             }
         }
+        checkRepeats(fd.directives, context);
         auto type = resolveType(fd.type, context);
         FieldSchema f;
         f.name = fd.name;
@@ -432,7 +475,16 @@ void SchemaBuilder::buildModel(const gql::TypeDefinition &def)
     for (const QString *name : {&m.createdAtField, &m.updatedAtField}) {
         if (name->isEmpty())
             continue;
-        if (!m.hasField(*name)) {
+        if (const FieldSchema *declared = m.field(*name)) {
+            // The store and the server write ISO 8601 date-times into it.
+            if (declared->type.kind != FieldType::Kind::Scalar || declared->type.isList
+                || declared->type.scalar != ScalarType::AWSDateTime) {
+                fail(declared->location, m.name + u'.' + *name + u": the "_s
+                                             + (name == &m.createdAtField ? u"createdAt"_s : u"updatedAt"_s)
+                                             + u" timestamp field must be an AWSDateTime, not "_s
+                                             + declared->type.toGraphQL());
+            }
+        } else {
             FieldType t;
             t.kind = FieldType::Kind::Scalar;
             t.scalar = ScalarType::AWSDateTime;
@@ -801,6 +853,11 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                 ok = readStringList(v, u"@auth groups"_s, context, &rule.groups) && ok;
             } else if (of.name == u"operations") {
                 std::vector<gql::Value> ops = v.kind == gql::Value::Kind::List ? v.list : std::vector<gql::Value>{v};
+                if (ops.empty()) {
+                    fail(v.loc, context + u": an @auth rule with no operations allows nothing (leave "
+                                          "'operations' out to allow all of them)"_s);
+                    ok = false;
+                }
                 for (const gql::Value &op : ops) {
                     if (!isStringish(op)) {
                         fail(op.loc, context + u": @auth operations must be operation names, not "_s
@@ -853,6 +910,10 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                      context + u": an owner @auth rule cannot have groups or groupsField"_s);
                 continue;
             }
+            if (!rule.groupClaim.isEmpty()) {
+                fail(rule.location, context + u": an owner @auth rule cannot have groupClaim (it is for groups rules)"_s);
+                continue;
+            }
             if (rule.ownerField.isEmpty())
                 rule.ownerField = u"owner"_s;
             if (rule.identityClaim.isEmpty())
@@ -862,11 +923,29 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                 fail(rule.location, context + u": a groups @auth rule needs 'groups' or 'groupsField'"_s);
                 continue;
             }
+            if (hasGroups && !rule.groupsField.isEmpty()) {
+                fail(groupsLoc, context + u": a groups @auth rule has either static 'groups' or a dynamic "
+                                          "'groupsField', not both"_s);
+                continue;
+            }
+            if (!rule.ownerField.isEmpty()) {
+                fail(rule.location, context + u": a groups @auth rule cannot have ownerField"_s);
+                continue;
+            }
+            // As the transformer: the user name is the only identity a groups rule may name.
+            if (!rule.identityClaim.isEmpty() && rule.identityClaim != u"cognito:username") {
+                fail(rule.location, context + u": identityClaim is for owner @auth rules"_s);
+                continue;
+            }
             if (rule.groupClaim.isEmpty())
                 rule.groupClaim = u"cognito:groups"_s;
         } else if (!rule.ownerField.isEmpty() || hasGroups || !rule.groupsField.isEmpty()) {
             fail(rule.location, context + u": a "_s + strategyName
                                     + u" @auth rule cannot have ownerField, groups or groupsField"_s);
+            continue;
+        } else if (!rule.identityClaim.isEmpty() || !rule.groupClaim.isEmpty()) {
+            fail(rule.location, context + u": a "_s + strategyName
+                                    + u" @auth rule cannot have identityClaim or groupClaim"_s);
             continue;
         }
         if (rule.operations.isEmpty())
@@ -1399,6 +1478,12 @@ std::optional<Schema> SchemaBuilder::build(QByteArrayView sdl, QList<SourceError
             buildModel(*def);
     }
     buildRelations();
+
+    // Only a schema that is otherwise valid can be turned into the API schema.
+    if (m_errors.isEmpty()) {
+        for (const SourceError &clash : apiSchemaNameClashes(m_schema))
+            fail(clash.location, clash.message);
+    }
 
     if (!m_errors.isEmpty()) {
         std::stable_sort(m_errors.begin(), m_errors.end(), [](const SourceError &x, const SourceError &y) {

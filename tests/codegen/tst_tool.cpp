@@ -45,6 +45,8 @@ private Q_SLOTS:
     void writesApiSchema();
     void badSchemaFailsWithLocation();
     void writesErrorsForEveryProblem();
+    void nameClashesFailWithLocation();
+    void nonModelHoldingItselfFails();
     void usageErrors();
 };
 
@@ -98,20 +100,101 @@ void TestCodegenTool::badSchemaFailsWithLocation()
 void TestCodegenTool::writesErrorsForEveryProblem()
 {
     QTemporaryDir dir;
-    const QString path = dir.path() + u"/syntax.graphql"_s;
+    const auto write = [&](const QString &name, const QByteArray &text) {
+        const QString path = dir.path() + u'/' + name;
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size())
+            return QString();
+        return path;
+    };
+
+    // A syntax error: the parse stops at the first one.
+    const QString syntax = write(u"syntax.graphql"_s, "type Post @model {\n  id: ID!\n  title String!\n}\n");
+    QVERIFY(!syntax.isEmpty());
+    Run r = run({syntax, u"-o"_s, dir.path()});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.stdErr, syntax + u":3:9: expected ':' after field name 'title', found name 'String'\n"_s);
+
+    // Validation errors: one line each, in source order, and nothing written.
+    const QString invalid = write(u"invalid.graphql"_s,
+                                  "type Post @model {\n  id: ID!\n  author: Writer\n}\n"
+                                  "type Comment @model {\n  id: ID!\n  post: Post @belongsTo(fields: [\"postId\"])\n}\n");
+    QVERIFY(!invalid.isEmpty());
+    const QString out = dir.path() + u"/out"_s;
+    r = run({invalid, u"-o"_s, out, u"--api-schema"_s, dir.path() + u"/api.graphql"_s});
+    QCOMPARE(r.exitCode, 1);
+    const QStringList lines = r.stdErr.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(lines.size(), 2);
+    QVERIFY2(lines.at(0).startsWith(invalid + u":3:11: Post.author: unknown type 'Writer'"_s), qPrintable(r.stdErr));
+    QVERIFY2(lines.at(1).startsWith(invalid + u":7:33: Comment.post: @belongsTo(fields:) names field 'postId'"_s),
+             qPrintable(r.stdErr));
+    QVERIFY(!QFile::exists(out + u"/models.h"_s));
+    QVERIFY(!QFile::exists(dir.path() + u"/api.graphql"_s));
+}
+
+// A valid schema whose C++ would not compile is refused before anything is
+// written, each clash at its place; --api-schema alone still works.
+void TestCodegenTool::nameClashesFailWithLocation()
+{
+    QTemporaryDir dir;
+    const QString path = dir.path() + u"/clash.graphql"_s;
     QFile f(path);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write("type Post @model {\n  id: ID!\n  title String!\n}\n");
+    f.write("enum Mode {\n  a_b\n  A_B\n}\n"
+            "type Post @model {\n  id: ID!\n  rating: Int\n  RATING: Int\n  x: String\n  X: String\n}\n"
+            "type ModelProvider {\n  name: String\n}\n");
+    f.close();
+    const QString out = dir.path() + u"/out"_s;
+    const Run r = run({path, u"-o"_s, out});
+    QCOMPARE(r.exitCode, 1);
+    QCOMPARE(r.stdErr.split(u'\n', Qt::SkipEmptyParts),
+             (QStringList{
+                 path + u":1:1: Mode: the values 'a_b' and 'A_B' would both be the C++ enumerator AB"_s,
+                 path + u":8:3: Post.RATING: its C++ query-field constant RATING is already that of field 'rating'; rename one of the two fields"_s,
+                 path + u":10:3: Post.X: its C++ query-field constant X is already that of field 'x'; rename one of the two fields"_s,
+                 path + u":12:1: ModelProvider: the type name 'ModelProvider' cannot name a generated C++ class (a C++ keyword or a name the generated code uses)"_s,
+             }));
+    QVERIFY(!QFile::exists(out + u"/models.h"_s));
+    QCOMPARE(run({path, u"--api-schema"_s, dir.path() + u"/api.graphql"_s}).exitCode, 0);
+}
+
+// Non-model types that hold each other by value cannot be C++ values.
+void TestCodegenTool::nonModelHoldingItselfFails()
+{
+    QTemporaryDir dir;
+    const QString path = dir.path() + u"/cycle.graphql"_s;
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("type A { b: B }\ntype B { a: A, list: [A] }\ntype S { s: S! }\ntype T { ts: [T] }\n"
+            "type M @model { id: ID! a: A s: S t: T }\n");
     f.close();
     const Run r = run({path, u"-o"_s, dir.path()});
     QCOMPARE(r.exitCode, 1);
-    QVERIFY2(r.stdErr.startsWith(path + u":3:9: expected ':'"_s), qPrintable(r.stdErr));
+    QCOMPARE(r.stdErr.split(u'\n', Qt::SkipEmptyParts),
+             (QStringList{
+                 path + u":2:10: B.a: the non-model type A would contain itself (A.b -> B.a -> A); a C++ value cannot, make one of the fields a list"_s,
+                 path + u":3:10: S.s: the non-model type S would contain itself (S.s -> S); a C++ value cannot, make one of the fields a list"_s,
+             }));
+    QVERIFY(!QFile::exists(dir.path() + u"/models.h"_s));
 }
 
 void TestCodegenTool::usageErrors()
 {
-    QCOMPARE(run({}).exitCode, 2);
-    QCOMPARE(run({u"/nonexistent/schema.graphql"_s, u"-o"_s, u"/tmp"_s}).exitCode, 1);
+    Run r = run({});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.stdErr.startsWith(u"usage: datastore-codegen SCHEMA -o OUTDIR"_s), qPrintable(r.stdErr));
+    QCOMPARE(run({appSchema()}).exitCode, 2);   // nothing to write
+    for (const QString &bad : {u"a b"_s, u"1x"_s, u"class"_s, u"a::"_s, u"::a"_s, u"a:b"_s, u""_s}) {
+        r = run({appSchema(), u"-o"_s, u"/tmp"_s, u"--namespace"_s, bad});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.stdErr.contains(u"is not a C++ namespace name"_s), qPrintable(bad + u": "_s + r.stdErr));
+    }
+    QTemporaryDir dir;
+    QCOMPARE(run({appSchema(), u"-o"_s, dir.path(), u"--namespace"_s, u"my::models_2"_s}).exitCode, 0);
+    QVERIFY(read(dir.path() + u"/models.h"_s).contains("namespace my::models_2 {"));
+    r = run({u"/nonexistent/schema.graphql"_s, u"-o"_s, u"/tmp"_s});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.stdErr.startsWith(u"/nonexistent/schema.graphql: cannot read"_s), qPrintable(r.stdErr));
 }
 
 QTEST_GUILESS_MAIN(TestCodegenTool)

@@ -2,6 +2,7 @@
 // locations, document kinds and every error path with its location.
 #include "graphql/parser.h"
 
+#include <QLoggingCategory>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -67,6 +68,7 @@ private slots:
     void errors_data();
     void errors();
     void errorString();
+    void logsRejectedDocuments();
     void astHelpers();
 };
 
@@ -670,6 +672,33 @@ void tst_Parser::errorString()
     QCOMPARE(r.error.location, (SourceLocation{3, 9}));
     QCOMPARE(r.error.toString(),
              u"schema.graphql:3:9: expected ':' after field name 'title', found name 'String'"_s);
+}
+
+namespace {
+QStringList g_graphqlMessages;
+void collectGraphQLMessages(QtMsgType, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "ds.graphql") == 0)
+        g_graphqlMessages.append(message);
+}
+} // namespace
+
+// A rejected document is logged under ds.graphql (debug), with its location;
+// an accepted one is not.
+void tst_Parser::logsRejectedDocuments()
+{
+    g_graphqlMessages.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(collectGraphQLMessages);
+    QLoggingCategory::setFilterRules(u"ds.graphql.debug=true"_s);
+    const bool rejected = !parse("{ a { b ", u"q.graphql"_s).ok();
+    const bool accepted = parse("{ a { b } }", u"q.graphql"_s).ok();
+    QLoggingCategory::setFilterRules(u"ds.graphql.debug=false"_s);
+    const bool rejectedQuietly = !parse("{ a { b ", u"q.graphql"_s).ok();
+    qInstallMessageHandler(previous);
+
+    QVERIFY(rejected && accepted && rejectedQuietly);
+    QCOMPARE(g_graphqlMessages,
+             QStringList{u"rejected a document of 8 bytes: q.graphql:1:9: unexpected end of document, expected field name"_s});
 }
 
 void tst_Parser::astHelpers()

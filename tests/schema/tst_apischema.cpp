@@ -1,6 +1,6 @@
 // The generated AppSync API schema, compared with what the official Amplify
-// transformer (2.5.1) generates for the same input
-// (shared/protocol/reference/), plus checks on the app's schema.
+// transformer (2.5.1) generates for the same input (data/reference/, a copy
+// of shared/protocol/reference/), plus checks on the app's schema.
 #include "schema/apischema.h"
 
 #include "graphql/parser.h"
@@ -36,6 +36,21 @@ QString argsSpelling(const std::vector<gql::InputValueDefinition> &args)
     return parts.join(u", "_s);
 }
 
+// " @aws_subscribe(mutations: [\"createPost\"])": directives with their arguments.
+QString directivesSpelling(const std::vector<gql::Directive> &directives)
+{
+    QString out;
+    for (const gql::Directive &d : directives) {
+        out += u" @"_s + d.name;
+        QStringList args;
+        for (const gql::Argument &a : d.arguments)
+            args.append(a.name + u": "_s + gql::print(a.value));
+        if (!args.isEmpty())
+            out += u'(' + args.join(u", "_s) + u')';
+    }
+    return out;
+}
+
 Shape shapeOf(const gql::Document &doc)
 {
     Shape shape;
@@ -44,9 +59,10 @@ Shape shapeOf(const gql::Document &doc)
         if (!t || t->kind == gql::TypeDefinition::Kind::Scalar)
             continue;
         QMap<QString, QString> members;
-        members.insert(u"<kind>"_s, QString::number(int(t->kind)));
+        members.insert(u"<kind>"_s, QString::number(int(t->kind)) + directivesSpelling(t->directives));
         for (const gql::FieldDefinition &f : t->fields)
-            members.insert(f.name, gql::print(f.type) + u" ("_s + argsSpelling(f.arguments) + u")"_s);
+            members.insert(f.name, gql::print(f.type) + u" ("_s + argsSpelling(f.arguments) + u")"_s
+                                       + directivesSpelling(f.directives));
         for (const gql::InputValueDefinition &f : t->inputFields)
             members.insert(f.name, gql::print(f.type));
         for (const gql::EnumValueDefinition &v : t->enumValues)
@@ -139,6 +155,7 @@ class tst_ApiSchema : public QObject
 
 private slots:
     void matchesTransformerReference();
+    void referenceCopyIsCurrent();
     void appSchemaParsesBack();
     void ownerAuthNote();
     void hasManyConnectionField();
@@ -149,9 +166,8 @@ private slots:
 
 void tst_ApiSchema::matchesTransformerReference()
 {
-    const QString dir = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/");
-    if (!QFile::exists(dir + u"appsync-schema.graphql"_s))
-        QSKIP("shared/protocol/reference is not beside the checkout");
+    const QString dir = QStringLiteral(DS_TEST_DATA_DIR "/reference/");
+    QVERIFY(QFile::exists(dir + u"appsync-schema.graphql"_s));
     const auto schema = load(dir + u"input-schema.graphql"_s);
     QVERIFY(schema);
 
@@ -170,6 +186,19 @@ void tst_ApiSchema::matchesTransformerReference()
     QCOMPARE(generated.document, ds::buildApiSchema(*schema));
 }
 
+// The copies in data/reference/ equal the protocol notes' originals.
+void tst_ApiSchema::referenceCopyIsCurrent()
+{
+    const QString shared = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/");
+    if (!QFile::exists(shared + u"appsync-schema.graphql"_s))
+        QSKIP("shared/protocol/reference is not beside the checkout");
+    for (const QString &name : {u"input-schema.graphql"_s, u"appsync-schema.graphql"_s}) {
+        const QByteArray copy = readFile(QStringLiteral(DS_TEST_DATA_DIR "/reference/") + name);
+        QVERIFY2(!copy.isEmpty(), qPrintable(name));
+        QVERIFY2(copy == readFile(shared + name), qPrintable(name + u" differs from shared/protocol/reference"_s));
+    }
+}
+
 void tst_ApiSchema::appSchemaParsesBack()
 {
     const auto schema = load(QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"));
@@ -180,6 +209,10 @@ void tst_ApiSchema::appSchemaParsesBack()
     const QStringList undefined = undefinedReferences(parsed.document);
     QVERIFY2(undefined.isEmpty(), qPrintable(undefined.join(u"\n"_s)));
     QVERIFY(parsed.document.typeDefinition(u"AWSDateTime"));   // scalars declared
+    // The generated schema is part of the printer's round-trip corpus:
+    // build -> print -> parse gives the built document, and prints the same.
+    QVERIFY(parsed.document == ds::buildApiSchema(*schema));
+    QCOMPARE(gql::print(parsed.document), sdl);
 }
 
 void tst_ApiSchema::ownerAuthNote()

@@ -224,7 +224,11 @@ type Thing @model {
   d: AWSDate  t: AWSTime  dt: AWSDateTime  ts: AWSTimestamp
   e: AWSEmail  j: AWSJSON  u: AWSURL  p: AWSPhone  ip: AWSIPAddress
   color: Color!  colors: [Color!]  address: Address  addresses: [Address]!
-})");
+}
+# custom operation types (no @model) are not part of the model schema
+type Query { echo(text: String): String }
+type Mutation { ping: Boolean }
+)");
     QVERIFY(schema);
     const ds::ModelSchema *thing = schema->model(u"Thing");
     const QStringList scalars = {u"ID"_s, u"String"_s, u"Int"_s, u"Float"_s, u"Boolean"_s, u"AWSDate"_s,
@@ -348,7 +352,7 @@ type Doc @model @auth(rules: [
     { allow: owner, ownerField: "editors", identityClaim: "email", operations: [update, read] },
     { allow: owner, provider: oidc },
     { allow: groups, groups: ["Admin", "Ops"], groupClaim: "roles" },
-    { allow: groups, groupsField: "teams" },
+    { allow: groups, groupsField: "teams", identityClaim: "cognito:username" },
     { allow: public, provider: iam, operations: [get, list] },
     { allow: private, provider: iam },
     { allow: custom }
@@ -577,6 +581,60 @@ void tst_ModelSchema::invalid_data()
     QTest::newRow("non-model type with a model field")
         << QByteArray("type User @model { id: ID! }\ntype Box {\n  owner: User\n}")
         << u"3:10: Box.owner: non-model type 'Box' cannot have a field of model type 'User'"_s;
+    QTest::newRow("auth empty operations")
+        << QByteArray("type Post @model @auth(rules: [{ allow: public, operations: [] }]) { id: ID! }")
+        << u"1:61: Post: an @auth rule with no operations allows nothing (leave 'operations' out to allow all of them)"_s;
+    QTest::newRow("groups and groupsField")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], groupsField: \"g\" }]) {\n  id: ID!\n  g: String\n}")
+        << u"1:49: Post: a groups @auth rule has either static 'groups' or a dynamic 'groupsField', not both"_s;
+    QTest::newRow("groups with ownerField")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], ownerField: \"o\" }]) { id: ID! }")
+        << u"1:32: Post: a groups @auth rule cannot have ownerField"_s;
+    QTest::newRow("groups with identityClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: groups, groups: [\"A\"], identityClaim: \"sub\" }]) { id: ID! }")
+        << u"1:32: Post: identityClaim is for owner @auth rules"_s;
+    QTest::newRow("owner with groupClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: owner, groupClaim: \"roles\" }]) { id: ID! }")
+        << u"1:32: Post: an owner @auth rule cannot have groupClaim (it is for groups rules)"_s;
+    QTest::newRow("public with identityClaim")
+        << QByteArray("type Post @model @auth(rules: [{ allow: public, identityClaim: \"sub\" }]) { id: ID! }")
+        << u"1:32: Post: a public @auth rule cannot have identityClaim or groupClaim"_s;
+    QTest::newRow("model twice")
+        << QByteArray("type Post @model @model(subscriptions: null) { id: ID! }")
+        << u"1:18: Post: @model can be used only once here"_s;
+    QTest::newRow("default twice")
+        << QByteArray("type Post @model {\n  id: ID!\n  n: Int @default(value: \"1\") @default(value: \"2\")\n}")
+        << u"3:31: Post.n: @default can be used only once here"_s;
+    QTest::newRow("model named Query")
+        << QByteArray("type Post @model { id: ID! }\ntype Query @model { id: ID! }")
+        << u"2:1: Query: a @model cannot be named like a root operation type (Query, Mutation, Subscription)"_s;
+    QTest::newRow("generated connection name")
+        << QByteArray("type Post @model { id: ID! }\ntype ModelPostConnection @model { id: ID! }")
+        << u"2:1: ModelPostConnection: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("generated scalar filter name")
+        << QByteArray("enum ModelSortDirection { UP DOWN }\ntype Post @model { id: ID! }")
+        << u"1:1: ModelSortDirection: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("generated non-model input name")
+        << QByteArray("type Address { a: String }\ntype AddressInput { b: Int }\ntype Post @model { id: ID! a: Address b: AddressInput }")
+        << u"2:1: AddressInput: the generated AppSync API schema has a type of its own by this name "
+           "(a connection, input or filter type); rename this one"_s;
+    QTest::newRow("createdAt not a date-time")
+        << QByteArray("type Post @model {\n  id: ID!\n  createdAt: String\n}")
+        << u"3:3: Post.createdAt: the createdAt timestamp field must be an AWSDateTime, not String"_s;
+    QTest::newRow("renamed updatedAt not a date-time")
+        << QByteArray("type Post @model(timestamps: {updatedAt: \"changed\"}) {\n  id: ID!\n  changed: [AWSDateTime]\n}")
+        << u"3:3: Post.changed: the updatedAt timestamp field must be an AWSDateTime, not [AWSDateTime]"_s;
+    QTest::newRow("introspection type name")
+        << QByteArray("type Post @model { id: ID! }\ntype __Meta { a: String }")
+        << u"2:1: __Meta: names beginning with '__' are reserved for GraphQL introspection"_s;
+    QTest::newRow("introspection field name")
+        << QByteArray("type Post @model {\n  id: ID!\n  __typename: String\n}")
+        << u"3:3: Post.__typename: names beginning with '__' are reserved for GraphQL introspection"_s;
+    QTest::newRow("introspection enum value")
+        << QByteArray("enum E {\n  A\n  __B\n}")
+        << u"3:3: E.__B: names beginning with '__' are reserved for GraphQL introspection"_s;
     QTest::newRow("custom scalar")
         << QByteArray("scalar Money\ntype Post @model { id: ID! }")
         << u"1:1: custom scalar 'Money' is not supported"_s;

@@ -3,6 +3,7 @@
 // produced by running that package on the same words.
 #include "schema/modelschema.h"
 
+#include <QFile>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -16,6 +17,7 @@ private slots:
     void plural();
     void lowerCaseWords_data();
     void lowerCaseWords();
+    void npmTable();
 };
 
 void tst_Pluralize::plural_data()
@@ -162,6 +164,28 @@ void tst_Pluralize::lowerCaseWords()
     QFETCH(QString, word);
     QFETCH(QString, expected);
     QCOMPARE(ds::pluralize(word.toLower()), expected.toLower());
+}
+
+// data/pluralize-npm.tsv: 5,000 words and what the npm package makes of them.
+void tst_Pluralize::npmTable()
+{
+    QFile file(QStringLiteral(DS_TEST_DATA_DIR "/pluralize-npm.tsv"));
+    QVERIFY2(file.open(QIODevice::ReadOnly | QIODevice::Text), qPrintable(file.errorString()));
+    int count = 0;
+    QStringList mismatches;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).chopped(1);
+        if (line.isEmpty() || line.startsWith(u'#'))
+            continue;
+        const QStringList parts = line.split(u'\t');
+        QCOMPARE(parts.size(), 2);
+        ++count;
+        const QString actual = ds::pluralize(parts.at(0));
+        if (actual != parts.at(1))
+            mismatches.append(parts.at(0) + u": expected "_s + parts.at(1) + u", got "_s + actual);
+    }
+    QVERIFY(count >= 5000);
+    QVERIFY2(mismatches.isEmpty(), qPrintable(mismatches.join(u'\n')));
 }
 
 QTEST_APPLESS_MAIN(tst_Pluralize)

@@ -152,11 +152,79 @@ bool fromVariant(const QVariant &v, QList<T> &out, QString *what)
 
 // Reads field `name` of `model` from `map` into `out`. A missing key or a null
 // value is an error when `required`; otherwise `out` becomes nullopt.
-// On error fills *error ("Post.rating: expected an Int, got \"five\"") and
-// returns false.
+// On error fills *error with where and what: "Post.rating: expected an Int,
+// got \"five\"", "Post.tags[1]: expected a string, got 3",
+// "Place.address: Address.street: a value is required (the field is non-null)",
+// and returns false.
 DATASTORE_EXPORT QString fieldError(QStringView model, QStringView name, const QString &what,
                                     const QVariant &got);
 DATASTORE_EXPORT QString missingFieldError(QStringView model, QStringView name);
+
+namespace detail {
+
+// Converts the value at `path` of a `model` field ("tags[1]"), naming the path
+// on error; lists and nested objects are walked so that the error names the
+// element that is wrong, not the whole value.
+template<typename T>
+bool readValue(const QVariant &v, QStringView model, const QString &path, T &out, QString *error)
+{
+    QString what;
+    if (fromVariant(v, out, &what))
+        return true;
+    if (error)
+        *error = fieldError(model, path, what, v);
+    return false;
+}
+
+template<VariantMapConvertible T>
+bool readValue(const QVariant &v, QStringView model, const QString &path, T &out, QString *error)
+{
+    if (v.typeId() != QMetaType::QVariantMap) {
+        if (error)
+            *error = fieldError(model, path, QStringLiteral("an object"), v);
+        return false;
+    }
+    QString inner;
+    auto value = T::fromVariantMap(v.toMap(), &inner);
+    if (!value) {
+        if (error)
+            *error = model.toString() + u'.' + path + QStringLiteral(": ") + inner;
+        return false;
+    }
+    out = std::move(*value);
+    return true;
+}
+
+template<typename T>
+bool readValue(const QVariant &v, QStringView model, const QString &path, QList<T> &out,
+               QString *error)
+{
+    if (v.typeId() != QMetaType::QVariantList && v.typeId() != QMetaType::QStringList) {
+        if (error)
+            *error = fieldError(model, path, QStringLiteral("a list"), v);
+        return false;
+    }
+    const QVariantList items = v.toList();
+    QList<T> result;
+    result.reserve(items.size());
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QVariant &item = items.at(i);
+        if (item.isNull()) {
+            // As fromVariant(): a null element stays where T can express it.
+            if constexpr (std::is_same_v<T, QString>)
+                result.append(QString());
+            continue;
+        }
+        T value{};
+        if (!readValue(item, model, path + u'[' + QString::number(i) + u']', value, error))
+            return false;
+        result.append(std::move(value));
+    }
+    out = std::move(result);
+    return true;
+}
+
+} // namespace detail
 
 template<typename T>
 bool readField(const QVariantMap &map, QStringView model, QStringView name, T &out,
@@ -168,13 +236,7 @@ bool readField(const QVariantMap &map, QStringView model, QStringView name, T &o
             *error = missingFieldError(model, name);
         return false;
     }
-    QString what;
-    if (!fromVariant(*it, out, &what)) {
-        if (error)
-            *error = fieldError(model, name, what, *it);
-        return false;
-    }
-    return true;
+    return detail::readValue(*it, model, name.toString(), out, error);
 }
 
 template<typename T>
@@ -187,12 +249,8 @@ bool readField(const QVariantMap &map, QStringView model, QStringView name,
         return true;
     }
     T value{};
-    QString what;
-    if (!fromVariant(*it, value, &what)) {
-        if (error)
-            *error = fieldError(model, name, what, *it);
+    if (!detail::readValue(*it, model, name.toString(), value, error))
         return false;
-    }
     out = std::move(value);
     return true;
 }
