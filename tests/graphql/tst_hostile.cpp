@@ -317,7 +317,7 @@ void tst_Hostile::mutationFuzz()
     for (const char *path : {DS_TEST_DATA_DIR "/kitchen-sink-schema.graphql",
                              DS_TEST_DATA_DIR "/kitchen-sink-query.graphql",
                              DS_SOURCE_DIR "/models/schema.graphql",
-                             DS_SOURCE_DIR "/tests/schema/data/reference/appsync-schema.graphql"}) {
+                             DS_SOURCE_DIR "/tests/data/protocol/reference/appsync-schema.graphql"}) {
         QFile f(QString::fromUtf8(path));
         if (f.open(QIODevice::ReadOnly))
             corpus.append(f.readAll());

@@ -33,7 +33,7 @@ void tst_Printer::roundTrip_data()
     QTest::newRow("kitchen-sink query") << QStringLiteral(DS_TEST_DATA_DIR "/kitchen-sink-query.graphql");
     QTest::newRow("models schema") << QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql");
     QTest::newRow("appsync schema")
-        << QStringLiteral(DS_SOURCE_DIR "/tests/schema/data/reference/appsync-schema.graphql");
+        << QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/reference/appsync-schema.graphql");
 }
 
 void tst_Printer::roundTrip()

@@ -1,11 +1,12 @@
 // The generated AppSync API schema, compared with what the official Amplify
-// transformer (2.5.1) generates for the same input (data/reference/, a copy
-// of shared/protocol/reference/), plus checks on the app's schema.
+// transformer (2.5.1) generates for the same input (tests/data/protocol/reference/,
+// a copy of shared/protocol/reference/), plus checks on the app's schema.
 #include "schema/apischema.h"
 
 #include "graphql/parser.h"
 #include "graphql/printer.h"
 
+#include <QDir>
 #include <QFile>
 #include <QMap>
 #include <QSet>
@@ -166,7 +167,7 @@ private slots:
 
 void tst_ApiSchema::matchesTransformerReference()
 {
-    const QString dir = QStringLiteral(DS_TEST_DATA_DIR "/reference/");
+    const QString dir = QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/reference/");
     QVERIFY(QFile::exists(dir + u"appsync-schema.graphql"_s));
     const auto schema = load(dir + u"input-schema.graphql"_s);
     QVERIFY(schema);
@@ -186,16 +187,24 @@ void tst_ApiSchema::matchesTransformerReference()
     QCOMPARE(generated.document, ds::buildApiSchema(*schema));
 }
 
-// The copies in data/reference/ equal the protocol notes' originals.
+// The copies in tests/data/protocol/ equal the protocol notes' originals.
 void tst_ApiSchema::referenceCopyIsCurrent()
 {
-    const QString shared = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/");
-    if (!QFile::exists(shared + u"appsync-schema.graphql"_s))
-        QSKIP("shared/protocol/reference is not beside the checkout");
-    for (const QString &name : {u"input-schema.graphql"_s, u"appsync-schema.graphql"_s}) {
-        const QByteArray copy = readFile(QStringLiteral(DS_TEST_DATA_DIR "/reference/") + name);
+    const QString shared = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/");
+    if (!QFile::exists(shared + u"reference/appsync-schema.graphql"_s))
+        QSKIP("shared/protocol is not beside the checkout");
+    const QString copies = QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/");
+    QStringList names{u"reference/input-schema.graphql"_s, u"reference/appsync-schema.graphql"_s,
+                      u"captured/transcript.md"_s};
+    const QStringList raw = QDir(shared + u"captured/raw"_s).entryList(QDir::Files, QDir::Name);
+    QVERIFY(!raw.isEmpty());
+    QCOMPARE(QDir(copies + u"captured/raw"_s).entryList(QDir::Files, QDir::Name), raw);
+    for (const QString &file : raw)
+        names.append(u"captured/raw/"_s + file);
+    for (const QString &name : std::as_const(names)) {
+        const QByteArray copy = readFile(copies + name);
         QVERIFY2(!copy.isEmpty(), qPrintable(name));
-        QVERIFY2(copy == readFile(shared + name), qPrintable(name + u" differs from shared/protocol/reference"_s));
+        QVERIFY2(copy == readFile(shared + name), qPrintable(name + u" differs from shared/protocol"_s));
     }
 }
 

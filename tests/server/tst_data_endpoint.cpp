@@ -1,7 +1,7 @@
 // POST /graphql of the real datastore-server: API-key auth (401 shapes),
 // malformed bodies and GraphQL documents (clean errors, HTTP 200), and every
 // HTTP request the real Amplify JS client sent in the captured session
-// (shared/protocol/captured), replayed in order, answered without errors.
+// (tests/data/protocol/captured), replayed in order, answered without errors.
 #include "tst_data_support.h"
 
 #include <QDir>
@@ -117,11 +117,10 @@ void TestDataEndpoint::malformed()
 
 void TestDataEndpoint::capturedTranscript()
 {
-    const QString captured = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/captured/raw");
-    const QString schemaPath = QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/reference/input-schema.graphql");
+    const QString captured = QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/captured/raw");
+    const QString schemaPath = QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/reference/input-schema.graphql");
     QDir dir(captured);
-    if (!dir.exists() || !QFile::exists(schemaPath))
-        QSKIP("the captured Amplify session (shared/protocol/captured) is not available");
+    QVERIFY2(dir.exists() && QFile::exists(schemaPath), qPrintable(captured));
     QFile schemaFile(schemaPath);
     QVERIFY(schemaFile.open(QIODevice::ReadOnly));
     dstest::DataServer server;

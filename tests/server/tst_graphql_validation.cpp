@@ -1,7 +1,7 @@
 // Request validation of the server's GraphQL engine against the API schema
 // of models/schema.graphql: invalid documents with their exact messages and
 // locations, and every document the real Amplify client sent (captured in
-// shared/protocol/captured/transcript.md) validates and prepares.
+// tests/data/protocol/captured/transcript.md) validates and prepares.
 #include "graphql/engine.h"
 #include "graphql/parser.h"
 #include "graphql/validation.h"
@@ -482,9 +482,8 @@ void TestGraphQLValidation::operationSelection()
 
 void TestGraphQLValidation::transcript()
 {
-    QFile file(QStringLiteral(DS_SOURCE_DIR "/../shared/protocol/captured/transcript.md"));
-    if (!file.open(QIODevice::ReadOnly))
-        QSKIP("shared/protocol/captured/transcript.md is not there");
+    QFile file(QStringLiteral(DS_SOURCE_DIR "/tests/data/protocol/captured/transcript.md"));
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
     const QString text = QString::fromUtf8(file.readAll());
     // Each ```graphql block, then the ```json block of its variables (one object a line).
     static const QRegularExpression block(uR"(```graphql\n(.*?)```(?:\s*variables:\s*```json\n(.*?)```)?)"_s,
