@@ -679,18 +679,30 @@ QFuture<Result<QList<QVariantMap>>> DataStore::removeWhere(const QString &model,
                                                            const Predicate &predicate)
 {
     d->autoStart();
+    const Schema *schema = &d->schema;
     return d->withModel<QList<QVariantMap>>(model, true,
-        [predicate](Storage &storage, const ModelSchema &m,
-                    QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
-            Result<QList<Change>> changes = storage.removeWhere(m, predicate);
-            if (!changes)
-                return changes.error();
+        [predicate, schema](Storage &storage, const ModelSchema &m,
+                            QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
+            // The records and their children (as remove() takes them) go
+            // together or not at all.
             QList<QVariantMap> removed;
-            removed.reserve(changes->size());
-            for (const Change &c : *changes) {
-                events.append(toEvent(m, c));
-                removed.append(c.element);
-            }
+            QList<ChangeEvent> all;
+            const Result<void> written = storage.transaction([&]() -> Result<void> {
+                Result<QList<Change>> changes = storage.removeWhere(m, predicate);
+                if (!changes)
+                    return changes.error();
+                removed.reserve(changes->size());
+                for (const Change &c : std::as_const(*changes)) {
+                    all.append(toEvent(m, c));
+                    removed.append(c.element);
+                    if (Result<void> r = removeChildren(storage, *schema, m, c.element, all); !r)
+                        return r;
+                }
+                return {};
+            });
+            if (!written)
+                return written.error();
+            events.append(all);
             return removed;
         });
 }

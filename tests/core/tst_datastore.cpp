@@ -107,18 +107,28 @@ void TestDataStore::dynamicLayerAndErrors()
     const QVariantMap comment{{u"id"_s, u"c1"_s}, {u"postID"_s, u"p1"_s}, {u"content"_s, u"hi"_s}};
     QVERIFY(await(m_store->save(u"Comment"_s, comment)).ok());
 
+    // Every error names the model and the field.
     const auto missing = await(m_store->save(u"Comment"_s, QVariantMap{{u"id"_s, u"c2"_s}, {u"postID"_s, u"p1"_s}}));
     QVERIFY(!missing.ok());
     QCOMPARE(missing.error().domain(), ds::Error::Domain::Validation);
-    QVERIFY2(missing.error().message().contains(u"content"_s), qPrintable(missing.error().message()));
+    QCOMPARE(missing.error().message(), u"Comment.content: a value is required (the field is non-null)"_s);
 
     const auto wrongType = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u"p9"_s}, {u"title"_s, u"t"_s}, {u"rating"_s, u"high"_s}}));
     QVERIFY(!wrongType.ok());
-    QVERIFY2(wrongType.error().message().contains(u"rating"_s), qPrintable(wrongType.error().message()));
+    QCOMPARE(wrongType.error().message(), u"Post.rating: expected an Int (a whole number in 32 bits), got \"high\""_s);
 
     const auto unknownField = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u"p9"_s}, {u"title"_s, u"t"_s}, {u"ratng"_s, 3}}));
     QVERIFY(!unknownField.ok());
-    QVERIFY2(unknownField.error().message().contains(u"ratng"_s), qPrintable(unknownField.error().message()));
+    QCOMPARE(unknownField.error().message(), u"Post.ratng: unknown field (Post has no field 'ratng')"_s);
+
+    const auto badId = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u""_s}, {u"title"_s, u"t"_s}}));
+    QCOMPARE(badId.error().message(), u"Post.id: a key must not be empty"_s);
+    const auto badRemove = await(m_store->remove(u"Comment"_s, QString()));
+    QCOMPARE(badRemove.error().message(), u"Comment.id: a key must not be empty"_s);
+
+    const auto unknownModel = await(m_store->save(u"Blog"_s, QVariantMap{{u"id"_s, u"b1"_s}}));
+    QCOMPARE(unknownModel.error().code(), u"UnknownModel"_s);
+    QVERIFY2(unknownModel.error().message().contains(u"'Blog'"_s), qPrintable(unknownModel.error().message()));
 
     // Nothing of the failed saves was written.
     QCOMPARE(*await(m_store->count(u"Comment"_s)), 1);
@@ -207,6 +217,38 @@ void TestDataStore::removeWhere()
     QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
     QCOMPARE(removed->size(), 5);
     QCOMPARE(*await(m_store->count<app::Post>()), 5);
+
+    // Typed, and like remove() it takes the children along, in one transaction.
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY(await(m_store->save(u"Comment"_s, {{u"id"_s, u"c%1"_s.arg(i)}, {u"postID"_s, u"p%1"_s.arg(i)},
+                                                   {u"content"_s, u"x"_s}})).ok());
+    }
+    QSignalSpy changed(m_store.get(), &ds::DataStore::changed);
+    const auto typed = await(m_store->removeWhere<app::Post>(app::Post::RATING.lt(2)));
+    QVERIFY2(typed.ok(), qPrintable(typed.error().toString()));
+    QStringList ids;
+    for (const app::Post &p : *typed)
+        ids.append(p.id());
+    ids.sort();
+    QCOMPARE(ids, (QStringList{u"p0"_s, u"p1"_s}));
+    QCOMPARE(*await(m_store->count<app::Post>()), 3);
+    QCOMPARE(*await(m_store->count(u"Comment"_s)), 3);
+    QVERIFY(!(*await(m_store->get(u"Comment"_s, u"c1"_s))).has_value());
+    auto deletions = [&changed] {
+        QStringList keys;
+        for (const QList<QVariant> &args : std::as_const(changed)) {
+            const auto e = args.at(0).value<ds::ChangeEvent>();
+            if (e.type == ds::ChangeEvent::Type::Deleted)
+                keys.append(e.model + u':' + e.key);
+        }
+        keys.sort();
+        return keys;
+    };
+    QTRY_COMPARE(deletions(), (QStringList{u"Comment:c0"_s, u"Comment:c1"_s, u"Post:p0"_s, u"Post:p1"_s}));
+
+    const auto unknownField = await(m_store->removeWhere(u"Post"_s, ds::Predicate::compare(u"nope"_s, ds::Predicate::Op::Eq, 1)));
+    QVERIFY(!unknownField.ok());
+    QCOMPARE(*await(m_store->count<app::Post>()), 3);
 }
 
 void TestDataStore::saveAllIsAllOrNothing()
@@ -295,8 +337,8 @@ void TestDataStore::notOpenAndUnknownModel()
 void TestDataStore::observeFiltersByModelAndId()
 {
     std::unique_ptr<ds::Observation> all(m_store->observe());
-    std::unique_ptr<ds::Observation> posts(m_store->observe(u"Post"_s));
-    std::unique_ptr<ds::Observation> one(m_store->observe(u"Post"_s, u"p2"_s));
+    std::unique_ptr<ds::Observation> posts(m_store->observe<app::Post>());
+    std::unique_ptr<ds::Observation> one(m_store->observe<app::Post>(u"p2"_s));
     QSignalSpy allSpy(all.get(), &ds::Observation::changed);
     QSignalSpy postSpy(posts.get(), &ds::Observation::changed);
     QSignalSpy oneSpy(one.get(), &ds::Observation::changed);
@@ -325,8 +367,8 @@ void TestDataStore::observeQueryStaysCurrent()
     QVERIFY(await(m_store->save(post(u"b"_s, u"B"_s, 2))).ok());
     QVERIFY(await(m_store->save(post(u"c"_s, u"C"_s, 9))).ok());
 
-    std::unique_ptr<ds::LiveQuery> live(m_store->observeQuery(
-        u"Post"_s, app::Post::RATING.gt(5), {ds::SortBy::desc(u"rating"_s)}));
+    std::unique_ptr<ds::LiveQuery> live(m_store->observeQuery<app::Post>(
+        app::Post::RATING.gt(5), {ds::SortBy::desc(u"rating"_s)}));
     QSignalSpy loaded(live.get(), &ds::LiveQuery::loaded);
     QTRY_COMPARE(loaded.count(), 1);
     auto ids = [&] {

@@ -181,7 +181,8 @@ public:
                                         const Predicate &condition = Predicate::all());
     QFuture<Result<QVariantMap>> remove(const QString &model, const QString &id,
                                         const Predicate &condition = Predicate::all());
-    // Deletes every record that matches; resolves to the deleted records.
+    // Deletes every record that matches, each with its children as remove()
+    // does, in one transaction; resolves to the deleted records of `model`.
     QFuture<Result<QList<QVariantMap>>> removeWhere(const QString &model, const Predicate &predicate);
     QFuture<Result<QList<QVariantMap>>> query(const QString &model,
                                               const Predicate &predicate = Predicate::all(),
@@ -263,19 +264,7 @@ public:
         for (const M &m : models)
             maps.append(m.toVariantMap());
         return saveAll(M::schema().name, maps)
-            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
-                if (!r)
-                    return r.error();
-                QList<M> out;
-                out.reserve(r->size());
-                for (const QVariantMap &map : *r) {
-                    auto m = fromMap<M>(map);
-                    if (!m)
-                        return m.error();
-                    out.append(std::move(*m));
-                }
-                return out;
-            });
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
     }
     template<typename M>
     QFuture<Result<M>> remove(const M &model, const Predicate &condition = Predicate::all())
@@ -283,24 +272,19 @@ public:
         return remove(M::schema().name, model.toVariantMap(), condition)
             .then([](const Result<QVariantMap> &r) { return fromMap<M>(r); });
     }
+    // Deletes every M that matches: ds.removeWhere<Post>(Post::RATING.lt(3)).
+    template<typename M>
+    QFuture<Result<QList<M>>> removeWhere(const Predicate &predicate)
+    {
+        return removeWhere(M::schema().name, predicate)
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
+    }
     template<typename M>
     QFuture<Result<QList<M>>> query(const Predicate &predicate = Predicate::all(),
                                     const QList<SortBy> &sort = {}, Paging paging = {})
     {
         return query(M::schema().name, predicate, sort, paging)
-            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
-                if (!r)
-                    return r.error();
-                QList<M> out;
-                out.reserve(r->size());
-                for (const QVariantMap &map : *r) {
-                    auto m = fromMap<M>(map);
-                    if (!m)
-                        return m.error();
-                    out.append(std::move(*m));
-                }
-                return out;
-            });
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
     }
     template<typename M>
     QFuture<Result<std::optional<M>>> get(const QString &id)
@@ -332,6 +316,19 @@ public:
     // A live result: an initial snapshot, then updates as the store changes.
     LiveQuery *observeQuery(const QString &model, const Predicate &predicate = Predicate::all(),
                             const QList<SortBy> &sort = {}, QObject *parent = nullptr);
+    // The same for a generated model class: ds.observe<Post>(),
+    // ds.observeQuery<Post>(Post::RATING.gt(5), {SortBy::desc(u"rating"_s)}).
+    template<typename M>
+    Observation *observe(const QString &id = {}, QObject *parent = nullptr)
+    {
+        return observe(M::schema().name, id, parent);
+    }
+    template<typename M>
+    LiveQuery *observeQuery(const Predicate &predicate = Predicate::all(), const QList<SortBy> &sort = {},
+                            QObject *parent = nullptr)
+    {
+        return observeQuery(M::schema().name, predicate, sort, parent);
+    }
 
     qint64 pendingMutations() const;
     Error lastError() const;
@@ -382,6 +379,21 @@ private:
         if (auto m = M::fromVariantMap(*r, &error))
             return std::move(*m);
         return Error(Error::Domain::Validation, QStringLiteral("InvalidRecord"), error);
+    }
+    template<typename M>
+    static Result<QList<M>> fromMaps(const Result<QList<QVariantMap>> &r)
+    {
+        if (!r)
+            return r.error();
+        QList<M> out;
+        out.reserve(r->size());
+        for (const QVariantMap &map : *r) {
+            auto m = fromMap<M>(map);
+            if (!m)
+                return m.error();
+            out.append(std::move(*m));
+        }
+        return out;
     }
 
     friend class DataStorePrivate;
