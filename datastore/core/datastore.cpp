@@ -499,12 +499,18 @@ const Schema &DataStore::schema() const
 
 QFuture<Result<void>> DataStore::open(const QString &databasePath)
 {
+    return open(databasePath, SchemaPolicy::Migrate);
+}
+
+QFuture<Result<void>> DataStore::open(const QString &databasePath, SchemaPolicy policy)
+{
     Worker *worker = d->worker;
     const Schema *schema = &d->schema;
-    auto future = d->submit<bool>([worker, schema, databasePath](Storage *, QList<ChangeEvent> &)
+    auto future = d->submit<bool>([worker, schema, databasePath, policy](Storage *, QList<ChangeEvent> &)
                                       -> Result<bool> {
         worker->closeStorage();
         auto storage = std::make_unique<Storage>(*schema);
+        storage->setRequireMatchingSchema(policy == SchemaPolicy::RequireMatch);
         if (const Result<void> opened = storage->open(databasePath); !opened)
             return opened.error();
         worker->openStorage(std::move(storage));

@@ -823,6 +823,11 @@ Storage::~Storage()
     close();
 }
 
+void Storage::setRequireMatchingSchema(bool require)
+{
+    d->requireMatchingSchema = require;
+}
+
 void Storage::setBusyTimeout(int milliseconds)
 {
     d->busyTimeoutMs = milliseconds;

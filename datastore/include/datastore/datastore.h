@@ -153,9 +153,18 @@ public:
 
     const Schema &schema() const;
 
+    // What open() does with a file whose tables were made for another schema.
+    enum class SchemaPolicy {
+        Migrate,        // additive changes in place, incompatible ones rebuild (apps; docs/storage.md)
+        RequireMatch,   // refused with error "SchemaMismatch", the file untouched (tools
+                        // inspecting an app's file); a new, empty file is still created
+    };
+    Q_ENUM(SchemaPolicy)
+
     // Opens (creating or migrating) the local database; ":memory:" for a
     // throwaway store. Operations queued before open() resolves wait for it.
     QFuture<Result<void>> open(const QString &databasePath);
+    QFuture<Result<void>> open(const QString &databasePath, SchemaPolicy policy);
     // Closes the database after the queued operations have run.
     QFuture<Result<void>> close();
     bool isOpen() const;
