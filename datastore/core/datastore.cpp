@@ -96,6 +96,18 @@ Result<void> removeChildren(Storage &storage, const Schema &schema, const ModelS
     return {};
 }
 
+// The key of the record an id names: the value of the model's one primary-key
+// field (usually "id", or the field @primaryKey names). A composite key needs
+// its fields: remove()/get() take a record for those.
+Result<QVariantMap> keyFromId(const ModelSchema &model, const QString &id)
+{
+    if (model.primaryKey.size() != 1)
+        return Error::validation(u"InvalidId"_s,
+            model.name + u": the primary key has several fields ("_s + model.primaryKey.join(u", "_s)
+                + u"); give them as a record, not the id '"_s + id + u'\'');
+    return QVariantMap{{model.primaryKey.first(), id}};
+}
+
 } // namespace
 
 // ---- Worker -------------------------------------------------------------------
@@ -678,7 +690,13 @@ QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVari
 QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QString &id,
                                                const Predicate &condition)
 {
-    return remove(model, QVariantMap{{u"id"_s, id}}, condition);
+    const ModelSchema *m = d->schema.model(model);
+    if (!m)   // reported by the operation, in order
+        return remove(model, QVariantMap{{u"id"_s, id}}, condition);
+    Result<QVariantMap> key = keyFromId(*m, id);
+    if (!key)
+        return QtFuture::makeReadyFuture(Result<QVariantMap>(key.error()));
+    return remove(model, *key, condition);
 }
 
 QFuture<Result<QList<QVariantMap>>> DataStore::removeWhere(const QString &model,
@@ -739,7 +757,10 @@ QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model,
     return d->withModel<std::optional<QVariantMap>>(model, false,
         [id](Storage &storage, const ModelSchema &m,
              QList<ChangeEvent> &) -> Result<std::optional<QVariantMap>> {
-            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            Result<QVariantMap> key = keyFromId(m, id);
+            if (!key)
+                return key.error();
+            Result<std::optional<Record>> record = storage.get(m, *key);
             if (!record)
                 return record.error();
             if (!record->has_value() || (*record)->deleted)
@@ -753,7 +774,10 @@ QFuture<Result<std::optional<RecordMetadata>>> DataStore::metadata(const QString
     return d->withModel<std::optional<RecordMetadata>>(model, false,
         [id](Storage &storage, const ModelSchema &m,
              QList<ChangeEvent> &) -> Result<std::optional<RecordMetadata>> {
-            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            Result<QVariantMap> key = keyFromId(m, id);
+            if (!key)
+                return key.error();
+            Result<std::optional<Record>> record = storage.get(m, *key);
             if (!record)
                 return record.error();
             if (!record->has_value() || (*record)->deleted)

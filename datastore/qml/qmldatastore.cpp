@@ -303,7 +303,12 @@ void QmlDataStore::remove(const QString &modelName, const QJSValue &idOrRecord,
         return finishLater(id, unknownModel(modelName));
     QVariantMap key;
     if (idOrRecord.isString()) {
-        key.insert(u"id"_s, idOrRecord.toString());
+        if (model->primaryKey.size() != 1) {
+            return finishLater(id, Error::validation(u"InvalidId"_s,
+                modelName + u": the primary key has several fields ("_s + model->primaryKey.join(u", "_s)
+                    + u"); give them as a record, not an id"_s));
+        }
+        key.insert(model->primaryKey.first(), idOrRecord.toString());
     } else if (idOrRecord.isObject() && !idOrRecord.isArray()) {
         key = qml::normalizeRecord(*model, idOrRecord.toVariant().toMap());
     } else {

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void liveQueryDestroyedWhileLoading();
     void pendingMutationsAndClear();
     void destructorDrainsTheQueue();
+    void idsOfCustomPrimaryKeys();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -443,6 +444,42 @@ void TestDataStore::destructorDrainsTheQueue()
     QVERIFY(await(reopened.open(path())).ok());
     QCOMPARE(*await(reopened.count(u"Post"_s)), 500);
     QTRY_COMPARE(reopened.pendingMutations(), 500);
+}
+
+void TestDataStore::idsOfCustomPrimaryKeys()
+{
+    // get/remove/metadata by id use the model's one key field, whatever its
+    // name; a composite key asks for a record.
+    ds::SourceError error;
+    auto schema = ds::Schema::fromGraphQL(
+        "type Product @model { sku: String! @primaryKey name: String }\n"
+        "type Stock @model { warehouse: ID! @primaryKey(sortKeyFields: [\"sku\"]) sku: String! count: Int }\n",
+        u"custom.graphql"_s, &error);
+    QVERIFY2(schema, qPrintable(error.toString()));
+    ds::DataStore store(*schema);
+    QVERIFY(await(store.open(u":memory:"_s)).ok());
+    QVERIFY(await(store.save(u"Product"_s, {{u"sku"_s, u"A-1"_s}, {u"name"_s, u"anvil"_s}})).ok());
+    const auto got = await(store.get(u"Product"_s, u"A-1"_s));
+    QVERIFY2(got.ok(), qPrintable(got.error().toString()));
+    QVERIFY(got->has_value());
+    QCOMPARE((*got)->value(u"name"_s).toString(), u"anvil"_s);
+    const auto meta = await(store.metadata(u"Product"_s, u"A-1"_s));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QCOMPARE((*meta)->pendingMutations, 1);
+    const auto removed = await(store.remove(u"Product"_s, u"A-1"_s));
+    QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
+    QCOMPARE(*await(store.count(u"Product"_s)), 0);
+
+    const QVariantMap stock{{u"warehouse"_s, u"w1"_s}, {u"sku"_s, u"A-1"_s}, {u"count"_s, 3}};
+    QVERIFY(await(store.save(u"Stock"_s, stock)).ok());
+    const auto byId = await(store.remove(u"Stock"_s, u"w1"_s));
+    QCOMPARE(byId.error().code(), u"InvalidId"_s);
+    QCOMPARE(byId.error().message(),
+             u"Stock: the primary key has several fields (warehouse, sku); give them as a record, not the id 'w1'"_s);
+    QCOMPARE(await(store.get(u"Stock"_s, u"w1"_s)).error().code(), u"InvalidId"_s);
+    QCOMPARE(*await(store.count(u"Stock"_s)), 1);
+    QVERIFY(await(store.remove(u"Stock"_s, stock)).ok());
+    QCOMPARE(*await(store.count(u"Stock"_s)), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDataStore)

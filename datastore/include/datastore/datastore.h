@@ -188,6 +188,8 @@ public:
     // deleted record.
     QFuture<Result<QVariantMap>> remove(const QString &model, const QVariantMap &record,
                                         const Predicate &condition = Predicate::all());
+    // By id: the value of the model's primary-key field ("id", or the field
+    // @primaryKey names); a composite key is given as a record (above).
     QFuture<Result<QVariantMap>> remove(const QString &model, const QString &id,
                                         const Predicate &condition = Predicate::all());
     // Deletes every record that matches, each with its children as remove()
@@ -196,6 +198,7 @@ public:
     QFuture<Result<QList<QVariantMap>>> query(const QString &model,
                                               const Predicate &predicate = Predicate::all(),
                                               const QList<SortBy> &sort = {}, Paging paging = {});
+    // By id, as remove(model, id).
     QFuture<Result<std::optional<QVariantMap>>> get(const QString &model, const QString &id);
     // The record's sync metadata (_version, _lastChangedAt, queued changes);
     // empty when there is no such record.
