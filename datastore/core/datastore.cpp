@@ -1146,6 +1146,11 @@ Error DataStore::lastError() const
 Observation::Observation(DataStore *store, QString model, QString id, QObject *parent)
     : QObject(parent), m_model(std::move(model)), m_id(std::move(id))
 {
+    if (!m_model.isEmpty() && !store->schema().model(m_model)) {
+        m_error = unknownModel(m_model);
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT errorOccurred(m_error); }, Qt::QueuedConnection);
+        return;
+    }
     connect(store, &DataStore::changed, this, [this](const ChangeEvent &e) {
         if (!m_model.isEmpty() && e.model != m_model)
             return;

@@ -412,7 +412,9 @@ private:
     std::unique_ptr<DataStorePrivate> d;
 };
 
-// observe(): change events of one model or record.
+// observe(): change events of one model or record. A model the schema does
+// not have is an error (error(), and errorOccurred from the event loop, so
+// a caller connecting right after observe() sees it); nothing is delivered.
 class DATASTORE_EXPORT Observation : public QObject
 {
     Q_OBJECT
@@ -423,13 +425,16 @@ public:
     Observation(DataStore *store, QString model, QString id, QObject *parent = nullptr);
     QString model() const { return m_model; }
     QString id() const { return m_id; }
+    Error error() const { return m_error; }
 
 Q_SIGNALS:
     void changed(const ds::ChangeEvent &event);
+    void errorOccurred(const ds::Error &error);
 
 private:
     QString m_model;
     QString m_id;
+    Error m_error;
 };
 
 // observeQuery(): the records of a model that match a predicate, in sort
