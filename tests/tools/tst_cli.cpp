@@ -63,6 +63,7 @@ private slots:
     void badInputWritesNothing();
     void readingAMissingFileCreatesNothing();
     void mismatchedSchemaChangesNothing();
+    void corruptFileIsOneClearError();
 
 private:
     Run run(const QStringList &arguments, const QString &db = {}, const QString &schema = kSchema);
@@ -361,6 +362,23 @@ void tst_Cli::mismatchedSchemaChangesNothing()
     QCOMPARE(run({u"count"_s, u"User"_s}, db).out, "1\n");
     QCOMPARE(run({u"count"_s, u"Post"_s}, db).out, "10\n");
     QCOMPARE(run({u"outbox"_s}, db).lines().size(), 12);
+}
+
+void tst_Cli::corruptFileIsOneClearError()
+{
+    const QString db = m_dir.filePath(u"garbage.sqlite"_s);
+    QFile f(db);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(8192, 'x'));
+    f.close();
+    const Run r = run({u"count"_s, u"Post"_s}, db);
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.isEmpty());
+    // One line, naming the file once.
+    QCOMPARE(r.err.count(u'\n'), 1);
+    QVERIFY2(r.err.startsWith(u"datastore: "_s + db + u": "_s), qPrintable(r.err));
+    QCOMPARE(r.err.count(db), 1);
+    QVERIFY2(r.err.contains(u"not a SQLite database"_s), qPrintable(r.err));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

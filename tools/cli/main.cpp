@@ -31,6 +31,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -180,6 +181,9 @@ int main(int argc, char *argv[])
     }
     if (!cli.isSet(dbOption))
         return fail(u"--db FILE is required"_s, 2);
+    // Every storage failure comes back as the error this tool prints; the
+    // library's log line of it would say the same thing twice.
+    QLoggingCategory::setFilterRules(u"ds.storage.warning=false"_s);
     // Only save creates a database: reading or deleting from a mistyped path
     // must not leave an empty store behind and report nothing found.
     const QString dbPath = cli.value(dbOption);
@@ -189,7 +193,7 @@ int main(int argc, char *argv[])
     // The file belongs to an app: a --schema that does not match its tables
     // is an error, never a migration (which could drop the app's data).
     if (const auto opened = await(store.open(dbPath, ds::DataStore::SchemaPolicy::RequireMatch)); !opened)
-        return fail(opened.error(), cli.value(dbOption));
+        return fail(opened.error());   // its message starts with the file's path
 
     auto needArgs = [&](int n) { return args.size() >= n; };
     auto predicateArg = [&](int index, ds::Predicate &p) -> bool {
