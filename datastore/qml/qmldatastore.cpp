@@ -328,6 +328,32 @@ void QmlDataStore::remove(const QString &modelName, const QJSValue &idOrRecord,
         });
 }
 
+void QmlDataStore::removeWhere(const QString &modelName, const QString &filterText, const QJSValue &callback)
+{
+    const quint64 id = addCallback(callback);
+    if (!m_store)
+        return finishLater(id, noStore());
+    if (!m_store->schema().model(modelName))
+        return finishLater(id, unknownModel(modelName));
+    if (filterText.trimmed().isEmpty()) {
+        return finishLater(id, Error::validation(u"PredicateSyntax"_s,
+            u"removeWhere() needs a filter; write \"all\" to delete every "_s + modelName));
+    }
+    Result<Predicate> predicate = m_store->parsePredicate(modelName, filterText);
+    if (!predicate)
+        return finishLater(id, predicate.error());
+    qml::continueLater(m_store->removeWhere(modelName, *predicate), this,
+                       [this, id](const Result<QList<QVariantMap>> &r) {
+            QVariantList list;
+            if (r) {
+                list.reserve(r->size());
+                for (const QVariantMap &record : *r)
+                    list.append(record);
+            }
+            finish(id, list, r ? Error() : r.error());
+        });
+}
+
 void QmlDataStore::query(const QString &modelName, const QString &filterText,
                          const QString &sortText, int page, int limit, const QJSValue &callback)
 {
