@@ -293,6 +293,8 @@ void tst_Cli::errors_data()
                                    << 1 << u"Post.ratng: unknown field"_s;
     QTest::newRow("malformed id") << QStringList{u"save"_s, u"Post"_s, uR"({"id":"","title":"t"})"_s} << 1
                                   << u"Post.id: a key must not be empty"_s;
+    QTest::newRow("usage: delete with an id and --where")
+        << QStringList{u"delete"_s, u"Post"_s, u"p1"_s, u"--where"_s, u"rating > 1"_s} << 2 << u"no ID, no --if"_s;
     QTest::newRow("usage: delete without id") << QStringList{u"delete"_s, u"Post"_s} << 2 << u"usage: delete"_s;
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << 2 << u"unknown command 'frobnicate'"_s;
     QTest::newRow("no command") << QStringList{} << 2 << u"no command"_s;

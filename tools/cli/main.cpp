@@ -298,8 +298,8 @@ int main(int argc, char *argv[])
 
     if (command == u"delete") {
         if (cli.isSet(whereOption)) {
-            if (!needArgs(2))
-                return fail(u"usage: delete MODEL --where EXPR"_s, 2);
+            if (!needArgs(2) || args.size() > 2 || cli.isSet(ifOption))
+                return fail(u"usage: delete MODEL --where EXPR (no ID, no --if)"_s, 2);
             ds::Predicate where;
             if (!conditionOption(whereOption, where))
                 return 1;
