@@ -293,6 +293,10 @@ void tst_Cli::errors_data()
                                    << 1 << u"Post.ratng: unknown field"_s;
     QTest::newRow("malformed id") << QStringList{u"save"_s, u"Post"_s, uR"({"id":"","title":"t"})"_s} << 1
                                   << u"Post.id: a key must not be empty"_s;
+    QTest::newRow("option the command does not take")
+        << QStringList{u"count"_s, u"Post"_s, u"--limit"_s, u"3"_s} << 2 << u"count does not take --limit"_s;
+    QTest::newRow("sync option on a local command")
+        << QStringList{u"query"_s, u"Post"_s, u"--once"_s} << 2 << u"query does not take --once"_s;
     QTest::newRow("usage: delete with an id and --where")
         << QStringList{u"delete"_s, u"Post"_s, u"p1"_s, u"--where"_s, u"rating > 1"_s} << 2 << u"no ID, no --if"_s;
     QTest::newRow("usage: delete without id") << QStringList{u"delete"_s, u"Post"_s} << 2 << u"usage: delete"_s;

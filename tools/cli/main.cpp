@@ -179,6 +179,16 @@ int main(int argc, char *argv[])
         return fail(command + u": unexpected argument '"_s + args.at(expected->second + 1)
                         + u"' (quote a predicate or JSON that contains spaces)"_s, 2);
     }
+    // An option the command does not take would be ignored: refuse it.
+    static const QHash<QString, QStringList> options{
+        {u"query"_s, {u"sort"_s, u"limit"_s, u"page"_s}}, {u"save"_s, {u"if"_s}}, {u"delete"_s, {u"if"_s, u"where"_s}},
+    };
+    for (const QCommandLineOption &option : {sortOption, limitOption, pageOption, ifOption, whereOption, configOption,
+                                             expressionOption, caOption, onceOption, watchOption, timeoutOption}) {
+        const QString name = option.names().first();
+        if (cli.isSet(option) && !options.value(command).contains(name))
+            return fail(command + u" does not take --"_s + name + u"; see --help"_s, 2);
+    }
     if (!cli.isSet(dbOption))
         return fail(u"--db FILE is required"_s, 2);
     // Every storage failure comes back as the error this tool prints; the
