@@ -96,6 +96,18 @@ Result<void> removeChildren(Storage &storage, const Schema &schema, const ModelS
     return {};
 }
 
+// The key of the record an id names: the value of the model's one primary-key
+// field (usually "id", or the field @primaryKey names). A composite key needs
+// its fields: remove()/get() take a record for those.
+Result<QVariantMap> keyFromId(const ModelSchema &model, const QString &id)
+{
+    if (model.primaryKey.size() != 1)
+        return Error::validation(u"InvalidId"_s,
+            model.name + u": the primary key has several fields ("_s + model.primaryKey.join(u", "_s)
+                + u"); give them as a record, not the id '"_s + id + u'\'');
+    return QVariantMap{{model.primaryKey.first(), id}};
+}
+
 } // namespace
 
 // ---- Worker -------------------------------------------------------------------
@@ -499,12 +511,18 @@ const Schema &DataStore::schema() const
 
 QFuture<Result<void>> DataStore::open(const QString &databasePath)
 {
+    return open(databasePath, SchemaPolicy::Migrate);
+}
+
+QFuture<Result<void>> DataStore::open(const QString &databasePath, SchemaPolicy policy)
+{
     Worker *worker = d->worker;
     const Schema *schema = &d->schema;
-    auto future = d->submit<bool>([worker, schema, databasePath](Storage *, QList<ChangeEvent> &)
+    auto future = d->submit<bool>([worker, schema, databasePath, policy](Storage *, QList<ChangeEvent> &)
                                       -> Result<bool> {
         worker->closeStorage();
         auto storage = std::make_unique<Storage>(*schema);
+        storage->setRequireMatchingSchema(policy == SchemaPolicy::RequireMatch);
         if (const Result<void> opened = storage->open(databasePath); !opened)
             return opened.error();
         worker->openStorage(std::move(storage));
@@ -672,25 +690,43 @@ QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QVari
 QFuture<Result<QVariantMap>> DataStore::remove(const QString &model, const QString &id,
                                                const Predicate &condition)
 {
-    return remove(model, QVariantMap{{u"id"_s, id}}, condition);
+    const ModelSchema *m = d->schema.model(model);
+    if (!m)   // reported by the operation, in order
+        return remove(model, QVariantMap{{u"id"_s, id}}, condition);
+    Result<QVariantMap> key = keyFromId(*m, id);
+    if (!key)
+        return QtFuture::makeReadyFuture(Result<QVariantMap>(key.error()));
+    return remove(model, *key, condition);
 }
 
 QFuture<Result<QList<QVariantMap>>> DataStore::removeWhere(const QString &model,
                                                            const Predicate &predicate)
 {
     d->autoStart();
+    const Schema *schema = &d->schema;
     return d->withModel<QList<QVariantMap>>(model, true,
-        [predicate](Storage &storage, const ModelSchema &m,
-                    QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
-            Result<QList<Change>> changes = storage.removeWhere(m, predicate);
-            if (!changes)
-                return changes.error();
+        [predicate, schema](Storage &storage, const ModelSchema &m,
+                            QList<ChangeEvent> &events) -> Result<QList<QVariantMap>> {
+            // The records and their children (as remove() takes them) go
+            // together or not at all.
             QList<QVariantMap> removed;
-            removed.reserve(changes->size());
-            for (const Change &c : *changes) {
-                events.append(toEvent(m, c));
-                removed.append(c.element);
-            }
+            QList<ChangeEvent> all;
+            const Result<void> written = storage.transaction([&]() -> Result<void> {
+                Result<QList<Change>> changes = storage.removeWhere(m, predicate);
+                if (!changes)
+                    return changes.error();
+                removed.reserve(changes->size());
+                for (const Change &c : std::as_const(*changes)) {
+                    all.append(toEvent(m, c));
+                    removed.append(c.element);
+                    if (Result<void> r = removeChildren(storage, *schema, m, c.element, all); !r)
+                        return r;
+                }
+                return {};
+            });
+            if (!written)
+                return written.error();
+            events.append(all);
             return removed;
         });
 }
@@ -721,7 +757,10 @@ QFuture<Result<std::optional<QVariantMap>>> DataStore::get(const QString &model,
     return d->withModel<std::optional<QVariantMap>>(model, false,
         [id](Storage &storage, const ModelSchema &m,
              QList<ChangeEvent> &) -> Result<std::optional<QVariantMap>> {
-            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            Result<QVariantMap> key = keyFromId(m, id);
+            if (!key)
+                return key.error();
+            Result<std::optional<Record>> record = storage.get(m, *key);
             if (!record)
                 return record.error();
             if (!record->has_value() || (*record)->deleted)
@@ -735,7 +774,10 @@ QFuture<Result<std::optional<RecordMetadata>>> DataStore::metadata(const QString
     return d->withModel<std::optional<RecordMetadata>>(model, false,
         [id](Storage &storage, const ModelSchema &m,
              QList<ChangeEvent> &) -> Result<std::optional<RecordMetadata>> {
-            Result<std::optional<Record>> record = storage.get(m, {{u"id"_s, id}});
+            Result<QVariantMap> key = keyFromId(m, id);
+            if (!key)
+                return key.error();
+            Result<std::optional<Record>> record = storage.get(m, *key);
             if (!record)
                 return record.error();
             if (!record->has_value() || (*record)->deleted)
@@ -1104,6 +1146,11 @@ Error DataStore::lastError() const
 Observation::Observation(DataStore *store, QString model, QString id, QObject *parent)
     : QObject(parent), m_model(std::move(model)), m_id(std::move(id))
 {
+    if (!m_model.isEmpty() && !store->schema().model(m_model)) {
+        m_error = unknownModel(m_model);
+        QMetaObject::invokeMethod(this, [this] { Q_EMIT errorOccurred(m_error); }, Qt::QueuedConnection);
+        return;
+    }
     connect(store, &DataStore::changed, this, [this](const ChangeEvent &e) {
         if (!m_model.isEmpty() && e.model != m_model)
             return;

@@ -181,30 +181,37 @@ QJsonValue jsonValue(const QVariant &v)
     return QJsonValue::fromVariant(v);
 }
 
-QJsonObject leafJson(const Predicate &p)
+QJsonObject leafJson(const Predicate &p, const ModelSchema &model)
 {
+    // The input of an enum (ModelPostStatusInput, ...) has no attributeExists:
+    // a missing value is {"eq": null}, a present one {"ne": null}.
+    if (p.op() == Op::AttributeExists) {
+        const FieldSchema *field = model.field(p.field());
+        if (field && fieldKind(*field).kind == ValueKind::Enum)
+            return QJsonObject{{p.field(), QJsonObject{{p.value().toBool() ? u"ne"_s : u"eq"_s, QJsonValue::Null}}}};
+    }
     return QJsonObject{{p.field(), QJsonObject{{Predicate::opName(p.op()), jsonValue(p.value())}}}};
 }
 
-QJsonObject nodeJson(const Predicate &p, bool root);
+QJsonObject nodeJson(const Predicate &p, const ModelSchema &model, bool root);
 
-QJsonObject childJson(const Predicate &c)
+QJsonObject childJson(const Predicate &c, const ModelSchema &model)
 {
-    return c.kind() == Kind::Comparison ? leafJson(c) : nodeJson(c, false);
+    return c.kind() == Kind::Comparison ? leafJson(c, model) : nodeJson(c, model, false);
 }
 
 // JS predicateToGraphQLFilter: groups become {"and":[..]} / {"or":[..]} /
 // {"not":{..}}; a single-child list group is replaced by its child, except at
 // the root where that happens only when the child is itself an and/or.
-QJsonObject nodeJson(const Predicate &p, bool root)
+QJsonObject nodeJson(const Predicate &p, const ModelSchema &model, bool root)
 {
     switch (p.kind()) {
     case Kind::All:
         return {};
     case Kind::Comparison:
-        return QJsonObject{{u"and"_s, QJsonArray{leafJson(p)}}};
+        return QJsonObject{{u"and"_s, QJsonArray{leafJson(p, model)}}};
     case Kind::Not:
-        return QJsonObject{{u"not"_s, childJson(p.children().front())}};
+        return QJsonObject{{u"not"_s, childJson(p.children().front(), model)}};
     case Kind::And:
     case Kind::Or:
         break;
@@ -212,7 +219,7 @@ QJsonObject nodeJson(const Predicate &p, bool root)
     const QString type = p.kind() == Kind::And ? u"and"_s : u"or"_s;
     QJsonArray children;
     for (const Predicate &c : p.children()) {
-        const QJsonObject j = childJson(c);
+        const QJsonObject j = childJson(c, model);
         if (!j.isEmpty())
             children.append(j);
     }
@@ -448,7 +455,7 @@ QJsonObject toJson(const Predicate &predicate, const ModelSchema &model, JsonKin
             return {};
         p = *s;
     }
-    return nodeJson(p, true);
+    return nodeJson(p, model, true);
 }
 
 Result<Predicate> fromJson(const QJsonObject &json, const ModelSchema &model, const Schema &schema)

@@ -60,11 +60,10 @@ QList<Op> allowedOps(const FieldKind &kind)
 {
     if (kind.kind == ValueKind::Unfilterable)
         return {};
-    if (kind.isList) {
-        if (kind.kind == ValueKind::Enum)
-            return {Op::Contains, Op::NotContains};
+    // Enums have attributeExists too, though AppSync's ModelXInput of an enum
+    // has only eq/ne: {"eq": null} reads as it, and toJson() writes it so.
+    if (kind.isList)
         return {Op::Contains, Op::NotContains, Op::AttributeExists};
-    }
     switch (kind.kind) {
     case ValueKind::String:
         return {Op::Eq, Op::Ne, Op::Lt, Op::Le, Op::Gt, Op::Ge, Op::Contains, Op::NotContains,
@@ -77,7 +76,7 @@ QList<Op> allowedOps(const FieldKind &kind)
     case ValueKind::Boolean:
         return {Op::Eq, Op::Ne, Op::AttributeExists};
     case ValueKind::Enum:
-        return {Op::Eq, Op::Ne, Op::In, Op::NotIn};
+        return {Op::Eq, Op::Ne, Op::In, Op::NotIn, Op::AttributeExists};
     case ValueKind::Unfilterable:
         break;
     }

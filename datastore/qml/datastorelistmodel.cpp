@@ -3,6 +3,7 @@
 #include "qml/qmlutil_p.h"
 #include "qml/tuning_p.h"
 
+#include <QQmlEngine>
 #include <QSet>
 #include <QTimer>
 
@@ -21,6 +22,7 @@ DataStoreListModel::~DataStoreListModel() = default;
 
 void DataStoreListModel::setStore(QmlDataStore *store)
 {
+    m_storeSet = true;
     if (m_store == store)
         return;
     if (m_store)
@@ -79,6 +81,16 @@ void DataStoreListModel::classBegin()
 void DataStoreListModel::componentComplete()
 {
     m_complete = true;
+    // Without a `store:` binding, the engine's DataStore singleton.
+    if (!m_storeSet) {
+        if (QQmlEngine *engine = qmlEngine(this)) {
+            const int type = qmlTypeId("QtDataStore", 1, 0, "DataStore");
+            if (type >= 0) {
+                if (auto *singleton = engine->singletonInstance<QmlDataStore *>(type))
+                    setStore(singleton);   // its scheduled reload is the one below
+            }
+        }
+    }
     reload();
 }
 

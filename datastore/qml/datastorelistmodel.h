@@ -3,7 +3,7 @@
 // to date incrementally as the store changes.
 //
 //   DataStoreListModel {
-//       store: DataStore
+//       store: DataStore                  // the default: the engine's DataStore singleton
 //       modelName: "Post"
 //       filter: "rating > 5"              // predicate text syntax; "" for all
 //       sortBy: "rating desc, title"      // "field [asc|desc], ..."; "" for the key
@@ -136,6 +136,7 @@ private:
     void setError(const Error &error);
 
     QPointer<QmlDataStore> m_store;
+    bool m_storeSet = false;            // `store` was given (else the DataStore singleton)
     QPointer<DataStore> m_boundStore;   // the DataStore the rows came from
     QList<QMetaObject::Connection> m_storeConnections;
     QString m_modelName;

@@ -303,7 +303,12 @@ void QmlDataStore::remove(const QString &modelName, const QJSValue &idOrRecord,
         return finishLater(id, unknownModel(modelName));
     QVariantMap key;
     if (idOrRecord.isString()) {
-        key.insert(u"id"_s, idOrRecord.toString());
+        if (model->primaryKey.size() != 1) {
+            return finishLater(id, Error::validation(u"InvalidId"_s,
+                modelName + u": the primary key has several fields ("_s + model->primaryKey.join(u", "_s)
+                    + u"); give them as a record, not an id"_s));
+        }
+        key.insert(model->primaryKey.first(), idOrRecord.toString());
     } else if (idOrRecord.isObject() && !idOrRecord.isArray()) {
         key = qml::normalizeRecord(*model, idOrRecord.toVariant().toMap());
     } else {
@@ -320,6 +325,32 @@ void QmlDataStore::remove(const QString &modelName, const QJSValue &idOrRecord,
     }
     qml::continueLater(m_store->remove(modelName, key, condition), this, [this, id](const Result<QVariantMap> &r) {
             finish(id, r ? QVariant(*r) : QVariant(), r ? Error() : r.error());
+        });
+}
+
+void QmlDataStore::removeWhere(const QString &modelName, const QString &filterText, const QJSValue &callback)
+{
+    const quint64 id = addCallback(callback);
+    if (!m_store)
+        return finishLater(id, noStore());
+    if (!m_store->schema().model(modelName))
+        return finishLater(id, unknownModel(modelName));
+    if (filterText.trimmed().isEmpty()) {
+        return finishLater(id, Error::validation(u"PredicateSyntax"_s,
+            u"removeWhere() needs a filter; write \"all\" to delete every "_s + modelName));
+    }
+    Result<Predicate> predicate = m_store->parsePredicate(modelName, filterText);
+    if (!predicate)
+        return finishLater(id, predicate.error());
+    qml::continueLater(m_store->removeWhere(modelName, *predicate), this,
+                       [this, id](const Result<QList<QVariantMap>> &r) {
+            QVariantList list;
+            if (r) {
+                list.reserve(r->size());
+                for (const QVariantMap &record : *r)
+                    list.append(record);
+            }
+            finish(id, list, r ? Error() : r.error());
         });
 }
 

@@ -121,6 +121,11 @@ public:
     Q_INVOKABLE void remove(const QString &modelName, const QJSValue &idOrRecord,
                             const QJSValue &conditionOrCallback = QJSValue(),
                             const QJSValue &callback = QJSValue());
+    // Deletes every record that matches filterText (each with its children,
+    // as remove() does); "all" must be written out to delete everything.
+    // Result: an array of the deleted records.
+    Q_INVOKABLE void removeWhere(const QString &modelName, const QString &filterText,
+                                 const QJSValue &callback = QJSValue());
     // Result: an array of records. sortText: "field [asc|desc], ..."; limit
     // -1 for everything.
     Q_INVOKABLE void query(const QString &modelName, const QString &filterText = QString(),

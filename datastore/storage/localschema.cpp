@@ -251,6 +251,13 @@ Result<void> Storage::Private::migrateBookkeeping()
                             "(schema version "_s
                          + QString::number(version) + u", this version reads up to "_s
                          + QString::number(bookkeepingVersion) + u')');
+    if (requireMatchingSchema && version > 0 && version < bookkeepingVersion)
+        return Error(Error::Domain::Storage, u"SchemaMismatch"_s,
+                     path + u": the local store was written by an older version of Qt DataStore "
+                            "(schema version "_s
+                         + QString::number(version) + u", this version writes "_s
+                         + QString::number(bookkeepingVersion)
+                         + u"); open it with the app first, which migrates it"_s);
     using Step = Result<void> (Storage::Private::*)();
     const Step steps[] = {&Private::migrateTo1, &Private::migrateTo2, &Private::migrateTo3};
     static_assert(std::size(steps) == bookkeepingVersion);
@@ -282,6 +289,32 @@ Result<void> Storage::Private::migrateModelTables()
         while (q.next())
             stored.insert(q.value(0).toString(),
                           {q.value(1).toString(), q.value(2).toString(), q.value(3).toString()});
+    }
+
+    // A file with model tables must hold exactly the schema's, when asked.
+    if (requireMatchingSchema && !stored.isEmpty()) {
+        auto mismatch = [this](const QString &what) {
+            return Error(Error::Domain::Storage, u"SchemaMismatch"_s,
+                         path + u": the schema does not match the local store: "_s + what
+                             + u"; nothing was changed"_s);
+        };
+        for (const ModelSchema &model : schema.models()) {
+            const auto it = stored.constFind(model.name);
+            if (it == stored.cend())
+                return mismatch(u"the store has no table for the model "_s + model.name);
+            const TableInfo wanted = describe(model);
+            if (it->columns != wanted.columnsJson())
+                return mismatch(u"the fields of "_s + model.name + u" differ"_s);
+            if (it->primaryKey != wanted.primaryKeyJson())
+                return mismatch(u"the primary key of "_s + model.name + u" differs"_s);
+            if (it->indexes != wanted.indexesJson())
+                return mismatch(u"the indexes of "_s + model.name + u" differ"_s);
+        }
+        for (auto it = stored.cbegin(); it != stored.cend(); ++it) {
+            if (!schema.model(it.key()))
+                return mismatch(u"the store has a table for "_s + it.key() + u", a model the schema lacks"_s);
+        }
+        return {};
     }
 
     auto note = [this](const QString &line, bool warn) {

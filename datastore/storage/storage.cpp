@@ -59,6 +59,20 @@ Error checkPredicateFields(const Predicate &p, const ModelSchema &model)
     }
 }
 
+// The WHERE of a predicate on the model's table, its columns qualified with
+// the table: unqualified, a list field named like a column of json_each()
+// (value, key, type, path, ...) would name json_each's own column inside the
+// subquery of a list `contains`, and match the wrong rows.
+predicate::SqlFragment whereClause(const ModelTable &t, const Predicate &predicate, const ModelSchema &model)
+{
+    predicate::SqlOptions options;
+    const QString table = t.table;
+    options.column = [table](const FieldSchema &field) -> QString {
+        return table + u'.' + storage::quoted(field.name);
+    };
+    return predicate::toSql(predicate, model, options);
+}
+
 QString describe(const ModelSchema &model, const QString &recordId)
 {
     return model.name + u" '"_s + recordId + u'\'';
@@ -809,6 +823,11 @@ Storage::~Storage()
     close();
 }
 
+void Storage::setRequireMatchingSchema(bool require)
+{
+    d->requireMatchingSchema = require;
+}
+
 void Storage::setBusyTimeout(int milliseconds)
 {
     d->busyTimeoutMs = milliseconds;
@@ -1119,7 +1138,7 @@ Result<QList<Change>> Storage::removeWhere(const ModelSchema &model, const Predi
         return error;
     if (Error e = checkPredicateFields(predicate, model); !e.isNull())
         return e;
-    const predicate::SqlFragment where = predicate::toSql(predicate, model);
+    const predicate::SqlFragment where = whereClause(*t, predicate, model);
     const QString sql = u"SELECT "_s + t->selectColumns + u" FROM "_s + t->table + u" WHERE ("_s
         + where.sql + u") AND \"_deleted\" = 0"_s;
 
@@ -1178,7 +1197,7 @@ Result<QList<QVariantMap>> Storage::query(const ModelSchema &model, const QueryO
             model.name + u": invalid paging (limit "_s + QString::number(options.limit)
                 + u", offset "_s + QString::number(options.offset) + u')');
 
-    const predicate::SqlFragment where = predicate::toSql(options.predicate, model);
+    const predicate::SqlFragment where = whereClause(*t, options.predicate, model);
     QString sql = u"SELECT "_s + t->selectColumns + u" FROM "_s + t->table + u" WHERE ("_s
         + where.sql + u')';
     if (!options.includeDeleted)
@@ -1212,7 +1231,7 @@ Result<qint64> Storage::count(const ModelSchema &model, const Predicate &predica
         return error;
     if (Error e = checkPredicateFields(predicate, model); !e.isNull())
         return e;
-    const predicate::SqlFragment where = predicate::toSql(predicate, model);
+    const predicate::SqlFragment where = whereClause(*t, predicate, model);
     const QString sql = u"SELECT COUNT(*) FROM "_s + t->table + u" WHERE ("_s + where.sql
         + u") AND \"_deleted\" = 0"_s;
     const std::shared_ptr<QSqlQuery> q = d->cachedQuery(sql, error);
@@ -1247,7 +1266,7 @@ Result<StoragePlan> Storage::explain(const ModelSchema &model, const Predicate &
         return error;
     if (Error e = checkPredicateFields(predicate, model); !e.isNull())
         return e;
-    const predicate::SqlFragment where = predicate::toSql(predicate, model);
+    const predicate::SqlFragment where = whereClause(*t, predicate, model);
     StoragePlan plan;
     plan.sql = u"SELECT "_s + t->selectColumns + u" FROM "_s + t->table + u" WHERE ("_s + where.sql
         + u") AND \"_deleted\" = 0"_s;

@@ -155,6 +155,13 @@ public:
     // call fails with DatabaseLocked (default: tuning_p.h). Before open().
     void setBusyTimeout(int milliseconds);
 
+    // When set, open() refuses (error "SchemaMismatch", the file untouched)
+    // a database whose tables were made for another schema or by an older
+    // version of the bookkeeping tables, instead of migrating it; a new,
+    // empty file is still created. For tools that inspect an app's file and
+    // must never rebuild or alter it. Before open().
+    void setRequireMatchingSchema(bool require);
+
     // What the last open() changed in the local schema, one line per step
     // ("Post: created table", "Post: added column \"rating\"", "Comment:
     // rebuilt: field 'postID' changed type ID! -> String!"). Also logged.

@@ -98,6 +98,7 @@ public:
     QString path;
     bool open = false;
     int busyTimeoutMs = 0;
+    bool requireMatchingSchema = false;   // Storage::setRequireMatchingSchema()
     int depth = 0;                       // 0: no transaction; 1: BEGIN; >1: savepoints
     QStringList migrationNotes;
 

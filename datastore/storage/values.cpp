@@ -360,6 +360,49 @@ RecordValidator::RecordValidator(const Schema &schema, const ModelSchema &model)
     }
     std::sort(m_byName.begin(), m_byName.end(),
               [this](qsizetype a, qsizetype b) { return m_stored.at(a)->name < m_stored.at(b)->name; });
+    for (const FieldSchema &f : model.fields) {
+        const Relation &r = f.relation;
+        if (r.kind != RelationKind::BelongsTo && r.kind != RelationKind::HasOne)
+            continue;
+        const ModelSchema *related = schema.model(r.relatedModel);
+        if (!related || r.fields.isEmpty() || r.fields.size() != related->primaryKey.size())
+            continue;
+        if (!std::all_of(r.fields.cbegin(), r.fields.cend(), [this](const QString &k) { return m_fields.contains(k); }))
+            continue;
+        m_keyRelations.append({f.name, r.fields, related->primaryKey});
+    }
+}
+
+// A related record given as an object (as Amplify allows: a comment saved
+// with `post: {...}`) names the key its fields hold: a field the record leaves
+// unset takes it, one set to another value is an error. nullopt: nothing to add.
+Result<std::optional<QVariantMap>> RecordValidator::withRelatedKeys(const QVariantMap &record) const
+{
+    std::optional<QVariantMap> out;
+    for (const KeyRelation &r : m_keyRelations) {
+        const auto it = record.constFind(r.field);
+        if (it == record.cend() || it->typeId() != QMetaType::QVariantMap)
+            continue;
+        const QVariantMap related = it->toMap();
+        for (qsizetype i = 0; i < r.localFields.size(); ++i) {
+            const QVariant key = related.value(r.relatedKey.at(i));
+            if (key.isNull())
+                continue;
+            const QString &local = r.localFields.at(i);
+            const QVariant current = record.value(local);
+            if (current.isNull()) {
+                if (!out)
+                    out = record;
+                out->insert(local, key);
+            } else if (current != key) {
+                return Error::validation(u"InvalidRelation"_s,
+                    m_model.name + u'.' + r.field + u": the related record's "_s + r.relatedKey.at(i)
+                        + u" '"_s + key.toString() + u"' differs from "_s + local + u" '"_s
+                        + current.toString() + u'\'');
+            }
+        }
+    }
+    return out;
 }
 
 Error RecordValidator::typeError(const QString &path, const QString &what, const QVariant &got) const
@@ -778,6 +821,13 @@ Error RecordValidator::checkRequired(const QVarLengthArray<bool, 32> &set) const
 
 Result<QVariantMap> RecordValidator::validateRecord(const QVariantMap &record) const
 {
+    if (!m_keyRelations.isEmpty()) {
+        Result<std::optional<QVariantMap>> keyed = withRelatedKeys(record);
+        if (!keyed)
+            return keyed.error();
+        if (keyed->has_value())
+            return validateRecord(**keyed);   // now with the keys: adds nothing more
+    }
     // Starts from the record itself: values already in wire form are shared,
     // only the ones normalization changes are written. Metadata keys (a sync
     // page's _version, _lastChangedAt, _deleted) are left out in one ordered

@@ -82,6 +82,16 @@ private:
     QList<const FieldSchema *> m_stored;            // stored fields in order
     QHash<const FieldSchema *, qsizetype> m_position; // index in m_stored
     QList<qsizetype> m_byName;                      // indexes in m_stored, by field name
+    // @belongsTo / @hasOne fields whose key lives in this model's fields: a
+    // related record given as an object fills them (validateRecord()).
+    struct KeyRelation
+    {
+        QString field;            // "post"
+        QStringList localFields;  // "postID"
+        QStringList relatedKey;   // the related model's primary key: "id"
+    };
+    QList<KeyRelation> m_keyRelations;
+    Result<std::optional<QVariantMap>> withRelatedKeys(const QVariantMap &record) const;
 };
 
 // Wire value -> column value (JSON text for lists and non-model values).

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void liveQueryDestroyedWhileLoading();
     void pendingMutationsAndClear();
     void destructorDrainsTheQueue();
+    void idsOfCustomPrimaryKeys();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -107,18 +108,28 @@ void TestDataStore::dynamicLayerAndErrors()
     const QVariantMap comment{{u"id"_s, u"c1"_s}, {u"postID"_s, u"p1"_s}, {u"content"_s, u"hi"_s}};
     QVERIFY(await(m_store->save(u"Comment"_s, comment)).ok());
 
+    // Every error names the model and the field.
     const auto missing = await(m_store->save(u"Comment"_s, QVariantMap{{u"id"_s, u"c2"_s}, {u"postID"_s, u"p1"_s}}));
     QVERIFY(!missing.ok());
     QCOMPARE(missing.error().domain(), ds::Error::Domain::Validation);
-    QVERIFY2(missing.error().message().contains(u"content"_s), qPrintable(missing.error().message()));
+    QCOMPARE(missing.error().message(), u"Comment.content: a value is required (the field is non-null)"_s);
 
     const auto wrongType = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u"p9"_s}, {u"title"_s, u"t"_s}, {u"rating"_s, u"high"_s}}));
     QVERIFY(!wrongType.ok());
-    QVERIFY2(wrongType.error().message().contains(u"rating"_s), qPrintable(wrongType.error().message()));
+    QCOMPARE(wrongType.error().message(), u"Post.rating: expected an Int (a whole number in 32 bits), got \"high\""_s);
 
     const auto unknownField = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u"p9"_s}, {u"title"_s, u"t"_s}, {u"ratng"_s, 3}}));
     QVERIFY(!unknownField.ok());
-    QVERIFY2(unknownField.error().message().contains(u"ratng"_s), qPrintable(unknownField.error().message()));
+    QCOMPARE(unknownField.error().message(), u"Post.ratng: unknown field (Post has no field 'ratng')"_s);
+
+    const auto badId = await(m_store->save(u"Post"_s, QVariantMap{{u"id"_s, u""_s}, {u"title"_s, u"t"_s}}));
+    QCOMPARE(badId.error().message(), u"Post.id: a key must not be empty"_s);
+    const auto badRemove = await(m_store->remove(u"Comment"_s, QString()));
+    QCOMPARE(badRemove.error().message(), u"Comment.id: a key must not be empty"_s);
+
+    const auto unknownModel = await(m_store->save(u"Blog"_s, QVariantMap{{u"id"_s, u"b1"_s}}));
+    QCOMPARE(unknownModel.error().code(), u"UnknownModel"_s);
+    QVERIFY2(unknownModel.error().message().contains(u"'Blog'"_s), qPrintable(unknownModel.error().message()));
 
     // Nothing of the failed saves was written.
     QCOMPARE(*await(m_store->count(u"Comment"_s)), 1);
@@ -203,10 +214,44 @@ void TestDataStore::removeWhere()
 {
     for (int i = 0; i < 10; ++i)
         m_store->save(post(u"p%1"_s.arg(i), u"t"_s, i));
+    QSignalSpy changed(m_store.get(), &ds::DataStore::changed);
     const auto removed = await(m_store->removeWhere(u"Post"_s, app::Post::RATING.ge(5)));
     QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
     QCOMPARE(removed->size(), 5);
     QCOMPARE(*await(m_store->count<app::Post>()), 5);
+
+    // Typed, and like remove() it takes the children along, in one transaction.
+    for (int i = 0; i < 5; ++i) {
+        QVERIFY(await(m_store->save(u"Comment"_s, {{u"id"_s, u"c%1"_s.arg(i)}, {u"postID"_s, u"p%1"_s.arg(i)},
+                                                   {u"content"_s, u"x"_s}})).ok());
+    }
+    const auto typed = await(m_store->removeWhere<app::Post>(app::Post::RATING.lt(2)));
+    QVERIFY2(typed.ok(), qPrintable(typed.error().toString()));
+    QStringList ids;
+    for (const app::Post &p : *typed)
+        ids.append(p.id());
+    ids.sort();
+    QCOMPARE(ids, (QStringList{u"p0"_s, u"p1"_s}));
+    QCOMPARE(*await(m_store->count<app::Post>()), 3);
+    QCOMPARE(*await(m_store->count(u"Comment"_s)), 3);
+    QVERIFY(!(*await(m_store->get(u"Comment"_s, u"c1"_s))).has_value());
+    auto deletions = [&changed] {
+        QStringList keys;
+        for (const QList<QVariant> &args : std::as_const(changed)) {
+            const auto e = args.at(0).value<ds::ChangeEvent>();
+            if (e.type == ds::ChangeEvent::Type::Deleted)
+                keys.append(e.model + u':' + e.key);
+        }
+        keys.sort();
+        return keys;
+    };
+    // The events arrive after the futures; these are of both removeWhere() calls.
+    QTRY_COMPARE(deletions(), (QStringList{u"Comment:c0"_s, u"Comment:c1"_s, u"Post:p0"_s, u"Post:p1"_s,
+                                           u"Post:p5"_s, u"Post:p6"_s, u"Post:p7"_s, u"Post:p8"_s, u"Post:p9"_s}));
+
+    const auto unknownField = await(m_store->removeWhere(u"Post"_s, ds::Predicate::compare(u"nope"_s, ds::Predicate::Op::Eq, 1)));
+    QVERIFY(!unknownField.ok());
+    QCOMPARE(*await(m_store->count<app::Post>()), 3);
 }
 
 void TestDataStore::saveAllIsAllOrNothing()
@@ -295,8 +340,8 @@ void TestDataStore::notOpenAndUnknownModel()
 void TestDataStore::observeFiltersByModelAndId()
 {
     std::unique_ptr<ds::Observation> all(m_store->observe());
-    std::unique_ptr<ds::Observation> posts(m_store->observe(u"Post"_s));
-    std::unique_ptr<ds::Observation> one(m_store->observe(u"Post"_s, u"p2"_s));
+    std::unique_ptr<ds::Observation> posts(m_store->observe<app::Post>());
+    std::unique_ptr<ds::Observation> one(m_store->observe<app::Post>(u"p2"_s));
     QSignalSpy allSpy(all.get(), &ds::Observation::changed);
     QSignalSpy postSpy(posts.get(), &ds::Observation::changed);
     QSignalSpy oneSpy(one.get(), &ds::Observation::changed);
@@ -317,6 +362,14 @@ void TestDataStore::observeFiltersByModelAndId()
     const auto last = oneSpy.at(2).at(0).value<ds::ChangeEvent>();
     QCOMPARE(last.type, ds::ChangeEvent::Type::Deleted);
     QCOMPARE(last.key, u"p2"_s);
+
+    // An unknown model is an error, not a stream that stays silent.
+    std::unique_ptr<ds::Observation> typo(m_store->observe(u"Pots"_s));
+    QSignalSpy typoError(typo.get(), &ds::Observation::errorOccurred);
+    QCOMPARE(typo->error().code(), u"UnknownModel"_s);
+    QVERIFY(typo->error().message().contains(u"'Pots'"_s));
+    QTRY_COMPARE(typoError.count(), 1);
+    QVERIFY(posts->error().isNull());
 }
 
 void TestDataStore::observeQueryStaysCurrent()
@@ -325,8 +378,8 @@ void TestDataStore::observeQueryStaysCurrent()
     QVERIFY(await(m_store->save(post(u"b"_s, u"B"_s, 2))).ok());
     QVERIFY(await(m_store->save(post(u"c"_s, u"C"_s, 9))).ok());
 
-    std::unique_ptr<ds::LiveQuery> live(m_store->observeQuery(
-        u"Post"_s, app::Post::RATING.gt(5), {ds::SortBy::desc(u"rating"_s)}));
+    std::unique_ptr<ds::LiveQuery> live(m_store->observeQuery<app::Post>(
+        app::Post::RATING.gt(5), {ds::SortBy::desc(u"rating"_s)}));
     QSignalSpy loaded(live.get(), &ds::LiveQuery::loaded);
     QTRY_COMPARE(loaded.count(), 1);
     auto ids = [&] {
@@ -401,6 +454,42 @@ void TestDataStore::destructorDrainsTheQueue()
     QVERIFY(await(reopened.open(path())).ok());
     QCOMPARE(*await(reopened.count(u"Post"_s)), 500);
     QTRY_COMPARE(reopened.pendingMutations(), 500);
+}
+
+void TestDataStore::idsOfCustomPrimaryKeys()
+{
+    // get/remove/metadata by id use the model's one key field, whatever its
+    // name; a composite key asks for a record.
+    ds::SourceError error;
+    auto schema = ds::Schema::fromGraphQL(
+        "type Product @model { sku: String! @primaryKey name: String }\n"
+        "type Stock @model { warehouse: ID! @primaryKey(sortKeyFields: [\"sku\"]) sku: String! count: Int }\n",
+        u"custom.graphql"_s, &error);
+    QVERIFY2(schema, qPrintable(error.toString()));
+    ds::DataStore store(*schema);
+    QVERIFY(await(store.open(u":memory:"_s)).ok());
+    QVERIFY(await(store.save(u"Product"_s, {{u"sku"_s, u"A-1"_s}, {u"name"_s, u"anvil"_s}})).ok());
+    const auto got = await(store.get(u"Product"_s, u"A-1"_s));
+    QVERIFY2(got.ok(), qPrintable(got.error().toString()));
+    QVERIFY(got->has_value());
+    QCOMPARE((*got)->value(u"name"_s).toString(), u"anvil"_s);
+    const auto meta = await(store.metadata(u"Product"_s, u"A-1"_s));
+    QVERIFY2(meta.ok(), qPrintable(meta.error().toString()));
+    QCOMPARE((*meta)->pendingMutations, 1);
+    const auto removed = await(store.remove(u"Product"_s, u"A-1"_s));
+    QVERIFY2(removed.ok(), qPrintable(removed.error().toString()));
+    QCOMPARE(*await(store.count(u"Product"_s)), 0);
+
+    const QVariantMap stock{{u"warehouse"_s, u"w1"_s}, {u"sku"_s, u"A-1"_s}, {u"count"_s, 3}};
+    QVERIFY(await(store.save(u"Stock"_s, stock)).ok());
+    const auto byId = await(store.remove(u"Stock"_s, u"w1"_s));
+    QCOMPARE(byId.error().code(), u"InvalidId"_s);
+    QCOMPARE(byId.error().message(),
+             u"Stock: the primary key has several fields (warehouse, sku); give them as a record, not the id 'w1'"_s);
+    QCOMPARE(await(store.get(u"Stock"_s, u"w1"_s)).error().code(), u"InvalidId"_s);
+    QCOMPARE(*await(store.count(u"Stock"_s)), 1);
+    QVERIFY(await(store.remove(u"Stock"_s, stock)).ok());
+    QCOMPARE(*await(store.count(u"Stock"_s)), 0);
 }
 
 QTEST_GUILESS_MAIN(TestDataStore)

@@ -87,6 +87,11 @@ void tst_AppSync::toJson_data()
                                    << uR"({"and":[{"tags":{"contains":"qt"}}]})"_s;
     QTest::newRow("attributeExists false") << u"Post"_s << u"content attributeExists false"_s << F
                                            << uR"({"and":[{"content":{"attributeExists":false}}]})"_s;
+    // ModelPostStatusInput has only eq/ne: a missing enum is eq null.
+    QTest::newRow("enum attributeExists false") << u"Post"_s << u"status attributeExists false"_s << F
+                                                << uR"({"and":[{"status":{"eq":null}}]})"_s;
+    QTest::newRow("enum exists in a condition") << u"Post"_s << u"status exists and rating > 1"_s << C
+                                                << uR"({"and":[{"status":{"ne":null}},{"rating":{"gt":1}}]})"_s;
     QTest::newRow("in expands to or (flattened at root)") << u"Post"_s << u"status in [DRAFT, PUBLISHED]"_s << F
                                    << uR"({"or":[{"status":{"eq":"DRAFT"}},{"status":{"eq":"PUBLISHED"}}]})"_s;
     QTest::newRow("in inside and") << u"Post"_s << u"rating > 1 and status in [DRAFT, PUBLISHED]"_s << F
@@ -163,6 +168,8 @@ void tst_AppSync::fromJson_data()
     QTest::newRow("in") << uR"({"status":{"in":["DRAFT","PUBLISHED"]}})"_s << u"status in [DRAFT, PUBLISHED]"_s;
     QTest::newRow("eq null") << uR"({"content":{"eq":null}})"_s << u"content attributeExists false"_s;
     QTest::newRow("ne null") << uR"({"content":{"ne":null}})"_s << u"content exists"_s;
+    QTest::newRow("enum eq null") << uR"({"status":{"eq":null}})"_s << u"status attributeExists false"_s;
+    QTest::newRow("enum ne null") << uR"({"not":{"status":{"ne":null}}})"_s << u"not status exists"_s;
     QTest::newRow("empty") << u"{}"_s << u"all"_s;
     QTest::newRow("empty or") << uR"({"or":[]})"_s << u"none"_s;
     QTest::newRow("nested single") << uR"({"and":[{"or":[{"and":[{"rating":{"gt":5}}]}]}]})"_s << u"rating > 5"_s;

@@ -77,6 +77,8 @@ void tst_Text::parse_data()
     QTest::newRow("notIn") << u"rating notIn [1, 2]"_s << cmp("rating", Op::NotIn, QVariantList{1, 2});
     QTest::newRow("in empty") << u"rating in []"_s << cmp("rating", Op::In, QVariantList{});
     QTest::newRow("exists") << u"content exists"_s << cmp("content", Op::AttributeExists, true);
+    // As {"status":{"eq":null}} reads from JSON: the text says it too.
+    QTest::newRow("enum missing") << u"status attributeExists false"_s << cmp("status", Op::AttributeExists, false);
     QTest::newRow("attributeExists false") << u"content attributeExists false"_s
                                            << cmp("content", Op::AttributeExists, false);
     QTest::newRow("attributeExists true") << u"content attributeExists true"_s
@@ -146,7 +148,7 @@ void tst_Text::errors_data()
     QTest::newRow("gt on Boolean") << u"published > true"_s << type << 11
                                    << u"'>' cannot be used on Boolean field 'published'; it allows ==, !=, attributeExists"_s;
     QTest::newRow("contains on enum") << u"status contains DRAFT"_s << type << 8
-                                      << u"'contains' cannot be used on enum PostStatus field 'status'; it allows ==, !=, in, notIn"_s;
+                                      << u"'contains' cannot be used on enum PostStatus field 'status'; it allows ==, !=, in, notIn, attributeExists"_s;
     QTest::newRow("lt on list") << u"tags < \"a\""_s << type << 6
                                 << u"'<' cannot be used on [String] field 'tags'; it allows contains, notContains, attributeExists"_s;
     QTest::newRow("string for Int") << u"rating == \"5\""_s << type << 11

@@ -72,6 +72,30 @@ TestCase {
         compare(errorSpy.count, 0)
     }
 
+    function test_removeWhere() {
+        call("save", ["Post", { id: "w1", title: "One", rating: 1 }])
+        call("save", ["Post", { id: "w2", title: "Two", rating: 8 }])
+        call("save", ["Post", { id: "w3", title: "Three", rating: 9 }])
+        call("save", ["Comment", { id: "wc", postID: "w2", content: "x" }])
+        let r = call("removeWhere", ["Post", "id beginsWith \"w\" and rating > 5"])
+        compare(r.error, null)
+        compare(r.result.map(p => p.id).sort(), ["w2", "w3"])
+        compare(call("count", ["Post", "id beginsWith \"w\""]).result, 1)
+        compare(call("get", ["Comment", "wc"]).result, null)   // went with its post
+
+        const before = errorSpy.count
+        r = call("removeWhere", ["Post", ""])
+        compare(r.error.code, "PredicateSyntax")
+        r = call("removeWhere", ["Post", "ratng > 1"])
+        compare(r.error.code, "PredicateType")
+        verify(r.error.message.indexOf("did you mean 'rating'") >= 0)
+        r = call("removeWhere", ["Pots", "all"])
+        compare(r.error.code, "UnknownModel")
+        compare(errorSpy.count, before + 3)
+        compare(call("count", ["Post", "id beginsWith \"w\""]).result, 1)
+        call("remove", ["Post", "w1"])
+    }
+
     function test_conditionalSaveAndRemove() {
         call("save", ["Post", { id: "c1", title: "[Amplify] hi", rating: 3 }])
         let r = call("save", ["Post", { id: "c1", title: "changed", rating: 3 }, "title beginsWith \"[Other]\""])

@@ -19,6 +19,14 @@ TestCase {
         sortBy: "rating desc, title"
     }
 
+    // As the issue writes it: no store, so the DataStore singleton.
+    DataStoreListModel {
+        id: defaultStore
+        modelName: "Post"
+        filter: "rating > 5"
+        sortBy: "rating desc"
+    }
+
     ListView {
         id: view
         anchors.fill: parent
@@ -56,6 +64,10 @@ TestCase {
         tryCompare(posts, "count", 2)
         compare(posts.get(0).title, "Nine")
         compare(posts.get(1).title, "Seven")
+        verify(defaultStore.store === DataStore)
+        tryCompare(defaultStore, "count", 2)
+        compare(defaultStore.get(0).title, "Nine")
+        compare(defaultStore.error.isValid, false)
         tryCompare(view, "count", 2)
         view.forceLayout()
         const first = view.itemAtIndex(0)

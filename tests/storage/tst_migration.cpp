@@ -51,6 +51,7 @@ private slots:
     void bookkeepingSteps();
     void outboxDataMadeOptional();
     void newerVersionRefused();
+    void requireMatchingSchema();
 
 private:
     QTemporaryDir m_dir;
@@ -271,6 +272,61 @@ void tst_StorageMigration::newerVersionRefused()
     QVERIFY(!s.isOpen());
     // Untouched.
     QCOMPARE(rawQuery(path, u"PRAGMA user_version"_s).toInt(), 7);
+}
+
+void tst_StorageMigration::requireMatchingSchema()
+{
+    // Tools refuse a file made for another schema instead of migrating it.
+    const QString path = m_dir.filePath(u"match.db"_s);
+    const ds::Schema v1 = *storagetest::schemaFrom(baseSdl);
+    {
+        Storage s(v1);
+        s.setRequireMatchingSchema(true);
+        DS_VERIFY_OK(s.open(path));   // a new file is created
+        QCOMPARE(s.migrationNotes(), (QStringList{u"Item: created table"_s, u"Other: created table"_s}));
+        DS_VERIFY_OK(s.save(*v1.model(u"Item"), {{u"id"_s, u"i1"_s}, {u"title"_s, u"A"_s}}));
+    }
+    {
+        Storage s(v1);
+        s.setRequireMatchingSchema(true);
+        DS_VERIFY_OK(s.open(path));   // the same schema opens
+        QVERIFY(s.migrationNotes().isEmpty());
+    }
+    const QList<std::pair<QByteArray, QString>> others{
+        // Additive (an app would migrate in place), incompatible (an app would rebuild), gone, new.
+        {baseSdl + QByteArray("type Extra @model { id: ID! }"), u"the store has no table for the model Extra"_s},
+        {QByteArray(baseSdl).replace("size: Int", "size: Int color: String"), u"the fields of Item differ"_s},
+        {QByteArray(baseSdl).replace("size: Int", "size: Float"), u"the fields of Item differ"_s},
+        {QByteArray("type Item @model { id: ID! title: String! size: Int tags: [String] }"),
+         u"the store has a table for Other, a model the schema lacks"_s},
+    };
+    for (const auto &[sdl, what] : others) {
+        const auto schema = storagetest::schemaFrom(sdl);
+        QVERIFY(schema);
+        Storage s(*schema);
+        s.setRequireMatchingSchema(true);
+        const auto opened = s.open(path);
+        QVERIFY(!opened);
+        QCOMPARE(opened.error().code(), u"SchemaMismatch"_s);
+        QCOMPARE(opened.error().message(),
+                 path + u": the schema does not match the local store: "_s + what + u"; nothing was changed"_s);
+        QVERIFY(!s.isOpen());
+    }
+    // Untouched: the first schema finds its row, with no migration step.
+    Storage s(v1);
+    DS_VERIFY_OK(s.open(path));
+    QVERIFY2(s.migrationNotes().isEmpty(), qPrintable(s.migrationNotes().join(u"; "_s)));
+    QCOMPARE(*s.count(*v1.model(u"Item"), ds::Predicate::all()), 1);
+    QCOMPARE(*s.pendingMutationCount(), 1);
+    s.close();
+
+    // An older bookkeeping version is not stepped up either.
+    rawQuery(path, u"PRAGMA user_version = 2"_s);
+    Storage old(v1);
+    old.setRequireMatchingSchema(true);
+    const auto refused = old.open(path);
+    QCOMPARE(refused.error().code(), u"SchemaMismatch"_s);
+    QCOMPARE(rawQuery(path, u"PRAGMA user_version"_s).toInt(), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_StorageMigration)

@@ -26,6 +26,7 @@ private slots:
     void agreesWithEvaluate_data();
     void agreesWithEvaluate();
     void plansUseIndexes();
+    void listFieldsNamedLikeJsonEachColumns();
 
 private:
     QStringList ids(const QList<QVariantMap> &rows) const;
@@ -246,6 +247,44 @@ void tst_StorageQuery::plansUseIndexes()
     auto scan = m_store->explain(o, storagetest::parse(m_schema, u"Order"_s, u"total > 5"_s));
     QVERIFY(!scan->usesIndex);
     QCOMPARE(scan->bindings.size(), 1);
+}
+
+void tst_StorageQuery::listFieldsNamedLikeJsonEachColumns()
+{
+    // json_each() has columns key, value, type, atom, id, parent, fullpath,
+    // path, json and root: a list field of the same name must still mean the
+    // model's column inside the membership subquery of `contains`.
+    const auto schema = storagetest::schemaFrom(QByteArrayLiteral(
+        "type Thing @model { id: ID! value: [String] path: [String] key: [Int] type: [String] root: [String] }"));
+    QVERIFY(schema);
+    Storage s(*schema);
+    DS_VERIFY_OK(s.open(u":memory:"_s));
+    const ds::ModelSchema &thing = *schema->model(u"Thing");
+    DS_VERIFY_OK(s.save(thing, {{u"id"_s, u"t1"_s}, {u"value"_s, QVariantList{u"x"_s, u"y"_s}},
+                                {u"path"_s, QVariantList{u"p"_s}}, {u"key"_s, QVariantList{7}},
+                                {u"type"_s, QVariantList{u"a"_s}}, {u"root"_s, QVariantList{u"r"_s}}}));
+    DS_VERIFY_OK(s.save(thing, {{u"id"_s, u"t2"_s}, {u"value"_s, QVariantList{u"z"_s}}}));
+    const QList<std::pair<QString, QStringList>> cases{
+        {u"value contains \"x\""_s, {u"t1"_s}},
+        {u"value contains \"z\""_s, {u"t2"_s}},
+        {u"value notContains \"x\""_s, {u"t2"_s}},
+        {u"path contains \"p\""_s, {u"t1"_s}},
+        {u"key contains 7"_s, {u"t1"_s}},
+        {u"type contains \"a\""_s, {u"t1"_s}},
+        {u"root contains \"r\""_s, {u"t1"_s}},
+        {u"root notContains \"r\""_s, {u"t2"_s}},
+    };
+    for (const auto &[text, expected] : cases) {
+        ds::QueryOptions options;
+        options.predicate = storagetest::parse(*schema, u"Thing"_s, text);
+        const auto rows = s.query(thing, options);
+        DS_VERIFY_OK(rows);
+        QStringList got;
+        for (const QVariantMap &r : *rows)
+            got.append(r.value(u"id"_s).toString());
+        QVERIFY2(got == expected, qPrintable(text + u": got "_s + got.join(u", "_s)));
+        QCOMPARE(*s.count(thing, options.predicate), qint64(expected.size()));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_StorageQuery)

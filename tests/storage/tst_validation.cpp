@@ -18,6 +18,7 @@ private slots:
     void badKeys_data();
     void badKeys();
     void sortAndFilterFields();
+    void relatedRecordGivesItsKey();
 
 private:
     ds::Schema m_schema;
@@ -211,6 +212,35 @@ void tst_StorageValidation::sortAndFilterFields()
     options.predicate = ds::Predicate::all();
     options.limit = -5;
     QCOMPARE(m_store->query(model, options).error().code(), u"InvalidPaging"_s);
+}
+
+void tst_StorageValidation::relatedRecordGivesItsKey()
+{
+    // As in Amplify, a comment may name its post as an object: postID follows.
+    const ds::Schema app = storagetest::appSchema();
+    Storage s(app);
+    DS_VERIFY_OK(s.open(u":memory:"_s));
+    const ds::ModelSchema &comment = *app.model(u"Comment");
+    const QVariantMap post{{u"id"_s, u"p1"_s}, {u"title"_s, u"t"_s}};
+    const auto saved = s.save(comment, {{u"id"_s, u"c1"_s}, {u"content"_s, u"x"_s}, {u"post"_s, post}});
+    DS_VERIFY_OK(saved);
+    QCOMPARE(saved->element.value(u"postID"_s), QVariant(u"p1"_s));
+    QVERIFY(!saved->element.contains(u"post"_s));
+    QCOMPARE((*s.get(comment, {{u"id"_s, u"c1"_s}}))->fields.value(u"postID"_s), QVariant(u"p1"_s));
+
+    // The same key twice is fine; two different keys are an error, and nothing is written.
+    DS_VERIFY_OK(s.save(comment, {{u"id"_s, u"c2"_s}, {u"content"_s, u"x"_s}, {u"postID"_s, u"p1"_s}, {u"post"_s, post}}));
+    const auto conflict = s.save(comment, {{u"id"_s, u"c3"_s}, {u"content"_s, u"x"_s}, {u"postID"_s, u"p2"_s},
+                                           {u"post"_s, post}});
+    QVERIFY(!conflict);
+    QCOMPARE(conflict.error().code(), u"InvalidRelation"_s);
+    QCOMPARE(conflict.error().message(), u"Comment.post: the related record's id 'p1' differs from postID 'p2'"_s);
+    QCOMPARE(*s.count(comment, ds::Predicate::all()), 2);
+
+    // A related object without its key adds nothing: postID is still required.
+    const auto keyless = s.save(comment, {{u"id"_s, u"c4"_s}, {u"content"_s, u"x"_s},
+                                          {u"post"_s, QVariantMap{{u"title"_s, u"t"_s}}}});
+    QCOMPARE(keyless.error().message(), u"Comment.postID: a value is required (the field is non-null)"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_StorageValidation)

@@ -142,6 +142,14 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    bool recordsOk = false;
+    const int recordCount = cli.value(recordsOption).toInt(&recordsOk);
+    if (!recordsOk || recordCount < 10) {
+        std::fprintf(stderr, "datastore-bench: --records needs a whole number of at least 10, got \"%s\"\n",
+                     qPrintable(cli.value(recordsOption)));
+        return 2;
+    }
+
     const QStringList suites = cli.positionalArguments();
     if (!suites.isEmpty() && suites.first() == u"local") {
         ds::SourceError error;
@@ -155,7 +163,7 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "datastore-bench: %s\n", qPrintable(error.toString()));
             return 1;
         }
-        const QJsonObject result = runLocalBenchmark(*schema, std::max(10, cli.value(recordsOption).toInt()));
+        const QJsonObject result = runLocalBenchmark(*schema, recordCount);
         std::fputs(QJsonDocument(result).toJson(QJsonDocument::Indented).constData(), stdout);
         return result.contains(u"error"_s) ? 1 : 0;
     }
@@ -166,7 +174,7 @@ int main(int argc, char *argv[])
                          qPrintable(binary));
             return 1;
         }
-        const int records = std::max(10, cli.value(recordsOption).toInt());
+        const int records = recordCount;
         const QJsonObject result = suites.first() == u"server"
             ? runServerBenchmark(binary, cli.value(schemaFile), records)
             : runSyncBenchmark(binary, cli.value(schemaFile), records);

@@ -15,6 +15,8 @@
 //        [--ca-file cert.pem] [--once | --watch] [--timeout SECONDS]
 //                               runs the sync engine, hub events as JSON lines (sync.h)
 //
+// The database must have been made for SCHEMA (its tables are never migrated:
+// a mismatch is an error, "SchemaMismatch"); only save creates a new file.
 // Errors go to stderr with exit status 1 (2 for usage errors).
 
 #include "sync.h"
@@ -24,9 +26,12 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLoggingCategory>
 
 #include <cstdio>
 
@@ -162,11 +167,43 @@ int main(int argc, char *argv[])
         return 0;
     }
 
+    // The arguments each command takes after its name: {at least, at most}.
+    static const QHash<QString, std::pair<int, int>> arity{
+        {u"query"_s, {1, 2}}, {u"count"_s, {1, 2}}, {u"get"_s, {2, 2}}, {u"save"_s, {2, 2}},
+        {u"delete"_s, {1, 2}}, {u"explain"_s, {2, 2}}, {u"outbox"_s, {0, 0}},
+    };
+    const auto expected = arity.constFind(command);
+    if (expected == arity.cend())
+        return fail(u"unknown command '"_s + command + u"'; see --help"_s, 2);
+    if (const int given = int(args.size()) - 1; given > expected->second) {
+        return fail(command + u": unexpected argument '"_s + args.at(expected->second + 1)
+                        + u"' (quote a predicate or JSON that contains spaces)"_s, 2);
+    }
+    // An option the command does not take would be ignored: refuse it.
+    static const QHash<QString, QStringList> options{
+        {u"query"_s, {u"sort"_s, u"limit"_s, u"page"_s}}, {u"save"_s, {u"if"_s}}, {u"delete"_s, {u"if"_s, u"where"_s}},
+    };
+    for (const QCommandLineOption &option : {sortOption, limitOption, pageOption, ifOption, whereOption, configOption,
+                                             expressionOption, caOption, onceOption, watchOption, timeoutOption}) {
+        const QString name = option.names().first();
+        if (cli.isSet(option) && !options.value(command).contains(name))
+            return fail(command + u" does not take --"_s + name + u"; see --help"_s, 2);
+    }
     if (!cli.isSet(dbOption))
         return fail(u"--db FILE is required"_s, 2);
+    // Every storage failure comes back as the error this tool prints; the
+    // library's log line of it would say the same thing twice.
+    QLoggingCategory::setFilterRules(u"ds.storage.warning=false"_s);
+    // Only save creates a database: reading or deleting from a mistyped path
+    // must not leave an empty store behind and report nothing found.
+    const QString dbPath = cli.value(dbOption);
+    if (command != u"save" && dbPath != u":memory:" && !QFileInfo::exists(dbPath))
+        return fail(dbPath + u": no such database (only save creates one)"_s);
     ds::DataStore store(std::move(*schema));
-    if (const auto opened = await(store.open(cli.value(dbOption))); !opened)
-        return fail(opened.error(), cli.value(dbOption));
+    // The file belongs to an app: a --schema that does not match its tables
+    // is an error, never a migration (which could drop the app's data).
+    if (const auto opened = await(store.open(dbPath, ds::DataStore::SchemaPolicy::RequireMatch)); !opened)
+        return fail(opened.error());   // its message starts with the file's path
 
     auto needArgs = [&](int n) { return args.size() >= n; };
     auto predicateArg = [&](int index, ds::Predicate &p) -> bool {
@@ -206,12 +243,16 @@ int main(int argc, char *argv[])
             sort = *parsed;
         }
         ds::Paging paging;
+        if (cli.isSet(pageOption) && !cli.isSet(limitOption))
+            return fail(u"--page needs --limit (the page size)"_s, 2);
         if (cli.isSet(limitOption)) {
             bool ok = false;
             paging.limit = cli.value(limitOption).toInt(&ok);
             if (!ok || paging.limit < 0)
                 return fail(u"--limit needs a non-negative number"_s, 2);
-            paging.page = cli.value(pageOption).toInt();
+            paging.page = cli.value(pageOption).toInt(&ok);
+            if (!ok || paging.page < 0)
+                return fail(u"--page needs a non-negative number"_s, 2);
         }
         const auto records = await(store.query(args.at(1), predicate, sort, paging));
         if (!records)
@@ -267,8 +308,8 @@ int main(int argc, char *argv[])
 
     if (command == u"delete") {
         if (cli.isSet(whereOption)) {
-            if (!needArgs(2))
-                return fail(u"usage: delete MODEL --where EXPR"_s, 2);
+            if (!needArgs(2) || args.size() > 2 || cli.isSet(ifOption))
+                return fail(u"usage: delete MODEL --where EXPR (no ID, no --if)"_s, 2);
             ds::Predicate where;
             if (!conditionOption(whereOption, where))
                 return 1;

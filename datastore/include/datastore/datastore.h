@@ -153,9 +153,18 @@ public:
 
     const Schema &schema() const;
 
+    // What open() does with a file whose tables were made for another schema.
+    enum class SchemaPolicy {
+        Migrate,        // additive changes in place, incompatible ones rebuild (apps; docs/storage.md)
+        RequireMatch,   // refused with error "SchemaMismatch", the file untouched (tools
+                        // inspecting an app's file); a new, empty file is still created
+    };
+    Q_ENUM(SchemaPolicy)
+
     // Opens (creating or migrating) the local database; ":memory:" for a
     // throwaway store. Operations queued before open() resolves wait for it.
     QFuture<Result<void>> open(const QString &databasePath);
+    QFuture<Result<void>> open(const QString &databasePath, SchemaPolicy policy);
     // Closes the database after the queued operations have run.
     QFuture<Result<void>> close();
     bool isOpen() const;
@@ -179,13 +188,17 @@ public:
     // deleted record.
     QFuture<Result<QVariantMap>> remove(const QString &model, const QVariantMap &record,
                                         const Predicate &condition = Predicate::all());
+    // By id: the value of the model's primary-key field ("id", or the field
+    // @primaryKey names); a composite key is given as a record (above).
     QFuture<Result<QVariantMap>> remove(const QString &model, const QString &id,
                                         const Predicate &condition = Predicate::all());
-    // Deletes every record that matches; resolves to the deleted records.
+    // Deletes every record that matches, each with its children as remove()
+    // does, in one transaction; resolves to the deleted records of `model`.
     QFuture<Result<QList<QVariantMap>>> removeWhere(const QString &model, const Predicate &predicate);
     QFuture<Result<QList<QVariantMap>>> query(const QString &model,
                                               const Predicate &predicate = Predicate::all(),
                                               const QList<SortBy> &sort = {}, Paging paging = {});
+    // By id, as remove(model, id).
     QFuture<Result<std::optional<QVariantMap>>> get(const QString &model, const QString &id);
     // The record's sync metadata (_version, _lastChangedAt, queued changes);
     // empty when there is no such record.
@@ -263,19 +276,7 @@ public:
         for (const M &m : models)
             maps.append(m.toVariantMap());
         return saveAll(M::schema().name, maps)
-            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
-                if (!r)
-                    return r.error();
-                QList<M> out;
-                out.reserve(r->size());
-                for (const QVariantMap &map : *r) {
-                    auto m = fromMap<M>(map);
-                    if (!m)
-                        return m.error();
-                    out.append(std::move(*m));
-                }
-                return out;
-            });
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
     }
     template<typename M>
     QFuture<Result<M>> remove(const M &model, const Predicate &condition = Predicate::all())
@@ -283,24 +284,19 @@ public:
         return remove(M::schema().name, model.toVariantMap(), condition)
             .then([](const Result<QVariantMap> &r) { return fromMap<M>(r); });
     }
+    // Deletes every M that matches: ds.removeWhere<Post>(Post::RATING.lt(3)).
+    template<typename M>
+    QFuture<Result<QList<M>>> removeWhere(const Predicate &predicate)
+    {
+        return removeWhere(M::schema().name, predicate)
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
+    }
     template<typename M>
     QFuture<Result<QList<M>>> query(const Predicate &predicate = Predicate::all(),
                                     const QList<SortBy> &sort = {}, Paging paging = {})
     {
         return query(M::schema().name, predicate, sort, paging)
-            .then([](const Result<QList<QVariantMap>> &r) -> Result<QList<M>> {
-                if (!r)
-                    return r.error();
-                QList<M> out;
-                out.reserve(r->size());
-                for (const QVariantMap &map : *r) {
-                    auto m = fromMap<M>(map);
-                    if (!m)
-                        return m.error();
-                    out.append(std::move(*m));
-                }
-                return out;
-            });
+            .then([](const Result<QList<QVariantMap>> &r) { return fromMaps<M>(r); });
     }
     template<typename M>
     QFuture<Result<std::optional<M>>> get(const QString &id)
@@ -332,6 +328,19 @@ public:
     // A live result: an initial snapshot, then updates as the store changes.
     LiveQuery *observeQuery(const QString &model, const Predicate &predicate = Predicate::all(),
                             const QList<SortBy> &sort = {}, QObject *parent = nullptr);
+    // The same for a generated model class: ds.observe<Post>(),
+    // ds.observeQuery<Post>(Post::RATING.gt(5), {SortBy::desc(u"rating"_s)}).
+    template<typename M>
+    Observation *observe(const QString &id = {}, QObject *parent = nullptr)
+    {
+        return observe(M::schema().name, id, parent);
+    }
+    template<typename M>
+    LiveQuery *observeQuery(const Predicate &predicate = Predicate::all(), const QList<SortBy> &sort = {},
+                            QObject *parent = nullptr)
+    {
+        return observeQuery(M::schema().name, predicate, sort, parent);
+    }
 
     qint64 pendingMutations() const;
     Error lastError() const;
@@ -383,12 +392,29 @@ private:
             return std::move(*m);
         return Error(Error::Domain::Validation, QStringLiteral("InvalidRecord"), error);
     }
+    template<typename M>
+    static Result<QList<M>> fromMaps(const Result<QList<QVariantMap>> &r)
+    {
+        if (!r)
+            return r.error();
+        QList<M> out;
+        out.reserve(r->size());
+        for (const QVariantMap &map : *r) {
+            auto m = fromMap<M>(map);
+            if (!m)
+                return m.error();
+            out.append(std::move(*m));
+        }
+        return out;
+    }
 
     friend class DataStorePrivate;
     std::unique_ptr<DataStorePrivate> d;
 };
 
-// observe(): change events of one model or record.
+// observe(): change events of one model or record. A model the schema does
+// not have is an error (error(), and errorOccurred from the event loop, so
+// a caller connecting right after observe() sees it); nothing is delivered.
 class DATASTORE_EXPORT Observation : public QObject
 {
     Q_OBJECT
@@ -399,13 +425,16 @@ public:
     Observation(DataStore *store, QString model, QString id, QObject *parent = nullptr);
     QString model() const { return m_model; }
     QString id() const { return m_id; }
+    Error error() const { return m_error; }
 
 Q_SIGNALS:
     void changed(const ds::ChangeEvent &event);
+    void errorOccurred(const ds::Error &error);
 
 private:
     QString m_model;
     QString m_id;
+    Error m_error;
 };
 
 // observeQuery(): the records of a model that match a predicate, in sort
