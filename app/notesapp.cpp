@@ -47,6 +47,13 @@ constexpr int readyTimeoutMs = 120000;
 // How long --screenshot waits for sync to be ready before rendering anyway.
 constexpr int syncReadyTimeoutMs = 60000;
 
+// A list model's totalCount for the --measure-* lines: -1 while it counts.
+QString totalText(const QObject *model)
+{
+    const int total = model->property("totalCount").toInt();
+    return total < 0 ? u"(not counted yet)"_s : QString::number(total);
+}
+
 void print(const QString &line)
 {
     std::fprintf(stdout, "%s\n", qPrintable(line));
@@ -392,7 +399,7 @@ void NotesApp::checkReady()
         const auto *posts = window()->findChild<QAbstractItemModel *>(u"postsModel"_s);
         print(u"startup: first page of posts (%1 rows loaded of %2) after %3 ms"_s
                   .arg(posts->rowCount())
-                  .arg(posts->property("totalCount").toInt())
+                  .arg(totalText(posts))
                   .arg(processClock().elapsed()));
     }
     Q_EMIT ready();
@@ -454,7 +461,7 @@ void NotesApp::measureScroll()
                   .arg(run->frames)
                   .arg(run->maxGap)
                   .arg(posts->rowCount())
-                  .arg(posts->property("totalCount").toInt()));
+                  .arg(totalText(posts)));
         QTimer::singleShot(0, qApp, [] { QCoreApplication::exit(0); });
     });
     step->start();

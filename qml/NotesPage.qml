@@ -36,7 +36,7 @@ Pane {
         RowLayout {
             Label {
                 Layout.fillWidth: true
-                text: qsTr("%1 notes").arg(notesModel.totalCount)
+                text: notesModel.totalCount < 0 ? qsTr("Counting notes…") : qsTr("%1 notes").arg(notesModel.totalCount)
             }
             Button {
                 objectName: "newNoteButton"

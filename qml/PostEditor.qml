@@ -130,7 +130,7 @@ Pane {
         }
 
         Label {
-            text: qsTr("Comments (%1)").arg(commentsModel.totalCount)
+            text: commentsModel.totalCount < 0 ? qsTr("Comments") : qsTr("Comments (%1)").arg(commentsModel.totalCount)
             font.bold: true
         }
         ListView {

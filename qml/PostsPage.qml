@@ -93,7 +93,7 @@ Pane {
             Layout.fillWidth: true
             text: postsModel.filterError.isValid
                   ? qsTr("Filter error: %1").arg(postsModel.filterError.message)
-                  : qsTr("%1 posts").arg(postsModel.totalCount)
+                  : (postsModel.totalCount < 0 ? qsTr("Counting posts…") : qsTr("%1 posts").arg(postsModel.totalCount))
             opacity: 0.8
         }
 

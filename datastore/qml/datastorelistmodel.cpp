@@ -115,7 +115,8 @@ void DataStoreListModel::setLoading(bool loading)
 
 void DataStoreListModel::setTotalCount(int total)
 {
-    total = std::max(total, count());
+    if (total >= 0)
+        total = std::max(total, count());   // never fewer than the rows shown
     if (m_totalCount == total)
         return;
     m_totalCount = total;
@@ -244,8 +245,15 @@ void DataStoreListModel::reload()
     setError(error);
     if (oldCount != 0)
         Q_EMIT countChanged();
-    m_totalCount = -1;   // forces the signal
-    setTotalCount(0);
+    // Not known until the store has counted (the first page alone does not
+    // tell: "100 of 100" until the count came); 0 when nothing can load.
+    if (m_valid) {
+        if (std::exchange(m_totalCount, -1) != -1)
+            Q_EMIT totalCountChanged();
+    } else {
+        m_totalCount = -1;   // forces the signal
+        setTotalCount(0);
+    }
     // A view may have asked for the first page from its modelReset handler.
     setLoading(m_fetching);
 
@@ -343,7 +351,10 @@ void DataStoreListModel::onPage(Paging window, const Result<QList<QVariantMap>> 
     if (added.isEmpty())
         m_fetching = false;
     m_paged = count();
-    setTotalCount(m_allLoaded ? count() : m_totalCount);
+    if (m_allLoaded)
+        setTotalCount(count());
+    else if (m_totalCount >= 0)
+        setTotalCount(m_totalCount);
     setLoading(m_fetching);
 }
 

@@ -16,7 +16,9 @@
 // Paging: the first page (pageSize rows) is queried when the model (re)loads;
 // canFetchMore()/fetchMore() load the next pages (at least pageSize rows
 // each; the window a page is queried with may hold a few more, kept). `count` is the number of
-// rows loaded, `totalCount` the number of matching records in the store.
+// rows loaded, `totalCount` the number of matching records in the store: -1
+// ("not counted yet") from a (re)load until the store's count answers or the
+// last page is in, never fewer than `count` after that.
 // Every page after the first is queried with one loaded row of overlap (the
 // anchor) so that a write that raced the query is detected: the page is then
 // queried again instead of leaving a gap or a duplicate.

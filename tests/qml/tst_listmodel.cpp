@@ -106,6 +106,7 @@ private Q_SLOTS:
     void viewsFetchingFromTheirHandlersLoadEverything();
     void aBurstIntoAnEmptyListStopsAtAPage();
     void totalFollowsCreatesWithoutCounting();
+    void totalIsUnknownUntilCounted();
     void writesRacingThePagesKeepTheModelExact();
     void invalidFilterAndSort_data();
     void invalidFilterAndSort();
@@ -621,6 +622,45 @@ void TestListModel::totalFollowsCreatesWithoutCounting()
     fetchAll(model);
     QCOMPARE(model->count(), 205);
     QCOMPARE(ids(*model), expectedIds(u"rating >= 5"_s, u"rating"_s));
+}
+
+void TestListModel::totalIsUnknownUntilCounted()
+{
+    // The first page alone does not tell how many records match: totalCount
+    // is -1 until the store's count answers (it read "20 of 20" before), and
+    // the exact count after; a list loaded to its end needs no count.
+    QList<QVariantMap> records;
+    for (int i = 0; i < 300; ++i)
+        records.append(post(pid(i), u"t"_s, i % 10));
+    saveAll(records);
+
+    ds::DataStoreListModel model;
+    QList<int> totalsAtFirstRows;
+    QList<int> totals;
+    connect(&model, &QAbstractItemModel::rowsInserted, this, [&] { totalsAtFirstRows.append(model.totalCount()); });
+    connect(&model, &ds::DataStoreListModel::totalCountChanged, this, [&] { totals.append(model.totalCount()); });
+    model.setStore(m_qmlStore.get());
+    model.setPageSize(20);
+    model.setFilter(u"rating >= 5"_s);
+    model.setModelName(u"Post"_s);
+    QTRY_COMPARE(model.totalCount(), 150);
+    QCOMPARE(model.count(), 20);
+    QVERIFY(!totalsAtFirstRows.isEmpty());
+    QCOMPARE(totalsAtFirstRows.constFirst(), -1);
+    QVERIFY2(!totals.contains(20), "the loaded rows were shown as the total");
+    QCOMPARE(totals.constLast(), 150);
+
+    // A filter change reloads: unknown again, then the new count.
+    totals.clear();
+    model.setFilter(u"rating >= 8"_s);   // reloads from the event loop (once for several changes)
+    QTRY_VERIFY(!totals.isEmpty());
+    QCOMPARE(totals.constFirst(), -1);
+    QTRY_COMPARE(model.totalCount(), 60);
+
+    // An invalid filter loads nothing: 0, not unknown.
+    model.setFilter(u"ratng > 1"_s);
+    QTRY_VERIFY(model.filterError().isValid());
+    QCOMPARE(model.totalCount(), 0);
 }
 
 void TestListModel::writesRacingThePagesKeepTheModelExact()
