@@ -64,6 +64,8 @@ QString AppController::syncStatus() const
     case ds::DataStore::SyncState::LocalOnly:
         return tr("local only: changes stay on this device");
     case ds::DataStore::SyncState::Stopped:
+        if (!m_store->autoStart())
+            return tr("sync paused: changes stay on this device until Start sync");
         return tr("sync stopped: it starts again with Start sync, or by itself as soon as the app reads or writes data");
     case ds::DataStore::SyncState::Starting:
         return tr("connecting to %1…").arg(m_syncHost);

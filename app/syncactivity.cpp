@@ -53,6 +53,9 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
             // The store goes Offline on a lost connection; a stop() leaves it Stopped.
             add(Kind::Warning, tr("Offline: the server cannot be reached"),
                 tr("Your changes are kept on this device and sent when the connection is back."));
+        } else if (m_store && !m_store->autoStart()) {
+            add(Kind::Info, tr("Sync paused"),
+                tr("Changes stay on this device until you start sync again (Start sync)."));
         } else {
             add(Kind::Info, tr("Sync stopped"),
                 tr("Changes stay on this device until sync starts again: with Start sync, or by itself as soon as "

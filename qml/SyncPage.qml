@@ -67,13 +67,21 @@ Pane {
                 objectName: "startSyncButton"
                 text: qsTr("Start sync")
                 enabled: DataStore.isSyncEnabled && DataStore.syncState === DataStore.Stopped
-                onClicked: DataStore.start()
+                onClicked: {
+                    DataStore.autoStart = true
+                    DataStore.start()
+                }
             }
             Button {
                 objectName: "stopSyncButton"
                 text: qsTr("Stop sync")
                 enabled: DataStore.isSyncEnabled && DataStore.syncState !== DataStore.Stopped
-                onClicked: DataStore.stop()
+                // Stays stopped (reading and writing data would start it
+                // again otherwise, as in Amplify) until Start sync.
+                onClicked: {
+                    DataStore.autoStart = false
+                    DataStore.stop()
+                }
             }
             Item { Layout.fillWidth: true }
             Button {

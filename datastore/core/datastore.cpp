@@ -300,12 +300,12 @@ public:
     // queued first, so its local checks never race a starting sync.
     void autoStart()
     {
-        if (!syncConfig.isEnabled() || engineRunning || autoStartQueued)
+        if (!syncConfig.isEnabled() || engineRunning || autoStartQueued || !autoStartEnabled)
             return;
         autoStartQueued = true;
         QMetaObject::invokeMethod(q, [this] {
             autoStartQueued = false;
-            if (syncConfig.isEnabled() && !engineRunning && open)
+            if (syncConfig.isEnabled() && !engineRunning && open && autoStartEnabled)
                 q->start();
         }, Qt::QueuedConnection);
     }
@@ -354,6 +354,7 @@ public:
     SyncConfiguration syncConfig;
     bool engineRunning = false;     // start() issued and not stopped
     std::atomic<bool> autoStartQueued = false;
+    std::atomic<bool> autoStartEnabled = true;
     bool reachabilityWatched = false;
     DataStore::SyncState syncState = DataStore::SyncState::LocalOnly;
     bool online = false;
@@ -973,6 +974,16 @@ QFuture<Result<void>> DataStore::stop()
         }
         return {};
     });
+}
+
+void DataStore::setAutoStart(bool enabled)
+{
+    d->autoStartEnabled = enabled;
+}
+
+bool DataStore::autoStart() const
+{
+    return d->autoStartEnabled;
 }
 
 DataStore::SyncState DataStore::syncState() const

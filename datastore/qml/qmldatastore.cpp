@@ -66,6 +66,7 @@ void QmlDataStore::setStore(DataStore *store)
     const qint64 oldPending = pendingMutations();
     m_store = store;
     if (store) {
+        store->setAutoStart(m_autoStart);
         m_storeConnections = {
             connect(store, &DataStore::openChanged, this, &QmlDataStore::openChanged),
             connect(store, &DataStore::pendingMutationsChanged, this,
@@ -427,6 +428,14 @@ void QmlDataStore::start(const QJSValue &callback)
     qml::continueLater(m_store->start(), this, [this, id](const Result<void> &r) {
         finish(id, r ? QVariant(true) : QVariant(), r ? Error() : r.error());
     });
+}
+
+void QmlDataStore::setAutoStart(bool enabled)
+{
+    if (m_store)
+        m_store->setAutoStart(enabled);
+    if (std::exchange(m_autoStart, enabled) != enabled)
+        Q_EMIT autoStartChanged();
 }
 
 void QmlDataStore::stop(const QJSValue &callback)

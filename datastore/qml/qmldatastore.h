@@ -63,6 +63,9 @@ class QmlDataStore : public QObject
     Q_PROPERTY(QStringList modelNames READ modelNames NOTIFY storeChanged)
     // Cloud sync (DataStore::syncState() and friends).
     Q_PROPERTY(bool isSyncEnabled READ isSyncEnabled NOTIFY syncStateChanged)
+    // DataStore::setAutoStart for this store and the stores set after it:
+    // false keeps a stopped sync stopped until start() (a user's pause).
+    Q_PROPERTY(bool autoStart READ autoStart WRITE setAutoStart NOTIFY autoStartChanged)
     Q_PROPERTY(SyncState syncState READ syncState NOTIFY syncStateChanged)
     // "localOnly", "stopped", "starting", "syncing", "ready" or "offline".
     Q_PROPERTY(QString syncStateName READ syncStateName NOTIFY syncStateChanged)
@@ -103,6 +106,8 @@ public:
     QmlError lastError() const { return m_lastError; }
     QStringList modelNames() const;
     bool isSyncEnabled() const;
+    bool autoStart() const { return m_autoStart; }
+    void setAutoStart(bool enabled);
     SyncState syncState() const;
     QString syncStateName() const;
     bool isOnline() const;
@@ -162,6 +167,7 @@ public:
 
 Q_SIGNALS:
     void storeChanged();
+    void autoStartChanged();
     void openChanged();
     void pendingMutationsChanged();
     void lastErrorChanged();
@@ -190,6 +196,7 @@ Q_SIGNALS:
     void cleared();
 
 private:
+    bool m_autoStart = true;
     quint64 addCallback(const QJSValue &callback);
     // Resolves request `id`: reports an error, then calls its callback.
     void finish(quint64 id, const QVariant &result, const Error &error);

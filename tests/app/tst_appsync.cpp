@@ -360,16 +360,16 @@ private Q_SLOTS:
                                                {u"rating"_s, 3}})).ok());
         QTRY_VERIFY_WITH_TIMEOUT((*await(m_app->store()->get(u"Post"_s, u"cond-1"_s))).has_value(), 15000);
         QTRY_COMPARE_WITH_TIMEOUT(m_other->pendingMutations(), 0, 10000);
-        // The views recount after a change (the posts list at most every
-        // 100 ms, Settings after 250 ms); a query restarts a stopped sync (as
-        // Amplify's does): let them run before stopping.
-        QTest::qWait(500);
 
+        // Stop sync pauses it: the views' recounts (the posts list at most
+        // every 100 ms, Settings after 250 ms) and saves, which would start
+        // a stopped sync again (Amplify's rule), leave it stopped.
         showPage(2);
         click(u"stopSyncButton"_s);
         QTRY_COMPARE(m_app->store()->syncState(), ds::DataStore::SyncState::Stopped);
+        QVERIFY(!m_app->store()->autoStart());
         QTRY_COMPARE(text(u"onlineLabel"_s), u"Offline"_s);
-        QVERIFY(text(u"syncStatusLabel"_s).startsWith(u"sync stopped"_s));
+        QVERIFY2(text(u"syncStatusLabel"_s).startsWith(u"sync paused"_s), qPrintable(text(u"syncStatusLabel"_s)));
         QVERIFY(item(u"startSyncButton"_s)->property("enabled").toBool());
 
         QVariantMap renamed = **await(m_other->get(u"Post"_s, u"cond-1"_s));
@@ -377,11 +377,15 @@ private Q_SLOTS:
         QVERIFY(await(m_other->save(u"Post"_s, renamed)).ok());
         QTRY_COMPARE_WITH_TIMEOUT(m_other->pendingMutations(), 0, 10000);
 
-        // Saving starts sync again by itself (as Amplify's DataStore does).
         const auto condition = m_app->store()->parsePredicate(u"Post"_s, u"title beginsWith \"[Amplify]\""_s);
         QVERIFY(condition);
         QVERIFY(await(m_app->store()->save(u"Post"_s, {{u"id"_s, u"cond-1"_s}, {u"title"_s, u"[Amplify] mine"_s},
                                                         {u"rating"_s, 10}}, *condition)).ok());
+        QTest::qWait(400);   // longer than the views' recount delays
+        QCOMPARE(m_app->store()->syncState(), ds::DataStore::SyncState::Stopped);
+        QCOMPARE(m_app->store()->pendingMutations(), 1);
+        click(u"startSyncButton"_s);
+        QVERIFY(m_app->store()->autoStart());
         auto *activity = m_app->controller()->syncActivity();
         auto titles = [activity] {
             QStringList t;
@@ -416,7 +420,6 @@ private Q_SLOTS:
                                                   {u"content"_s, u"original"_s}})).ok());
         QTRY_VERIFY_WITH_TIMEOUT((*await(m_app->store()->get(u"Comment"_s, u"conf-1"_s))).has_value(), 15000);
         QTRY_COMPARE_WITH_TIMEOUT(m_other->pendingMutations(), 0, 10000);
-        QTest::qWait(500);   // the views' deferred recounts (see conditionalSaveRejectedIsExplained)
         showPage(2);
         click(u"stopSyncButton"_s);
         QTRY_COMPARE(m_app->store()->syncState(), ds::DataStore::SyncState::Stopped);
@@ -430,6 +433,7 @@ private Q_SLOTS:
         const int problemsBefore = activity->problemCount();
         QVERIFY(await(m_app->store()->save(u"Comment"_s, {{u"id"_s, u"conf-1"_s}, {u"postID"_s, u"This-conflict"_s},
                                                            {u"content"_s, u"mine"_s}})).ok());
+        click(u"startSyncButton"_s);
         const QString title = u"Your change to comment “mine” crossed a change made elsewhere"_s;
         QTRY_VERIFY_WITH_TIMEOUT([&] {
             for (int i = 0; i < activity->rowCount(); ++i) {

@@ -61,6 +61,7 @@ private slots:
     void baseSyncResumesAfterServerRestart();
     void progressKnowsTheTotal();
     void badConfigurationIsAnError();
+    void operationsStartSyncUnlessAutoStartIsOff();
 
 private:
     std::unique_ptr<DataStore> client(const QString &name, const QStringList &expressions = {});
@@ -660,6 +661,34 @@ void tst_SyncEngine::conflictRetriesExhaustedAreReported()
     QCOMPARE(server.value(u"rating"_s).toInt(), 110);
     QTRY_COMPARE_WITH_TIMEOUT(localGet(*a, u"Post"_s, u"contested"_s)->value(u"rating"_s).toInt(), 110, 5000);
     QCOMPARE(localGet(*a, u"Post"_s, u"contested"_s)->value(u"title"_s).toString(), u"Original"_s);
+}
+
+void tst_SyncEngine::operationsStartSyncUnlessAutoStartIsOff()
+{
+    auto a = client(u"a"_s);
+    QVERIFY(waitReady(*a));
+    QVERIFY(a->autoStart());
+
+    // Amplify's rule (the default): after stop(), an operation starts sync.
+    QVERIFY(await(a->stop()).ok());
+    QCOMPARE(a->syncState(), DataStore::SyncState::Stopped);
+    QVERIFY(await(a->save(u"Post"_s, post(u"auto1"_s, u"Starts sync"_s, 1))).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"auto1"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QVERIFY(a->syncState() != DataStore::SyncState::Stopped);
+
+    // Paused: reads and writes leave it stopped; the outbox waits for start().
+    a->setAutoStart(false);
+    QVERIFY(await(a->stop()).ok());
+    QVERIFY(await(a->save(u"Post"_s, post(u"auto2"_s, u"Waits"_s, 2))).ok());
+    QVERIFY(await(a->count(u"Post"_s)).ok());
+    QVERIFY(await(a->query(u"Post"_s)).ok());
+    QTest::qWait(500);
+    QCOMPARE(a->syncState(), DataStore::SyncState::Stopped);
+    QCOMPARE(a->pendingMutations(), 1);
+    QVERIFY(serverGet(u"auto2"_s).isEmpty());
+    QVERIFY(await(a->start()).ok());
+    QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"auto2"_s).value(u"_version"_s).toInt(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
 }
 
 void tst_SyncEngine::tlsWithCustomCa()

@@ -231,6 +231,12 @@ public:
     QFuture<Result<void>> start();
     // Stops syncing; local data, the outbox and the sync metadata stay.
     QFuture<Result<void>> stop();
+    // Whether save/remove/query/get/count/observe start a configured sync
+    // that is not running (true, the default: Amplify's rule, so after
+    // stop() the next operation starts it again). false: only start() does,
+    // for an app whose user paused sync. Thread-safe.
+    void setAutoStart(bool enabled);
+    bool autoStart() const;
 
     SyncState syncState() const;
     bool isOnline() const;
