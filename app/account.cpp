@@ -6,6 +6,7 @@
 #include "logging.h"
 
 #include <QCryptographicHash>
+#include <algorithm>
 #include <QRegularExpression>
 #include <QSettings>
 
@@ -66,6 +67,20 @@ QString Account::databasePath() const
     return m_switcher.store() ? m_switcher.store()->databasePath() : QString();
 }
 
+void Account::keepUnsyncableModelsLocal(ds::SyncConfiguration &config, const ds::Schema &schema)
+{
+    if (config.authorizationType != ds::SyncConfiguration::AuthorizationType::ApiKey)
+        return;
+    for (const ds::ModelSchema &model : schema.models()) {
+        // No @auth: the API's default mode (the key) covers the model.
+        const bool keyMaySync = model.authRules.isEmpty()
+            || std::any_of(model.authRules.cbegin(), model.authRules.cend(), [](const ds::AuthRule &rule) {
+                   return rule.provider == ds::AuthRule::Provider::ApiKey && rule.allows(u"sync");
+               });
+        config.setLocalOnly(model.name, !keyMaySync);
+    }
+}
+
 ds::SyncConfiguration Account::anonymousConfiguration() const
 {
     ds::SyncConfiguration config = m_cloud;
@@ -73,6 +88,8 @@ ds::SyncConfiguration Account::anonymousConfiguration() const
     // A cloud that only takes signed-in users: anonymous use stays local.
     if (config.authorizationType != ds::SyncConfiguration::AuthorizationType::ApiKey)
         config.endpoint = QUrl();
+    if (const ds::DataStore *store = m_switcher.store())
+        keepUnsyncableModelsLocal(config, store->schema());
     return config;
 }
 

@@ -80,6 +80,11 @@ class Account : public QObject
     Q_PROPERTY(QString passwordNeededFor READ passwordNeededFor NOTIFY passwordNeededForChanged)
 
 public:
+    // Under an API key, the models whose @auth rules give the key no sync
+    // access (owner-only notes) stay on the device: their changes would only
+    // be refused, one warning per edit. Other authorization types: unchanged.
+    static void keepUnsyncableModelsLocal(ds::SyncConfiguration &config, const ds::Schema &schema);
+
     enum class Purpose { SignIn, SignUp };
     Q_ENUM(Purpose)
 

@@ -504,6 +504,7 @@ void NotesApp::enableSync(ds::SyncConfiguration config, const QString &descripti
         m_account->restoreSession(m_options.userId.isEmpty() ? m_settings->userId() : m_options.userId);
         return;
     }
+    Account::keepUnsyncableModelsLocal(config, m_store->schema());
     m_store->configureSync(config);
     ds::qml::continueLater(m_store->start(), this, [this](const ds::Result<void> &started) {
         if (!started) {

@@ -36,6 +36,20 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
     if (!store)
         return;
     connect(store, &ds::DataStore::syncQueriesStarted, this, [this](const QStringList &models) {
+        // Models the app keeps local (Account::keepUnsyncableModelsLocal):
+        // said once per model, like a refusal of the server.
+        QStringList localOnly(m_store->syncConfiguration().localOnlyModels().cbegin(),
+                              m_store->syncConfiguration().localOnlyModels().cend());
+        localOnly.sort();
+        for (const QString &model : std::as_const(localOnly)) {
+            if (m_unauthorized.contains(model))
+                continue;
+            m_unauthorized.insert(model);
+            add(Kind::Info, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
+                tr("This app's credentials may not sync %1 (with an API key the server shares only what is "
+                   "public; private records need their signed-in owner), so they are not sent. Sign in to "
+                   "sync them.").arg(pluralName(model)));
+        }
         QStringList names;
         for (const QString &model : models)
             names.append(pluralName(model));

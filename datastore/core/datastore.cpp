@@ -519,11 +519,13 @@ QFuture<Result<void>> DataStore::open(const QString &databasePath, SchemaPolicy 
 {
     Worker *worker = d->worker;
     const Schema *schema = &d->schema;
-    auto future = d->submit<bool>([worker, schema, databasePath, policy](Storage *, QList<ChangeEvent> &)
+    const QSet<QString> localOnly = d->syncConfig.localOnlyModels();
+    auto future = d->submit<bool>([worker, schema, databasePath, policy, localOnly](Storage *, QList<ChangeEvent> &)
                                       -> Result<bool> {
         worker->closeStorage();
         auto storage = std::make_unique<Storage>(*schema);
         storage->setRequireMatchingSchema(policy == SchemaPolicy::RequireMatch);
+        storage->setLocalOnlyModels(localOnly);
         if (const Result<void> opened = storage->open(databasePath); !opened)
             return opened.error();
         worker->openStorage(std::move(storage));
@@ -894,6 +896,15 @@ QFuture<qint64> DataStore::flushOutbox(std::chrono::milliseconds timeout)
 
 void DataStore::configureSync(const SyncConfiguration &configuration)
 {
+    if (configuration.localOnlyModels() != d->syncConfig.localOnlyModels()) {
+        // Writes queued after this call see it (the worker runs in order).
+        d->submit<bool>([localOnly = configuration.localOnlyModels()](Storage *storage, QList<ChangeEvent> &)
+                            -> Result<bool> {
+            if (storage)
+                storage->setLocalOnlyModels(localOnly);
+            return true;
+        }, false, true);
+    }
     d->syncConfig = configuration;
     if (!d->engineRunning)
         d->setSyncState(configuration.isEnabled() ? SyncState::Stopped : SyncState::LocalOnly);

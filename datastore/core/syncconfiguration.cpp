@@ -87,6 +87,14 @@ void SyncConfiguration::setSyncExpression(const QString &model, const QString &t
     m_expressions.append(Expression{model, std::nullopt, text});
 }
 
+void SyncConfiguration::setLocalOnly(const QString &model, bool localOnly)
+{
+    if (localOnly)
+        m_localOnly.insert(model);
+    else
+        m_localOnly.remove(model);
+}
+
 void SyncConfiguration::removeSyncExpression(const QString &model)
 {
     m_expressions.removeIf([&model](const Expression &e) { return e.model == model; });

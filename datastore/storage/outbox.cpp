@@ -111,6 +111,8 @@ Error Storage::Private::enqueue(const ModelSchema &model, const QString &recordI
                                 const QVariantMap &data, const QJsonObject &condition,
                                 std::optional<int> version)
 {
+    if (!localOnly.isEmpty() && localOnly.contains(model.name))
+        return {};   // a local-only model queues nothing
     if (Error e = flushPending(); !e.isNull())
         return e;
     Error error;

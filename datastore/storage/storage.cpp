@@ -744,7 +744,9 @@ Result<std::optional<Change>> Storage::Private::tryCreate(ModelTable &t, const Q
         return data;
     };
     const QString recordId = Storage::keyOf(*t.model, created);
-    if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
+    if (!localOnly.isEmpty() && localOnly.contains(t.model->name)) {
+        // A local-only model: the row alone, no outbox entry.
+    } else if (!maybeQueued.isEmpty() && maybeQueued.contains(queueKey(t.model->name, recordId))) {
         // enqueue() flushes the deferred entries first.
         error = enqueue(*t.model, recordId, MutationType::Create, writableData(), {}, std::nullopt);
     } else if (dataIsRow) {
@@ -826,6 +828,18 @@ Storage::~Storage()
 void Storage::setRequireMatchingSchema(bool require)
 {
     d->requireMatchingSchema = require;
+}
+
+void Storage::setLocalOnlyModels(const QSet<QString> &models)
+{
+    if (Error e = d->flushPending(); !e.isNull())
+        qCWarning(lcStorage).noquote() << e.message();
+    d->localOnly = models;
+}
+
+bool Storage::isLocalOnly(const QString &model) const
+{
+    return d->localOnly.contains(model);
 }
 
 void Storage::setBusyTimeout(int milliseconds)

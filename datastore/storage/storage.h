@@ -25,6 +25,7 @@
 #include <datastore/result.h>
 
 #include <QJsonObject>
+#include <QSet>
 #include <QString>
 #include <QVariantMap>
 
@@ -161,6 +162,11 @@ public:
     // empty file is still created. For tools that inspect an app's file and
     // must never rebuild or alter it. Before open().
     void setRequireMatchingSchema(bool require);
+
+    // Models whose local writes queue no outbox entries (and that the sync
+    // engine leaves out): SyncConfiguration::setLocalOnly(). Any time.
+    void setLocalOnlyModels(const QSet<QString> &models);
+    bool isLocalOnly(const QString &model) const;
 
     // What the last open() changed in the local schema, one line per step
     // ("Post: created table", "Post: added column \"rating\"", "Comment:

@@ -99,6 +99,7 @@ public:
     bool open = false;
     int busyTimeoutMs = 0;
     bool requireMatchingSchema = false;   // Storage::setRequireMatchingSchema()
+    QSet<QString> localOnly;              // Storage::setLocalOnlyModels()
     int depth = 0;                       // 0: no transaction; 1: BEGIN; >1: savepoints
     QStringList migrationNotes;
 

@@ -58,6 +58,8 @@ void SubscriptionProcessor::setOwnerArgument(const QString &model, const std::op
 void SubscriptionProcessor::subscribe()
 {
     for (const ModelSchema *model : m_storage.schema().topologicallySortedModels()) {
+        if (m_storage.isLocalOnly(model->name))
+            continue;
         for (net::SubscriptionType type : kTypes)
             start(*model, type, true);
     }

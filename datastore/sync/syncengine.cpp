@@ -113,6 +113,11 @@ Result<void> SyncEngine::configure()
     m_sync->setOptions(options);
 
     const Schema &schema = m_storage.schema();
+    for (const QString &name : m_config.localOnlyModels()) {
+        if (!schema.model(name))
+            return Error::validation(u"UnknownModel"_s, u"local-only model '"_s + name
+                                                            + u"': the schema has no such model"_s);
+    }
     for (const SyncConfiguration::Expression &e : m_config.syncExpressions()) {
         const ModelSchema *model = schema.model(e.model);
         if (!model)

@@ -116,6 +116,7 @@ void SyncProcessor::start()
     m_applied = 0;
     m_expected = -1;
     m_queue = m_storage.schema().topologicallySortedModels();
+    m_queue.removeIf([this](const ModelSchema *m) { return m_storage.isLocalOnly(m->name); });
     QStringList names;
     for (const ModelSchema *m : std::as_const(m_queue))
         names.append(m->name);

@@ -62,6 +62,7 @@ private slots:
     void progressKnowsTheTotal();
     void badConfigurationIsAnError();
     void operationsStartSyncUnlessAutoStartIsOff();
+    void localOnlyModelsStayOnTheDevice();
 
 private:
     std::unique_ptr<DataStore> client(const QString &name, const QStringList &expressions = {});
@@ -689,6 +690,67 @@ void tst_SyncEngine::operationsStartSyncUnlessAutoStartIsOff()
     QVERIFY(await(a->start()).ok());
     QTRY_COMPARE_WITH_TIMEOUT(serverGet(u"auto2"_s).value(u"_version"_s).toInt(), 1, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(a->pendingMutations(), 0, 5000);
+}
+
+void tst_SyncEngine::localOnlyModelsStayOnTheDevice()
+{
+    // Comment is kept local on A: no sync query, no subscription, and its
+    // writes queue nothing; Post syncs as usual. B syncs everything.
+    const QJsonObject seeded{{u"id"_s, u"c-seeded"_s}, {u"postID"_s, u"p"_s}, {u"content"_s, u"on the server"_s}};
+    QCOMPARE(synctest::sendAll(*m_http, {net::mutation(m_schema, *m_schema.model(u"Comment"_s),
+                                                       net::MutationType::Create, seeded)}).size(), 1);
+    auto a = client(u"a"_s);
+    SyncConfiguration config = a->syncConfiguration();
+    config.setLocalOnly(u"Comment"_s);
+    a->configureSync(config);
+    auto b = client(u"b"_s);
+    QSignalSpy started(a.get(), &DataStore::syncQueriesStarted);
+    QVERIFY(waitReady(*a));
+    QVERIFY(waitReady(*b));
+    QCOMPARE(started.size(), 1);
+    QVERIFY(!started.constFirst().at(0).toStringList().contains(u"Comment"_s));
+    QVERIFY(started.constFirst().at(0).toStringList().contains(u"Post"_s));
+    QCOMPARE(*await(a->count(u"Comment"_s)), 0);
+    QCOMPARE(*await(b->count(u"Comment"_s)), 1);
+
+    // A's comment is written locally only; its post goes to the server.
+    QVERIFY(await(a->save(u"Comment"_s, {{u"id"_s, u"c-local"_s}, {u"postID"_s, u"p"_s},
+                                          {u"content"_s, u"mine only"_s}})).ok());
+    QCOMPARE(a->pendingMutations(), 0);
+    QVERIFY(await(a->save(u"Post"_s, post(u"p-a"_s, u"From A"_s, 3))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(localGet(*b, u"Post"_s, u"p-a"_s).has_value(), 10000);
+    QVERIFY(!localGet(*b, u"Comment"_s, u"c-local"_s).has_value());
+    QCOMPARE(*await(a->count(u"Comment"_s)), 1);
+    QVERIFY(await(a->remove(u"Comment"_s, u"c-local"_s)).ok());
+    QList<QVariantMap> batch;   // the batch path (entries deferred per rowid range) too
+    for (int i = 0; i < 3; ++i)
+        batch.append({{u"id"_s, u"c-batch%1"_s.arg(i)}, {u"postID"_s, u"p"_s}, {u"content"_s, u"batch"_s}});
+    QVERIFY(await(a->saveAll(u"Comment"_s, batch)).ok());
+    QVERIFY(await(a->save(u"Post"_s, post(u"p-a2"_s, u"After the batch"_s, 3))).ok());
+    QCOMPARE(*await(a->count(u"Comment"_s)), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(localGet(*b, u"Post"_s, u"p-a2"_s).has_value(), 10000);   // sent after the batch
+    QCOMPARE(a->pendingMutations(), 0);
+    QVERIFY(!localGet(*b, u"Comment"_s, u"c-batch0"_s).has_value());
+    QVERIFY(await(a->removeWhere(u"Comment"_s, Predicate::all())).ok());
+    QCOMPARE(a->pendingMutations(), 0);
+
+    // B's comment, then B's post: the post reaches A, the comment does not.
+    QVERIFY(await(b->save(u"Comment"_s, {{u"id"_s, u"c-b"_s}, {u"postID"_s, u"p"_s}, {u"content"_s, u"B"_s}})).ok());
+    QVERIFY(await(b->save(u"Post"_s, post(u"p-b"_s, u"From B"_s, 4))).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(localGet(*a, u"Post"_s, u"p-b"_s).has_value(), 10000);
+    QTest::qWait(200);
+    QVERIFY(!localGet(*a, u"Comment"_s, u"c-b"_s).has_value());
+    QCOMPARE(*await(a->count(u"Comment"_s)), 0);
+
+    // A model the schema lacks is a configuration error at start().
+    SyncConfiguration bad = config;
+    bad.setLocalOnly(u"Nope"_s);
+    auto c = client(u"c"_s);
+    c->configureSync(bad);
+    const Result<void> refused = await(c->start());
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code(), u"UnknownModel"_s);
+    QVERIFY2(refused.error().message().contains(u"'Nope'"_s), qPrintable(refused.error().message()));
 }
 
 void tst_SyncEngine::tlsWithCustomCa()

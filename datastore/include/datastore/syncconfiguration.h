@@ -20,6 +20,7 @@
 
 #include <QByteArray>
 #include <QList>
+#include <QSet>
 #include <QString>
 #include <QUrl>
 #include <QVariantMap>
@@ -128,8 +129,18 @@ public:
     };
     const QList<Expression> &syncExpressions() const { return m_expressions; }
 
+    // A model kept on this device: no sync queries, no subscriptions, and
+    // its saves and deletes queue no mutations (e.g. a model the
+    // credentials may not sync, such as owner-only notes under an API key).
+    // Entries queued before stay queued. Takes effect at configureSync()
+    // for writes and at the next start() for sync; an unknown model name is
+    // an error at start().
+    void setLocalOnly(const QString &model, bool localOnly = true);
+    const QSet<QString> &localOnlyModels() const { return m_localOnly; }
+
 private:
     QList<Expression> m_expressions;
+    QSet<QString> m_localOnly;
 };
 
 } // namespace ds
