@@ -9,11 +9,12 @@
 // saves outstanding, group-committed by the worker several to a
 // transaction, as an app's burst of writes is), "batch" (saveAll() of 25).
 #include "CoreAppModels_models/models.h"
+#include "awaitfuture.h"
+#include "killedchild.h"
 
 #include <datastore/datastore.h>
 
 #include <QCoreApplication>
-#include <QElapsedTimer>
 #include <QProcess>
 #include <QSet>
 #include <QTemporaryDir>
@@ -26,13 +27,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template<typename T>
-T await(QFuture<T> future)
-{
-    while (!future.isFinished())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    return future.result();
-}
+using dstest::await;
 
 QVariantMap postRecord(const QString &id, int i)
 {
@@ -138,37 +133,9 @@ void tst_DataStoreDurability::killNine()
     QSet<QString> acked;
     for (int round = 0; round < 2; ++round) {
         // Round 2 kills a child that went on with the file the first one left.
-        QProcess child;
-        child.setProgram(QCoreApplication::applicationFilePath());
-        child.setArguments({u"child"_s, path, mode});
-        child.setProcessChannelMode(QProcess::SeparateChannels);
-        child.start();
-        QVERIFY(child.waitForStarted());
-
-        const qsizetype target = acked.size() + acknowledged;
-        QByteArray buffer;
-        QElapsedTimer timer;
-        timer.start();
-        while (acked.size() < target) {
-            QVERIFY2(timer.elapsed() < 60000, "the child was too slow");
-            QVERIFY2(child.state() == QProcess::Running, child.readAllStandardError().constData());
-            child.waitForReadyRead(100);
-            buffer += child.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                acked.insert(QString::fromUtf8(buffer.left(nl)));
-                buffer.remove(0, nl + 1);
-            }
-        }
-        child.kill();   // SIGKILL: no destructors, no close(), no checkpoint
-        QVERIFY(child.waitForFinished(10000));
-        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-        // Whole lines the child printed before it died are acknowledgements too.
-        buffer += child.readAllStandardOutput();
-        QList<QByteArray> lines = buffer.split('\n');
-        lines.removeLast();   // empty, or a line cut short by the kill
-        for (const QByteArray &line : std::as_const(lines))
-            acked.insert(QString::fromUtf8(line));
+        const QString killed =
+            dstest::runAndKill({u"child"_s, path, mode}, acked.size() + acknowledged, acked);
+        QVERIFY2(killed.isEmpty(), qPrintable(killed));
 
         ds::DataStore store(app::ModelProvider::schema());
         const auto opened = await(store.open(path));

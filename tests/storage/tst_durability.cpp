@@ -4,6 +4,7 @@
 // file and checks that every acknowledged record and its outbox entry are
 // there. WAL with synchronous=NORMAL survives a process crash: a commit has
 // been written to the WAL (the OS's page cache) when it returns.
+#include "killedchild.h"
 #include "storagetest_p.h"
 
 #include <QCoreApplication>
@@ -80,37 +81,9 @@ void tst_StorageDurability::killNine()
 
     for (int round = 0; round < 2; ++round) {
         // Round 2 kills a child that appends to a file the first one left behind.
-        QProcess child;
-        child.setProgram(QCoreApplication::applicationFilePath());
-        child.setArguments({u"child"_s, path, mode});
-        child.setProcessChannelMode(QProcess::SeparateChannels);
-        child.start();
-        QVERIFY(child.waitForStarted());
-
         QSet<QString> acked;
-        QByteArray buffer;
-        QElapsedTimer timer;
-        timer.start();
-        while (acked.size() < acknowledged) {
-            QVERIFY2(timer.elapsed() < 60000, "the child was too slow");
-            QVERIFY2(child.state() == QProcess::Running, child.readAllStandardError().constData());
-            child.waitForReadyRead(100);
-            buffer += child.readAllStandardOutput();
-            qsizetype nl;
-            while ((nl = buffer.indexOf('\n')) >= 0) {
-                acked.insert(QString::fromUtf8(buffer.left(nl)));
-                buffer.remove(0, nl + 1);
-            }
-        }
-        child.kill();   // SIGKILL: no destructors, no close(), no checkpoint
-        QVERIFY(child.waitForFinished(10000));
-        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
-        // Lines the child printed before it died are acknowledgements too.
-        buffer += child.readAllStandardOutput();
-        QList<QByteArray> lines = buffer.split('\n');
-        lines.removeLast();   // empty, or a line cut short by the kill
-        for (const QByteArray &line : std::as_const(lines))
-            acked.insert(QString::fromUtf8(line));
+        const QString killed = dstest::runAndKill({u"child"_s, path, mode}, acknowledged, acked);
+        QVERIFY2(killed.isEmpty(), qPrintable(killed));
 
         const ds::Schema schema = storagetest::appSchema();
         Storage s(schema);
