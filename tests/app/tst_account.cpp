@@ -6,6 +6,7 @@
 // across runs, the no-keychain fallback, token refresh, and AccountPage
 // without QML warnings.
 #include "account.h"
+#include "appwarnings.h"
 #include "apppaths.h"
 #include "appsettings.h"
 #include "keychainstore.h"
@@ -46,22 +47,6 @@ namespace {
 
 const QString password = u"correct horse battery"_s;
 const QString apiKey = u"test-api-key-1"_s;
-
-int s_warnings = 0;
-QString s_expectedWarning;   // a test that provokes a warning names it here
-QtMessageHandler s_previousHandler = nullptr;
-
-void countWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    // Anonymous use syncs with the API key, which the owner-only notes refuse:
-    // expected, and said in the app's own words (not a failure here).
-    const bool refusedNotes = qstrcmp(context.category, "ds.sync") == 0
-                              && message.contains(u"Not Authorized to access"_s) && message.contains(u"Note"_s);
-    const bool expected = !s_expectedWarning.isEmpty() && message.contains(s_expectedWarning);
-    if ((type == QtWarningMsg || type == QtCriticalMsg) && !refusedNotes && !expected)
-        ++s_warnings;
-    s_previousHandler(type, context, message);
-}
 
 // A keychain that works, in memory: what a desktop with Secret Service does.
 class MemorySecrets : public SecretStore
@@ -172,13 +157,13 @@ void TestAccount::initTestCase()
     const QString started = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
                                             u"--api-key"_s, apiKey});
     QVERIFY2(started.isEmpty(), qPrintable(started));
-    s_previousHandler = qInstallMessageHandler(countWarnings);
+    apptest::installWarningCounter();
 }
 
 void TestAccount::init()
 {
-    s_warnings = 0;
-    s_expectedWarning.clear();
+    apptest::warningState().count = 0;
+    apptest::expectWarning({});
     m_settings = std::make_unique<notes::AppSettings>();
     m_store = std::make_unique<ds::DataStore>(::ModelProvider::schema());
     const QString anonymous = notes::AppPaths::databaseFile(QString());
@@ -191,7 +176,7 @@ void TestAccount::cleanup()
     if (m_store)
         await(m_store->close());
     m_store.reset();
-    QCOMPARE(s_warnings, 0);
+    QCOMPARE(apptest::warnings(), 0);
 }
 
 ds::SyncConfiguration TestAccount::cloud(const dstest::ServerProcess &server) const
@@ -674,7 +659,7 @@ void TestAccount::refusedRefreshKeepsTheStoreAndAsksForThePassword()
     QVERIFY2(started.isEmpty(), qPrintable(started));
     const quint16 port = first.port();
     // The engine's reconnect with gina's old token is refused until the refresh is.
-    s_expectedWarning = u"Invalid token: bad signature"_s;
+    apptest::expectWarning(u"Invalid token: bad signature"_s);
     Account account(m_store.get(), &m_keychain);
     account.setCloud(cloud(first));
     QVERIFY(signUp(account, u"gina"_s));

@@ -11,6 +11,7 @@
 // report that the API key may not sync the owner-only Note model (the
 // app's schema: notes are private; the app itself keeps them local-only).
 #include "appitems.h"
+#include "appwarnings.h"
 
 #include "notesapp.h"
 #include "serverprocess.h"
@@ -34,24 +35,6 @@ Q_IMPORT_QML_PLUGIN(QtDataStoreNotesPlugin)
 using namespace Qt::StringLiterals;
 
 namespace {
-
-int s_warnings = 0;
-QtMessageHandler s_previousHandler = nullptr;
-
-// The one expected warning: an API key may not read the owner-only notes
-// (the second device, m_other, asks for every model; the app keeps notes local).
-bool isNoteAuthorization(const QMessageLogContext &context, const QString &message)
-{
-    return QByteArray(context.category ? context.category : "").startsWith("ds.")
-           && message.contains(u"Note"_s) && message.contains(u"Not Authorized"_s);
-}
-
-void countWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if ((type == QtWarningMsg || type == QtCriticalMsg) && !isNoteAuthorization(context, message))
-        ++s_warnings;
-    s_previousHandler(type, context, message);
-}
 
 template<typename T>
 T await(QFuture<T> future)
@@ -135,7 +118,7 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(u"tst_appsync"_s);
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
-        s_previousHandler = qInstallMessageHandler(countWarnings);
+        apptest::installWarningCounter(true);   // m_other syncs notes with the API key
         QVERIFY(m_dir.isValid());
 
         // The server with the app's schema (the last --schema wins) and the demo data.
@@ -165,9 +148,7 @@ private Q_SLOTS:
         QElapsedTimer clock;
         clock.start();
         QVERIFY2(m_app->start(options), qPrintable(m_app->errorString()));
-        connect(m_app->engine(), &QQmlEngine::warnings, this, [](const QList<QQmlError> &warnings) {
-            s_warnings += int(warnings.size());
-        });
+        apptest::countQmlWarnings(m_app->engine(), this);
         // The status bar's progress bar shows during the base sync, with
         // the records coming in.
         QQuickItem *progressBar = item(u"syncProgressBar"_s);
@@ -568,7 +549,7 @@ private Q_SLOTS:
         m_other.reset();
         m_app.reset();
         m_server.stop();
-        QCOMPARE(s_warnings, 0);
+        QCOMPARE(apptest::warnings(), 0);
     }
 };
 

@@ -3,6 +3,7 @@
 // debounced save lands in the store), add a comment, create a note, switch
 // pages. Any warning (QML engine, JavaScript, Qt) fails the test.
 #include "appitems.h"
+#include "appwarnings.h"
 
 #include "notesapp.h"
 
@@ -21,16 +22,6 @@ Q_IMPORT_QML_PLUGIN(QtDataStoreNotesPlugin)
 using namespace Qt::StringLiterals;
 
 namespace {
-
-int s_warnings = 0;
-QtMessageHandler s_previousHandler = nullptr;
-
-void countWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    if (type == QtWarningMsg || type == QtCriticalMsg)
-        ++s_warnings;
-    s_previousHandler(type, context, message);
-}
 
 template<typename T>
 T await(QFuture<T> future)
@@ -88,7 +79,7 @@ private Q_SLOTS:
         QCoreApplication::setApplicationName(u"tst_appui"_s);
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
-        s_previousHandler = qInstallMessageHandler(countWarnings);
+        apptest::installWarningCounter();
         QVERIFY(m_dir.isValid());
 
         notes::AppOptions options;
@@ -97,9 +88,7 @@ private Q_SLOTS:
         m_app = std::make_unique<notes::NotesApp>();
         QSignalSpy ready(m_app.get(), &notes::NotesApp::ready);
         QVERIFY2(m_app->start(options), qPrintable(m_app->errorString()));
-        connect(m_app->engine(), &QQmlEngine::warnings, this, [](const QList<QQmlError> &warnings) {
-            s_warnings += int(warnings.size());
-        });
+        apptest::countQmlWarnings(m_app->engine(), this);
         QVERIFY(QTest::qWaitForWindowExposed(m_app->window()));
         QTRY_VERIFY(ready.count() == 1);
         QCOMPARE(m_app->window()->size(), notes::defaultWindowSize);
@@ -467,7 +456,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_app.reset();
-        QCOMPARE(s_warnings, 0);
+        QCOMPARE(apptest::warnings(), 0);
     }
 };
 

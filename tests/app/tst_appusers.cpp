@@ -10,6 +10,7 @@
 // except the sync engine's report that the API key (anonymous use, before
 // the first sign-in) may not sync the owner-only Note model.
 #include "appitems.h"
+#include "appwarnings.h"
 
 #include "apppaths.h"
 #include "notesapp.h"
@@ -33,18 +34,6 @@ Q_IMPORT_QML_PLUGIN(QtDataStoreNotesPlugin)
 using namespace Qt::StringLiterals;
 
 namespace {
-
-int s_warnings = 0;
-QtMessageHandler s_previousHandler = nullptr;
-
-void countWarnings(QtMsgType type, const QMessageLogContext &context, const QString &message)
-{
-    const bool refusedNotes = QByteArray(context.category ? context.category : "").startsWith("ds.")
-                              && message.contains(u"Note"_s) && message.contains(u"Not Authorized"_s);
-    if ((type == QtWarningMsg || type == QtCriticalMsg) && !refusedNotes)
-        ++s_warnings;
-    s_previousHandler(type, context, message);
-}
 
 const QString apiKey = u"da2-appuserstest"_s;
 const QString password = u"correct horse battery"_s;
@@ -172,7 +161,7 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();
         QDir(notes::AppPaths::databaseDirectory()).removeRecursively();
-        s_previousHandler = qInstallMessageHandler(countWarnings);
+        apptest::installWarningCounter();
         QVERIFY(m_dir.isValid());
 
         const QString error = m_server.start({u"--schema"_s, QStringLiteral(DS_SOURCE_DIR "/models/schema.graphql"),
@@ -195,9 +184,7 @@ private Q_SLOTS:
         m_app = std::make_unique<notes::NotesApp>();
         QSignalSpy ready(m_app.get(), &notes::NotesApp::ready);
         QVERIFY2(m_app->start(options), qPrintable(m_app->errorString()));
-        connect(m_app->engine(), &QQmlEngine::warnings, this, [](const QList<QQmlError> &warnings) {
-            s_warnings += int(warnings.size());
-        });
+        apptest::countQmlWarnings(m_app->engine(), this);
         QVERIFY(QTest::qWaitForWindowExposed(m_app->window()));
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
 
@@ -284,8 +271,8 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         m_app.reset();
-        qInstallMessageHandler(s_previousHandler);
-        QCOMPARE(s_warnings, 0);
+        apptest::removeWarningCounter();
+        QCOMPARE(apptest::warnings(), 0);
     }
 };
 
