@@ -344,15 +344,18 @@ void QmlDataStore::removeWhere(const QString &modelName, const QString &filterTe
     if (!predicate)
         return finishLater(id, predicate.error());
     qml::continueLater(m_store->removeWhere(modelName, *predicate), this,
-                       [this, id](const Result<QList<QVariantMap>> &r) {
-            QVariantList list;
-            if (r) {
-                list.reserve(r->size());
-                for (const QVariantMap &record : *r)
-                    list.append(record);
-            }
-            finish(id, list, r ? Error() : r.error());
-        });
+                       [this, id](const Result<QList<QVariantMap>> &r) { finishList(id, r); });
+}
+
+void QmlDataStore::finishList(quint64 id, const Result<QList<QVariantMap>> &records)
+{
+    QVariantList list;
+    if (records) {
+        list.reserve(records->size());
+        for (const QVariantMap &record : *records)
+            list.append(record);
+    }
+    finish(id, list, records ? Error() : records.error());
 }
 
 void QmlDataStore::query(const QString &modelName, const QString &filterText,
@@ -376,15 +379,7 @@ void QmlDataStore::query(const QString &modelName, const QString &filterText,
         return finishLater(id, sort.error());
     qml::continueLater(m_store->query(modelName, predicate, qml::withKeyTieBreak(*model, *sort),
                                       Paging{std::max(0, page), limit < 0 ? -1 : limit}),
-                       this, [this, id](const Result<QList<QVariantMap>> &r) {
-            QVariantList list;
-            if (r) {
-                list.reserve(r->size());
-                for (const QVariantMap &record : *r)
-                    list.append(record);
-            }
-            finish(id, list, r ? Error() : r.error());
-        });
+                       this, [this, id](const Result<QList<QVariantMap>> &r) { finishList(id, r); });
 }
 
 void QmlDataStore::count(const QString &modelName, const QString &filterText,

@@ -200,6 +200,8 @@ private:
     quint64 addCallback(const QJSValue &callback);
     // Resolves request `id`: reports an error, then calls its callback.
     void finish(quint64 id, const QVariant &result, const Error &error);
+    // finish() with a list of records (JavaScript objects), or the error.
+    void finishList(quint64 id, const Result<QList<QVariantMap>> &records);
     // finish() on a later turn of the event loop (errors found before any
     // store call, so callbacks are never synchronous).
     void finishLater(quint64 id, const Error &error);
