@@ -76,6 +76,9 @@ private:
     // at once (before the client can reconnect, sync and drain).
     void withServerDown(const std::function<void()> &offline, const std::function<void()> &before,
                         const QStringList &extra = {});
+    // Replaces this case's server by one started with `extra` arguments (a
+    // fresh database of the case; any port); m_http follows it.
+    QString restartServer(const QStringList &extra);
 
     QTemporaryDir m_dir;
     Schema m_schema;
@@ -480,6 +483,17 @@ void tst_SyncEngine::withServerDown(const std::function<void()> &offline, const 
     before();
 }
 
+QString tst_SyncEngine::restartServer(const QStringList &extra)
+{
+    m_server->stop();
+    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
+    const QString error = static_cast<dstest::ServerProcess &>(*m_server)
+                              .start(QStringList{u"--api-key"_s, synctest::apiKey(), u"--db"_s, db} + extra);
+    if (error.isEmpty())
+        synctest::configure(*m_http, m_server->graphqlUrl());
+    return error;
+}
+
 void tst_SyncEngine::replayedMutationsAreReconciled()
 {
     // A process that dies after the server applied its mutation but before
@@ -521,12 +535,8 @@ void tst_SyncEngine::conflictHandlerDecides()
 {
     // Optimistic concurrency on the server: every stale update is a
     // ConflictUnhandled, and the client's handler decides.
-    m_server->stop();
-    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
-    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
-                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--conflict"_s, u"optimistic"_s})
-                .isEmpty());
-    synctest::configure(*m_http, m_server->graphqlUrl());
+    const QString restarted = restartServer({u"--conflict"_s, u"optimistic"_s});
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
 
     auto a = client(u"a"_s);
     QList<ConflictData> seen;
@@ -593,12 +603,8 @@ void tst_SyncEngine::conflictRetriesExhaustedAreReported()
     // Another writer changes the record every time the client retries: after
     // maxConflictAttempts the client gives up, keeps the server's copy and
     // says so (outboxMutationFailed), instead of dropping the change silently.
-    m_server->stop();
-    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
-    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
-                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--conflict"_s, u"optimistic"_s})
-                .isEmpty());
-    synctest::configure(*m_http, m_server->graphqlUrl());
+    const QString restarted = restartServer({u"--conflict"_s, u"optimistic"_s});
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     const QUrl endpoint = m_server->graphqlUrl();
 
     auto a = client(u"a"_s);
@@ -760,12 +766,9 @@ void tst_SyncEngine::tlsWithCustomCa()
     bool missing = false;
     const QString certError = dstest::makeSelfSignedCertificate(m_dir.path(), &missing);
     QVERIFY2(certError.isEmpty(), qPrintable(certError));
-    m_server->stop();
-    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
-    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
-                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--tls-cert"_s, m_dir.filePath(u"cert.pem"_s),
-                        u"--tls-key"_s, m_dir.filePath(u"key.pem"_s)})
-                .isEmpty());
+    const QString restarted =
+        restartServer({u"--tls-cert"_s, m_dir.filePath(u"cert.pem"_s), u"--tls-key"_s, m_dir.filePath(u"key.pem"_s)});
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     QVERIFY(m_server->isSecure());
 
     auto trusting = client(u"trusting"_s);
@@ -837,13 +840,9 @@ void tst_SyncEngine::userExpressionUsesTheServersIndex()
 {
     // The seed's query-instead-of-scan case: this User expression is served
     // by the server's byLastName index, which POST /admin/explain shows.
-    m_server->stop();
-    const QString db = m_dir.filePath(u"server-%1.sqlite"_s.arg(QString::fromLatin1(QTest::currentTestFunction())));
     const QString adminKey = u"admin-key-for-tests"_s;
-    QVERIFY(static_cast<dstest::ServerProcess &>(*m_server)
-                .start({u"--api-key"_s, synctest::apiKey(), u"--db"_s, db, u"--admin-key"_s, adminKey})
-                .isEmpty());
-    synctest::configure(*m_http, m_server->graphqlUrl());
+    const QString restarted = restartServer({u"--admin-key"_s, adminKey});
+    QVERIFY2(restarted.isEmpty(), qPrintable(restarted));
     const ModelSchema &user = *m_schema.model(u"User"_s);
     QList<net::GraphQLRequest> requests;
     const QStringList lastNames{u"Doe"_s, u"Roe"_s, u"Doe"_s, u"Smith"_s};
