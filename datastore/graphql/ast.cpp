@@ -1,8 +1,139 @@
 #include "graphql/ast.h"
 
+#include <algorithm>
+#include <cstdlib>
+
+#ifdef Q_OS_LINUX
+#include <sys/mman.h>
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace ds::graphql {
+
+namespace detail {
+
+namespace {
+
+// Chunk sizes grow from small (a request of a few hundred bytes needs little)
+// to a cap that stays below glibc's mmap threshold. A list larger than a
+// quarter of the cap gets a chunk of its own.
+constexpr std::size_t FirstChunkBytes = 2 * 1024;
+constexpr std::size_t MaxChunkBytes = 64 * 1024;
+// Past this much, the document is large (a whole API schema, say): chunks
+// become 2 MB transparent huge pages where the system offers them, one page
+// fault each instead of 512. The memory goes back to the system with the
+// arena, as before.
+constexpr std::size_t LargeArenaBytes = 1024 * 1024;
+constexpr std::size_t HugeChunkBytes = 2 * 1024 * 1024;
+
+constexpr std::size_t alignUp(std::size_t n, std::size_t align) { return (n + align - 1) & ~(align - 1); }
+
+} // namespace
+
+struct AstArena::Chunk
+{
+    Chunk *previous;
+    void *mapping;   // mmap()ed region to unmap, or nullptr for malloc()
+    std::size_t mappingBytes;
+};
+
+AstArena *AstArena::create()
+{
+    return new AstArena;
+}
+
+AstArena::~AstArena()
+{
+    for (Chunk *c = m_chunks; c;) {
+        Chunk *previous = c->previous;
+#ifdef Q_OS_LINUX
+        if (c->mapping)
+            munmap(c->mapping, c->mappingBytes);
+        else
+#endif
+            std::free(c);
+        c = previous;
+    }
+}
+
+void AstArena::destroy() noexcept
+{
+    delete this;
+}
+
+std::uintptr_t AstArena::newChunk(std::size_t bytes, bool huge, std::uintptr_t *end)
+{
+    const std::size_t header = alignUp(sizeof(Chunk), alignof(std::max_align_t));
+#ifdef Q_OS_LINUX
+    if (huge) {
+        // Map twice the size and keep the 2 MB-aligned middle, so that the
+        // kernel can back it with one huge page.
+        const std::size_t length = 2 * HugeChunkBytes;
+        void *map = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (map != MAP_FAILED) {
+            const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(map);
+            const std::uintptr_t aligned = alignUp(base, HugeChunkBytes);
+            if (aligned > base)
+                munmap(map, aligned - base);
+            const std::uintptr_t tail = aligned + HugeChunkBytes;
+            if (base + length > tail)
+                munmap(reinterpret_cast<void *>(tail), base + length - tail);
+            madvise(reinterpret_cast<void *>(aligned), HugeChunkBytes, MADV_HUGEPAGE);
+            auto *chunk = reinterpret_cast<Chunk *>(aligned);
+            chunk->previous = m_chunks;
+            chunk->mapping = chunk;
+            chunk->mappingBytes = HugeChunkBytes;
+            m_chunks = chunk;
+            m_total += HugeChunkBytes;
+            *end = aligned + HugeChunkBytes;
+            return aligned + header;
+        }
+    }
+#else
+    Q_UNUSED(huge);
+#endif
+    auto *chunk = static_cast<Chunk *>(std::malloc(header + bytes));
+    if (!chunk)
+        throw std::bad_alloc();
+    chunk->previous = m_chunks;
+    chunk->mapping = nullptr;
+    chunk->mappingBytes = 0;
+    m_chunks = chunk;
+    m_total += header + bytes;
+    const std::uintptr_t first = reinterpret_cast<std::uintptr_t>(chunk) + header;
+    *end = first + bytes;
+    return first;
+}
+
+void *AstArena::allocateSlow(std::size_t bytes, std::size_t align)
+{
+    std::uintptr_t end;
+    if (bytes + align > MaxChunkBytes / 4 && m_total < LargeArenaBytes) {
+        // The current chunk stays in use.
+        return reinterpret_cast<void *>(alignUp(newChunk(bytes + align, false, &end), align));
+    }
+    std::size_t size;
+    if (m_total >= LargeArenaBytes) {
+        size = HugeChunkBytes;
+    } else {
+        m_nextChunkSize = m_nextChunkSize ? std::min(m_nextChunkSize * 2, MaxChunkBytes) : FirstChunkBytes;
+        size = m_nextChunkSize;
+    }
+    if (bytes + align > size / 2)
+        return reinterpret_cast<void *>(alignUp(newChunk(bytes + align, false, &end), align));
+    m_next = newChunk(size, size == HugeChunkBytes, &end);
+    m_end = end;
+    return allocateUnlocked(bytes, align);
+}
+
+void *AstArena::allocateLocked(std::size_t bytes, std::size_t align)
+{
+    const std::lock_guard locker(m_lock);
+    return allocateUnlocked(bytes, align);
+}
+
+} // namespace detail
 
 bool operator==(const Value &a, const Value &b)
 {
@@ -59,7 +190,7 @@ TypeRef TypeRef::nonNull(TypeRef inner)
 
 namespace {
 template<typename T>
-const T *findByName(const std::vector<T> &items, QStringView name)
+const T *findByName(const List<T> &items, QStringView name)
 {
     for (const T &item : items) {
         if (item.name == name)
