@@ -1,5 +1,7 @@
 #include "graphql/ast.h"
 
+#include "graphql/tuning_p.h"
+
 #include <algorithm>
 #include <cstdlib>
 
@@ -15,17 +17,10 @@ namespace detail {
 
 namespace {
 
-// Chunk sizes grow from small (a request of a few hundred bytes needs little)
-// to a cap that stays below glibc's mmap threshold. A list larger than a
-// quarter of the cap gets a chunk of its own.
-constexpr std::size_t FirstChunkBytes = 2 * 1024;
-constexpr std::size_t MaxChunkBytes = 64 * 1024;
-// Past this much, the document is large (a whole API schema, say): chunks
-// become 2 MB transparent huge pages where the system offers them, one page
-// fault each instead of 512. The memory goes back to the system with the
-// arena, as before.
-constexpr std::size_t LargeArenaBytes = 1024 * 1024;
-constexpr std::size_t HugeChunkBytes = 2 * 1024 * 1024;
+using tuning::kArenaFirstChunkBytes;
+using tuning::kArenaHugeChunkBytes;
+using tuning::kArenaLargeBytes;
+using tuning::kArenaMaxChunkBytes;
 
 constexpr std::size_t alignUp(std::size_t n, std::size_t align) { return (n + align - 1) & ~(align - 1); }
 
@@ -69,24 +64,24 @@ std::uintptr_t AstArena::newChunk(std::size_t bytes, bool huge, std::uintptr_t *
     if (huge) {
         // Map twice the size and keep the 2 MB-aligned middle, so that the
         // kernel can back it with one huge page.
-        const std::size_t length = 2 * HugeChunkBytes;
+        const std::size_t length = 2 * kArenaHugeChunkBytes;
         void *map = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (map != MAP_FAILED) {
             const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(map);
-            const std::uintptr_t aligned = alignUp(base, HugeChunkBytes);
+            const std::uintptr_t aligned = alignUp(base, kArenaHugeChunkBytes);
             if (aligned > base)
                 munmap(map, aligned - base);
-            const std::uintptr_t tail = aligned + HugeChunkBytes;
+            const std::uintptr_t tail = aligned + kArenaHugeChunkBytes;
             if (base + length > tail)
                 munmap(reinterpret_cast<void *>(tail), base + length - tail);
-            madvise(reinterpret_cast<void *>(aligned), HugeChunkBytes, MADV_HUGEPAGE);
+            madvise(reinterpret_cast<void *>(aligned), kArenaHugeChunkBytes, MADV_HUGEPAGE);
             auto *chunk = reinterpret_cast<Chunk *>(aligned);
             chunk->previous = m_chunks;
             chunk->mapping = chunk;
-            chunk->mappingBytes = HugeChunkBytes;
+            chunk->mappingBytes = kArenaHugeChunkBytes;
             m_chunks = chunk;
-            m_total += HugeChunkBytes;
-            *end = aligned + HugeChunkBytes;
+            m_total += kArenaHugeChunkBytes;
+            *end = aligned + kArenaHugeChunkBytes;
             return aligned + header;
         }
     }
@@ -109,20 +104,20 @@ std::uintptr_t AstArena::newChunk(std::size_t bytes, bool huge, std::uintptr_t *
 void *AstArena::allocateSlow(std::size_t bytes, std::size_t align)
 {
     std::uintptr_t end;
-    if (bytes + align > MaxChunkBytes / 4 && m_total < LargeArenaBytes) {
+    if (bytes + align > kArenaMaxChunkBytes / 4 && m_total < kArenaLargeBytes) {
         // The current chunk stays in use.
         return reinterpret_cast<void *>(alignUp(newChunk(bytes + align, false, &end), align));
     }
     std::size_t size;
-    if (m_total >= LargeArenaBytes) {
-        size = HugeChunkBytes;
+    if (m_total >= kArenaLargeBytes) {
+        size = kArenaHugeChunkBytes;
     } else {
-        m_nextChunkSize = m_nextChunkSize ? std::min(m_nextChunkSize * 2, MaxChunkBytes) : FirstChunkBytes;
+        m_nextChunkSize = m_nextChunkSize ? std::min(m_nextChunkSize * 2, kArenaMaxChunkBytes) : kArenaFirstChunkBytes;
         size = m_nextChunkSize;
     }
     if (bytes + align > size / 2)
         return reinterpret_cast<void *>(alignUp(newChunk(bytes + align, false, &end), align));
-    m_next = newChunk(size, size == HugeChunkBytes, &end);
+    m_next = newChunk(size, size == kArenaHugeChunkBytes, &end);
     m_end = end;
     return allocateUnlocked(bytes, align);
 }
