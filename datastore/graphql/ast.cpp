@@ -62,26 +62,27 @@ std::uintptr_t AstArena::newChunk(std::size_t bytes, bool huge, std::uintptr_t *
     const std::size_t header = alignUp(sizeof(Chunk), alignof(std::max_align_t));
 #ifdef Q_OS_LINUX
     if (huge) {
-        // Map twice the size and keep the 2 MB-aligned middle, so that the
-        // kernel can back it with one huge page.
-        const std::size_t length = 2 * kArenaHugeChunkBytes;
+        // Whole huge pages: map one more than needed and keep the 2 MB-aligned
+        // part, so that the kernel can back it with huge pages.
+        const std::size_t size = alignUp(header + bytes, kArenaHugeChunkBytes);
+        const std::size_t length = size + kArenaHugeChunkBytes;
         void *map = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (map != MAP_FAILED) {
             const std::uintptr_t base = reinterpret_cast<std::uintptr_t>(map);
             const std::uintptr_t aligned = alignUp(base, kArenaHugeChunkBytes);
             if (aligned > base)
                 munmap(map, aligned - base);
-            const std::uintptr_t tail = aligned + kArenaHugeChunkBytes;
+            const std::uintptr_t tail = aligned + size;
             if (base + length > tail)
                 munmap(reinterpret_cast<void *>(tail), base + length - tail);
-            madvise(reinterpret_cast<void *>(aligned), kArenaHugeChunkBytes, MADV_HUGEPAGE);
+            madvise(reinterpret_cast<void *>(aligned), size, MADV_HUGEPAGE);
             auto *chunk = reinterpret_cast<Chunk *>(aligned);
             chunk->previous = m_chunks;
             chunk->mapping = chunk;
-            chunk->mappingBytes = kArenaHugeChunkBytes;
+            chunk->mappingBytes = size;
             m_chunks = chunk;
-            m_total += kArenaHugeChunkBytes;
-            *end = aligned + kArenaHugeChunkBytes;
+            m_total += size;
+            *end = aligned + size;
             return aligned + header;
         }
     }
@@ -115,8 +116,10 @@ void *AstArena::allocateSlow(std::size_t bytes, std::size_t align)
         m_nextChunkSize = m_nextChunkSize ? std::min(m_nextChunkSize * 2, kArenaMaxChunkBytes) : kArenaFirstChunkBytes;
         size = m_nextChunkSize;
     }
-    if (bytes + align > size / 2)
-        return reinterpret_cast<void *>(alignUp(newChunk(bytes + align, false, &end), align));
+    if (bytes + align > size / 2) {
+        return reinterpret_cast<void *>(
+            alignUp(newChunk(bytes + align, size == kArenaHugeChunkBytes, &end), align));
+    }
     m_next = newChunk(size, size == kArenaHugeChunkBytes, &end);
     m_end = end;
     return allocateUnlocked(bytes, align);

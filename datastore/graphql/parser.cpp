@@ -3,6 +3,7 @@
 #include "common/logging_p.h"
 #include "graphql/lexer_p.h"
 
+#include <algorithm>
 #include <concepts>
 #include <deque>
 #include <iterator>
@@ -211,7 +212,6 @@ private:
     Scratch<FieldDefinition> m_fieldDefinitions;
     Scratch<InputValueDefinition> m_inputValues;
     Scratch<EnumValueDefinition> m_enumValues;
-    Scratch<Definition> m_definitions;
 
     // The arena of the document's lists; this allocator holds a reference.
     AstAllocator<char> m_arena;
@@ -225,14 +225,30 @@ private:
 
 Document Parser::parseDocument()
 {
-    Document doc;
-    Scratch<Definition>::Lease definitions(&m_definitions);
+    // Definitions collect in segments of growing size in the arena, then
+    // move into one exactly-sized list: a large document's list of
+    // definitions (megabytes for an API schema) is neither regrown on the
+    // heap nor copied more than once.
+    std::vector<List<Definition>> segments;
+    size_t count = 0;
     advance();
     if (at(Tok::End))
         unexpected(u"a definition"_s);
-    while (!at(Tok::End))
-        definitions.items().push_back(parseDefinition());
-    doc.definitions = definitions.take(m_arena);
+    while (!at(Tok::End)) {
+        if (segments.empty() || segments.back().size() == segments.back().capacity()) {
+            segments.emplace_back(AstAllocator<Definition>(m_arena));
+            segments.back().reserve(size_t(16) << std::min<size_t>(segments.size(), 6));   // up to 1024
+        }
+        segments.back().push_back(parseDefinition());
+        ++count;
+    }
+    Document doc;
+    doc.definitions = List<Definition>(AstAllocator<Definition>(m_arena));
+    doc.definitions.reserve(count);
+    for (List<Definition> &segment : segments) {
+        for (Definition &d : segment)
+            doc.definitions.push_back(std::move(d));
+    }
     return doc;
 }
 
