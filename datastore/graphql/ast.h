@@ -7,6 +7,14 @@
 //
 // Names are QString (GraphQL names are ASCII). Literal numbers keep their
 // source text, so printing never changes a number's spelling.
+//
+// Lists are List<T>: a std::vector whose storage the parser takes from an
+// arena shared by the whole parsed document (one bump allocation per list
+// instead of a malloc, and no free per list). Everything else gets ordinary
+// heap storage: a default-constructed List, a copy of any List (copies never
+// share an arena), and lists built by code outside the parser. An arena lives
+// as long as any list still uses it, so a node moved out of a document stays
+// valid after the document is gone.
 #pragma once
 
 #include "common/sourcelocation.h"
@@ -14,11 +22,166 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <new>
 #include <optional>
+#include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
 namespace ds::graphql {
+
+namespace detail {
+
+// Memory for the lists of one parsed document: chunks handed out by a bump
+// pointer and released all together when the last list using them goes.
+// Reference-counted by the AstAllocators that point at it. Neither allocation
+// nor the count is synchronised while the parser fills the arena; seal()
+// (called before the document is returned) makes the count atomic and any
+// later allocation, by code that grows a list of a parsed document, take a
+// lock.
+class AstArena
+{
+public:
+    static AstArena *create();
+
+    // While the parser fills the arena only its thread can see it: the count
+    // changes without a locked instruction until seal().
+    void ref() noexcept
+    {
+        if (m_sealed.load(std::memory_order_relaxed)) [[unlikely]]
+            m_refs.fetch_add(1, std::memory_order_relaxed);
+        else
+            m_refs.store(m_refs.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    }
+    void deref() noexcept
+    {
+        if (!m_sealed.load(std::memory_order_relaxed)) {
+            const int refs = m_refs.load(std::memory_order_relaxed) - 1;
+            m_refs.store(refs, std::memory_order_relaxed);
+            if (refs == 0)
+                destroy();
+        } else if (m_refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            destroy();
+        }
+    }
+
+    void *allocate(std::size_t bytes, std::size_t align)
+    {
+        if (m_sealed.load(std::memory_order_relaxed)) [[unlikely]]
+            return allocateLocked(bytes, align);
+        return allocateUnlocked(bytes, align);
+    }
+    void seal() noexcept { m_sealed.store(true, std::memory_order_release); }
+
+    AstArena(const AstArena &) = delete;
+    AstArena &operator=(const AstArena &) = delete;
+
+private:
+    struct Chunk;
+
+    AstArena() = default;
+    ~AstArena();
+    void destroy() noexcept;
+    void *allocateUnlocked(std::size_t bytes, std::size_t align)
+    {
+        const std::uintptr_t p = (m_next + (align - 1)) & ~std::uintptr_t(align - 1);
+        if (p + bytes <= m_end && p >= m_next) [[likely]] {
+            m_next = p + bytes;
+            return reinterpret_cast<void *>(p);
+        }
+        return allocateSlow(bytes, align);
+    }
+    void *allocateSlow(std::size_t bytes, std::size_t align);
+    // A new chunk of at least bytes (HugeChunkBytes if huge): its first
+    // usable byte; *end is past its last.
+    std::uintptr_t newChunk(std::size_t bytes, bool huge, std::uintptr_t *end);
+    void *allocateLocked(std::size_t bytes, std::size_t align);
+
+    std::atomic<int> m_refs{0};
+    std::atomic<bool> m_sealed{false};
+    std::uintptr_t m_next = 0;
+    std::uintptr_t m_end = 0;
+    Chunk *m_chunks = nullptr;
+    std::size_t m_nextChunkSize = 0;
+    std::size_t m_total = 0;   // bytes of all chunks
+    std::mutex m_lock;   // only once sealed
+};
+
+} // namespace detail
+
+// The allocator of List<T>: takes storage from an AstArena, or from the heap
+// when it has none (the default).
+template<typename T>
+class AstAllocator
+{
+public:
+    using value_type = T;
+    using propagate_on_container_move_assignment = std::true_type;
+    using propagate_on_container_swap = std::true_type;
+    using propagate_on_container_copy_assignment = std::false_type;
+    using is_always_equal = std::false_type;
+
+    AstAllocator() noexcept = default;
+    explicit AstAllocator(detail::AstArena *arena) noexcept : m_arena(arena)
+    {
+        if (m_arena)
+            m_arena->ref();
+    }
+    AstAllocator(const AstAllocator &other) noexcept : AstAllocator(other.m_arena) {}
+    template<typename U>
+    AstAllocator(const AstAllocator<U> &other) noexcept : AstAllocator(other.arena()) {}
+    AstAllocator(AstAllocator &&other) noexcept : m_arena(std::exchange(other.m_arena, nullptr)) {}
+    AstAllocator &operator=(const AstAllocator &other) noexcept
+    {
+        AstAllocator copy(other);
+        std::swap(m_arena, copy.m_arena);
+        return *this;
+    }
+    AstAllocator &operator=(AstAllocator &&other) noexcept
+    {
+        std::swap(m_arena, other.m_arena);
+        return *this;
+    }
+    ~AstAllocator()
+    {
+        if (m_arena)
+            m_arena->deref();
+    }
+
+    T *allocate(std::size_t n)
+    {
+        if (m_arena)
+            return static_cast<T *>(m_arena->allocate(n * sizeof(T), alignof(T)));
+        return std::allocator<T>().allocate(n);
+    }
+    void deallocate(T *p, std::size_t n) noexcept
+    {
+        if (!m_arena)
+            std::allocator<T>().deallocate(p, n);
+        // Arena storage goes back when the arena does.
+    }
+
+    // A copied list gets heap storage: copies never keep an arena alive.
+    AstAllocator select_on_container_copy_construction() const noexcept { return {}; }
+
+    detail::AstArena *arena() const noexcept { return m_arena; }
+
+    friend bool operator==(const AstAllocator &a, const AstAllocator &b) noexcept
+    {
+        return a.m_arena == b.m_arena;
+    }
+
+private:
+    detail::AstArena *m_arena = nullptr;
+};
+
+template<typename T>
+using List = std::vector<T, AstAllocator<T>>;
 
 // Locations compare equal whatever they hold: see the header comment.
 struct Loc
@@ -41,8 +204,8 @@ struct Value
     // String only: written as a """block string""" (the printer keeps the form).
     // Not part of equality.
     bool block = false;
-    std::vector<Value> list;           // Kind::List
-    std::vector<ObjectField> fields;   // Kind::Object, in source order
+    List<Value> list;                //  Kind::List
+    List<ObjectField> fields;        //  Kind::Object, in source order
     Loc loc;
 
     friend bool operator==(const Value &a, const Value &b);
@@ -63,7 +226,7 @@ struct TypeRef
 
     Kind kind = Kind::Named;
     QString name;                 // Named only
-    std::vector<TypeRef> ofType;  // List and NonNull: exactly one element
+    List<TypeRef> ofType;         // List and NonNull: exactly one element
     Loc loc;
 
     bool isNonNull() const { return kind == Kind::NonNull; }
@@ -89,7 +252,7 @@ struct Argument
 struct Directive
 {
     QString name;                  // without '@'
-    std::vector<Argument> arguments;
+    List<Argument> arguments;
     Loc loc;
 
     const Argument *argument(QStringView name) const;
@@ -108,9 +271,9 @@ struct Selection
     QString alias;                 // Field only; empty when there is none
     QString name;                  // Field: field name; FragmentSpread: fragment name
     QString typeCondition;         // InlineFragment only; may be empty
-    std::vector<Argument> arguments;   // Field only
-    std::vector<Directive> directives;
-    std::vector<Selection> selectionSet;   // Field (may be empty) and InlineFragment
+    List<Argument> arguments;    // Field only
+    List<Directive> directives;
+    List<Selection> selectionSet;    // Field (may be empty) and InlineFragment
     Loc loc;
 
     const QString &responseKey() const { return alias.isEmpty() ? name : alias; }
@@ -122,7 +285,7 @@ struct VariableDefinition
     QString name;                  // without '$'
     TypeRef type;
     std::optional<Value> defaultValue;
-    std::vector<Directive> directives;
+    List<Directive> directives;
     Loc loc;
     friend bool operator==(const VariableDefinition &, const VariableDefinition &) = default;
 };
@@ -134,9 +297,9 @@ struct OperationDefinition
     // True for the shorthand "{ ... }" form (anonymous query, no variables or
     // directives). Not part of equality.
     bool shorthand = false;
-    std::vector<VariableDefinition> variables;
-    std::vector<Directive> directives;
-    std::vector<Selection> selectionSet;
+    List<VariableDefinition> variables;
+    List<Directive> directives;
+    List<Selection> selectionSet;
     Loc loc;
 
     friend bool operator==(const OperationDefinition &a, const OperationDefinition &b);
@@ -146,8 +309,8 @@ struct FragmentDefinition
 {
     QString name;
     QString typeCondition;
-    std::vector<Directive> directives;
-    std::vector<Selection> selectionSet;
+    List<Directive> directives;
+    List<Selection> selectionSet;
     Loc loc;
     friend bool operator==(const FragmentDefinition &, const FragmentDefinition &) = default;
 };
@@ -160,7 +323,7 @@ struct InputValueDefinition
     QString name;
     TypeRef type;
     std::optional<Value> defaultValue;
-    std::vector<Directive> directives;
+    List<Directive> directives;
     Loc loc;
 
     const Directive *directive(QStringView name) const;
@@ -171,9 +334,9 @@ struct FieldDefinition
 {
     QString description;
     QString name;
-    std::vector<InputValueDefinition> arguments;
+    List<InputValueDefinition> arguments;
     TypeRef type;
-    std::vector<Directive> directives;
+    List<Directive> directives;
     Loc loc;
 
     const Directive *directive(QStringView name) const;
@@ -185,7 +348,7 @@ struct EnumValueDefinition
 {
     QString description;
     QString name;
-    std::vector<Directive> directives;
+    List<Directive> directives;
     Loc loc;
     friend bool operator==(const EnumValueDefinition &, const EnumValueDefinition &) = default;
 };
@@ -203,8 +366,8 @@ struct SchemaDefinition
 {
     bool isExtension = false;
     QString description;           // definitions only
-    std::vector<Directive> directives;
-    std::vector<RootOperationTypeDefinition> operationTypes;
+    List<Directive> directives;
+    List<RootOperationTypeDefinition> operationTypes;
     Loc loc;
     friend bool operator==(const SchemaDefinition &, const SchemaDefinition &) = default;
 };
@@ -220,11 +383,11 @@ struct TypeDefinition
     QString description;           // definitions only
     QString name;
     QStringList interfaces;        // Object and Interface: "implements A & B"
-    std::vector<Directive> directives;
-    std::vector<FieldDefinition> fields;             // Object and Interface
-    std::vector<InputValueDefinition> inputFields;   // InputObject
+    List<Directive> directives;
+    List<FieldDefinition> fields;             // Object and Interface
+    List<InputValueDefinition> inputFields;   // InputObject
     QStringList unionMembers;                        // Union
-    std::vector<EnumValueDefinition> enumValues;     // Enum
+    List<EnumValueDefinition> enumValues;     // Enum
     Loc loc;
 
     const Directive *directive(QStringView name) const;
@@ -237,7 +400,7 @@ struct DirectiveDefinition
 {
     QString description;
     QString name;                  // without '@'
-    std::vector<InputValueDefinition> arguments;
+    List<InputValueDefinition> arguments;
     bool repeatable = false;
     QStringList locations;         // "FIELD_DEFINITION", "OBJECT", ...
     Loc loc;
@@ -249,7 +412,7 @@ using Definition = std::variant<OperationDefinition, FragmentDefinition, SchemaD
 
 struct Document
 {
-    std::vector<Definition> definitions;
+    List<Definition> definitions;
 
     // Convenience look-ups over the definitions (first match; nullptr if none).
     const TypeDefinition *typeDefinition(QStringView name) const;   // definitions, not extensions

@@ -3,6 +3,7 @@
 #include "common/logging_p.h"
 #include "graphql/lexer_p.h"
 
+#include <algorithm>
 #include <concepts>
 #include <deque>
 #include <iterator>
@@ -42,10 +43,11 @@ public:
         Lease &operator=(const Lease &) = delete;
 
         std::vector<T> &items() { return *m_items; }
-        std::vector<T> take()
+        // The items, moved into an exactly-sized list in the document's arena.
+        List<T> take(const AstAllocator<char> &arena)
         {
-            return std::vector<T>(std::make_move_iterator(m_items->begin()),
-                                  std::make_move_iterator(m_items->end()));
+            return List<T>(std::make_move_iterator(m_items->begin()),
+                           std::make_move_iterator(m_items->end()), AstAllocator<T>(arena));
         }
 
     private:
@@ -76,10 +78,16 @@ class Parser
 {
 public:
     Parser(QByteArrayView utf8, DocumentKind kind, const ParseLimits &limits)
-        : m_lex(utf8, limits), m_kind(kind),
+        : m_arena(detail::AstArena::create()), m_lex(utf8, limits), m_kind(kind),
           m_maxDepth(qBound(0, limits.maxDepth, HardMaxDepth))
     {
     }
+    Parser(const Parser &) = delete;
+    Parser &operator=(const Parser &) = delete;
+
+    // Called before the AST leaves the parser: later growth of its lists
+    // (by another thread, maybe) allocates under the arena's lock.
+    void seal() { m_arena.arena()->seal(); }
 
     // The recursion bound whatever ParseLimits says, so that a raised limit
     // cannot overflow the stack of a secondary thread (the parser, the
@@ -170,10 +178,10 @@ private:
     Definition parseDefinition();
     OperationDefinition parseOperation();
     FragmentDefinition parseFragment();
-    std::vector<Selection> parseSelectionSet();
+    List<Selection> parseSelectionSet();
     Selection parseSelection();
-    std::vector<Argument> parseArguments(bool isConst);
-    std::vector<Directive> parseDirectives(bool isConst);
+    List<Argument> parseArguments(bool isConst);
+    List<Directive> parseDirectives(bool isConst);
     VariableDefinition parseVariableDefinition();
     QString parseTypeCondition();
 
@@ -186,11 +194,11 @@ private:
     SchemaDefinition parseSchema(const QString &description, Loc start, bool extension);
     std::optional<QString> parseDescription();
     QStringList parseImplements();
-    std::vector<FieldDefinition> parseFieldsDefinition();
-    std::vector<InputValueDefinition> parseInputValueDefinitions(Tok open, Tok close,
+    List<FieldDefinition> parseFieldsDefinition();
+    List<InputValueDefinition> parseInputValueDefinitions(Tok open, Tok close,
                                                                  const QString &what);
     InputValueDefinition parseInputValueDefinition();
-    std::vector<EnumValueDefinition> parseEnumValues();
+    List<EnumValueDefinition> parseEnumValues();
     QStringList parseUnionMembers();
     DirectiveDefinition parseDirectiveDefinition(const QString &description, Loc start);
 
@@ -203,7 +211,10 @@ private:
     Scratch<ObjectField> m_objectFields;
     Scratch<FieldDefinition> m_fieldDefinitions;
     Scratch<InputValueDefinition> m_inputValues;
+    Scratch<EnumValueDefinition> m_enumValues;
 
+    // The arena of the document's lists; this allocator holds a reference.
+    AstAllocator<char> m_arena;
     Lexer m_lex;
     DocumentKind m_kind;
     int m_maxDepth;
@@ -214,12 +225,30 @@ private:
 
 Document Parser::parseDocument()
 {
-    Document doc;
+    // Definitions collect in segments of growing size in the arena, then
+    // move into one exactly-sized list: a large document's list of
+    // definitions (megabytes for an API schema) is neither regrown on the
+    // heap nor copied more than once.
+    std::vector<List<Definition>> segments;
+    size_t count = 0;
     advance();
     if (at(Tok::End))
         unexpected(u"a definition"_s);
-    while (!at(Tok::End))
-        doc.definitions.push_back(parseDefinition());
+    while (!at(Tok::End)) {
+        if (segments.empty() || segments.back().size() == segments.back().capacity()) {
+            segments.emplace_back(AstAllocator<Definition>(m_arena));
+            segments.back().reserve(size_t(16) << std::min<size_t>(segments.size(), 6));   // up to 1024
+        }
+        segments.back().push_back(parseDefinition());
+        ++count;
+    }
+    Document doc;
+    doc.definitions = List<Definition>(AstAllocator<Definition>(m_arena));
+    doc.definitions.reserve(count);
+    for (List<Definition> &segment : segments) {
+        for (Definition &d : segment)
+            doc.definitions.push_back(std::move(d));
+    }
     return doc;
 }
 
@@ -336,7 +365,7 @@ QString Parser::parseTypeCondition()
     return expectName(u"type name after 'on'"_s);
 }
 
-std::vector<Selection> Parser::parseSelectionSet()
+List<Selection> Parser::parseSelectionSet()
 {
     DepthGuard guard(this);
     Scratch<Selection>::Lease set(&m_selections);
@@ -345,7 +374,7 @@ std::vector<Selection> Parser::parseSelectionSet()
         unexpected(u"field or fragment (a selection set cannot be empty)"_s);
     while (!skip(Tok::BraceR))
         set.items().push_back(parseSelection());
-    return set.take();
+    return set.take(m_arena);
 }
 
 Selection Parser::parseSelection()
@@ -382,7 +411,7 @@ Selection Parser::parseSelection()
     return s;
 }
 
-std::vector<Argument> Parser::parseArguments(bool isConst)
+List<Argument> Parser::parseArguments(bool isConst)
 {
     if (!skip(Tok::ParenL))
         return {};
@@ -397,10 +426,10 @@ std::vector<Argument> Parser::parseArguments(bool isConst)
         a.value = parseValue(isConst);
         args.items().push_back(std::move(a));
     }
-    return args.take();
+    return args.take(m_arena);
 }
 
-std::vector<Directive> Parser::parseDirectives(bool isConst)
+List<Directive> Parser::parseDirectives(bool isConst)
 {
     if (!at(Tok::At))
         return {};
@@ -413,7 +442,7 @@ std::vector<Directive> Parser::parseDirectives(bool isConst)
         d.arguments = parseArguments(isConst);
         dirs.items().push_back(std::move(d));
     }
-    return dirs.take();
+    return dirs.take(m_arena);
 }
 
 Value Parser::parseValue(bool isConst)
@@ -463,7 +492,7 @@ Value Parser::parseValue(bool isConst)
                 unexpected(u"']'"_s);
             items.items().push_back(parseValue(isConst));
         }
-        v.list = items.take();
+        v.list = items.take(m_arena);
         return v;
     }
     case Tok::BraceL: {
@@ -479,7 +508,7 @@ Value Parser::parseValue(bool isConst)
             f.value = parseValue(isConst);
             fields.items().push_back(std::move(f));
         }
-        v.fields = fields.take();
+        v.fields = fields.take(m_arena);
         return v;
     }
     default:
@@ -495,6 +524,8 @@ TypeRef Parser::parseType()
         DepthGuard guard(this);
         advance();
         t.kind = TypeRef::Kind::List;
+        t.ofType = List<TypeRef>(AstAllocator<TypeRef>(m_arena));
+        t.ofType.reserve(1);
         t.ofType.push_back(parseType());
         expect(Tok::BracketR, u" to close the list type"_s);
     } else {
@@ -506,6 +537,8 @@ TypeRef Parser::parseType()
         TypeRef nn;
         nn.loc = t.loc;
         nn.kind = TypeRef::Kind::NonNull;
+        nn.ofType = List<TypeRef>(AstAllocator<TypeRef>(m_arena));
+        nn.ofType.reserve(1);
         nn.ofType.push_back(std::move(t));
         return nn;
     }
@@ -655,7 +688,7 @@ QStringList Parser::parseImplements()
     return names;
 }
 
-std::vector<FieldDefinition> Parser::parseFieldsDefinition()
+List<FieldDefinition> Parser::parseFieldsDefinition()
 {
     Scratch<FieldDefinition>::Lease fields(&m_fieldDefinitions);
     advance();   // '{'
@@ -674,10 +707,10 @@ std::vector<FieldDefinition> Parser::parseFieldsDefinition()
         f.directives = parseDirectives(true);
         fields.items().push_back(std::move(f));
     }
-    return fields.take();
+    return fields.take(m_arena);
 }
 
-std::vector<InputValueDefinition> Parser::parseInputValueDefinitions(Tok open, Tok close,
+List<InputValueDefinition> Parser::parseInputValueDefinitions(Tok open, Tok close,
                                                                      const QString &what)
 {
     Q_UNUSED(open);
@@ -687,7 +720,7 @@ std::vector<InputValueDefinition> Parser::parseInputValueDefinitions(Tok open, T
         unexpected(what);
     while (!skip(close))
         values.items().push_back(parseInputValueDefinition());
-    return values.take();
+    return values.take(m_arena);
 }
 
 InputValueDefinition Parser::parseInputValueDefinition()
@@ -705,9 +738,9 @@ InputValueDefinition Parser::parseInputValueDefinition()
     return v;
 }
 
-std::vector<EnumValueDefinition> Parser::parseEnumValues()
+List<EnumValueDefinition> Parser::parseEnumValues()
 {
-    std::vector<EnumValueDefinition> values;
+    Scratch<EnumValueDefinition>::Lease values(&m_enumValues);
     advance();   // '{'
     if (at(Tok::BraceR))
         unexpected(u"enum value"_s);
@@ -721,9 +754,9 @@ std::vector<EnumValueDefinition> Parser::parseEnumValues()
                                       + QString::fromLatin1(m_lex.text()) + u"'"_s);
         e.name = expectName(u"enum value"_s);
         e.directives = parseDirectives(true);
-        values.push_back(std::move(e));
+        values.items().push_back(std::move(e));
     }
-    return values;
+    return values.take(m_arena);
 }
 
 QStringList Parser::parseUnionMembers()
@@ -812,6 +845,7 @@ ParseResult parse(QByteArrayView utf8, const QString &sourceName, DocumentKind k
         try {
             Parser parser(utf8, kind, limits);
             result.document = parser.parseDocument();
+            parser.seal();
         } catch (const SyntaxError &e) {
             result.error.location = e.location;
             result.error.message = e.message;
@@ -834,7 +868,9 @@ std::optional<Value> parseValue(QByteArrayView utf8, SourceError *error, const P
     }
     try {
         Parser parser(utf8, DocumentKind::Any, limits);
-        return parser.parseStandaloneValue();
+        Value v = parser.parseStandaloneValue();
+        parser.seal();
+        return v;
     } catch (const SyntaxError &e) {
         if (error)
             *error = SourceError{{}, e.location, e.message};
@@ -852,7 +888,9 @@ std::optional<TypeRef> parseType(QByteArrayView utf8, SourceError *error, const 
     }
     try {
         Parser parser(utf8, DocumentKind::Any, limits);
-        return parser.parseStandaloneType();
+        TypeRef t = parser.parseStandaloneType();
+        parser.seal();
+        return t;
     } catch (const SyntaxError &e) {
         if (error)
             *error = SourceError{{}, e.location, e.message};

@@ -90,7 +90,7 @@ QString description(const QString &text, int level)
 
 QString printValue(const Value &v, int level);
 
-QString printArguments(const std::vector<Argument> &args, int level)
+QString printArguments(const List<Argument> &args, int level)
 {
     if (args.empty())
         return {};
@@ -105,7 +105,7 @@ QString printArguments(const std::vector<Argument> &args, int level)
     return out + u')';
 }
 
-QString printDirectives(const std::vector<Directive> &dirs, int level)
+QString printDirectives(const List<Directive> &dirs, int level)
 {
     QString out;
     for (const Directive &d : dirs)
@@ -163,7 +163,7 @@ QString printType(const TypeRef &t)
     return {};
 }
 
-QString printSelectionSet(const std::vector<Selection> &set, int level);
+QString printSelectionSet(const List<Selection> &set, int level);
 
 QString printSelection(const Selection &s, int level)
 {
@@ -189,7 +189,7 @@ QString printSelection(const Selection &s, int level)
     return out;
 }
 
-QString printSelectionSet(const std::vector<Selection> &set, int level)
+QString printSelectionSet(const List<Selection> &set, int level)
 {
     QString out = u"{\n"_s;
     for (const Selection &s : set)
@@ -206,7 +206,7 @@ QString printInputValue(const InputValueDefinition &v, int level)
 }
 
 // "(a: Int, b: String)" or, when an argument has a description, one per line.
-QString printArgumentDefinitions(const std::vector<InputValueDefinition> &args, int level)
+QString printArgumentDefinitions(const List<InputValueDefinition> &args, int level)
 {
     if (args.empty())
         return {};
@@ -380,7 +380,7 @@ QString print(const TypeRef &type)
     return printType(type);
 }
 
-QString print(const std::vector<Selection> &selectionSet)
+QString print(const List<Selection> &selectionSet)
 {
     return printSelectionSet(selectionSet, 0);
 }

@@ -11,7 +11,7 @@ QString print(const Document &document);
 QString print(const Definition &definition);
 QString print(const Value &value);
 QString print(const TypeRef &type);
-QString print(const std::vector<Selection> &selectionSet);
+QString print(const List<Selection> &selectionSet);
 
 // A GraphQL string literal for text: "..." with escapes, never a block string.
 QString quoted(QStringView text);

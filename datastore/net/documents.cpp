@@ -13,7 +13,7 @@ namespace {
 
 const QString kOperationName = u"operation"_s;   // JS names every operation literally "operation"
 
-graphql::Selection field(const QString &name, std::vector<graphql::Selection> children = {})
+graphql::Selection field(const QString &name, graphql::List<graphql::Selection> children = {})
 {
     graphql::Selection s;
     s.kind = graphql::Selection::Kind::Field;
@@ -53,9 +53,9 @@ bool isLeaf(const FieldSchema &f)
     return f.type.kind == FieldType::Kind::Scalar || f.type.kind == FieldType::Kind::Enum;
 }
 
-std::vector<graphql::Selection> nonModelSelection(const Schema &schema, const NonModelSchema &type, int depth)
+graphql::List<graphql::Selection> nonModelSelection(const Schema &schema, const NonModelSchema &type, int depth)
 {
-    std::vector<graphql::Selection> out;
+    graphql::List<graphql::Selection> out;
     for (const FieldSchema &f : type.fields) {
         if (isLeaf(f)) {
             out.push_back(field(f.name));
@@ -78,7 +78,7 @@ bool isImplicitOwnerField(const ModelSchema &model, const FieldSchema &f)
     return false;
 }
 
-graphql::Document document(graphql::OperationType type, std::vector<graphql::VariableDefinition> variables,
+graphql::Document document(graphql::OperationType type, graphql::List<graphql::VariableDefinition> variables,
                            graphql::Selection root)
 {
     graphql::OperationDefinition op;
@@ -113,9 +113,9 @@ QByteArray GraphQLRequest::toJsonBytes() const
     return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
 }
 
-std::vector<graphql::Selection> modelSelectionSet(const Schema &schema, const ModelSchema &model)
+graphql::List<graphql::Selection> modelSelectionSet(const Schema &schema, const ModelSchema &model)
 {
-    std::vector<graphql::Selection> out;
+    graphql::List<graphql::Selection> out;
     // 1. scalar and enum fields in schema order; 2. the implicit owner field.
     QStringList owners;
     for (const FieldSchema &f : model.fields) {
@@ -143,7 +143,7 @@ std::vector<graphql::Selection> modelSelectionSet(const Schema &schema, const Mo
     for (const FieldSchema &f : model.fields) {
         if (f.relation.kind != RelationKind::BelongsTo)
             continue;
-        std::vector<graphql::Selection> children;
+        graphql::List<graphql::Selection> children;
         const ModelSchema *parent = schema.model(f.relation.relatedModel);
         const QStringList key = parent ? parent->primaryKey : QStringList{u"id"_s};
         for (const QString &k : key)
@@ -208,7 +208,7 @@ graphql::Document mutationDocument(const Schema &schema, const ModelSchema &mode
     static const QString prefixes[] = {u"Create"_s, u"Update"_s, u"Delete"_s};
     const QString inputType = prefixes[int(type)] + model.name + u"Input"_s;
     graphql::Selection root = field(operationName(model, type), modelSelectionSet(schema, model));
-    std::vector<graphql::VariableDefinition> variables{variableDefinition(u"input"_s, inputType, true)};
+    graphql::List<graphql::VariableDefinition> variables{variableDefinition(u"input"_s, inputType, true)};
     root.arguments.push_back(argument(u"input"_s));
     if (type != MutationType::Create) {
         variables.push_back(variableDefinition(u"condition"_s, u"Model"_s + model.name + u"ConditionInput"_s, false));
@@ -340,7 +340,7 @@ graphql::Document subscriptionDocument(const Schema &schema, const ModelSchema &
                                        const SubscriptionArguments &args)
 {
     graphql::Selection root = field(operationName(model, type), modelSelectionSet(schema, model));
-    std::vector<graphql::VariableDefinition> variables;
+    graphql::List<graphql::VariableDefinition> variables;
     if (!args.filter.isEmpty()) {
         variables.push_back(variableDefinition(u"filter"_s, u"ModelSubscription"_s + model.name + u"FilterInput"_s,
                                                false));

@@ -51,7 +51,7 @@ enum class SubscriptionType { OnCreate, OnUpdate, OnDelete };
 // fields in schema order (id, FKs, createdAt/updatedAt), the implicit owner
 // field, non-model fields with their nested selections, then
 // `_version _lastChangedAt _deleted`, then `belongsToField { <key> _deleted }`.
-std::vector<graphql::Selection> modelSelectionSet(const Schema &schema, const ModelSchema &model);
+graphql::List<graphql::Selection> modelSelectionSet(const Schema &schema, const ModelSchema &model);
 
 // ---- sync query (1.3) -------------------------------------------------------
 

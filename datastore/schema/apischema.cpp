@@ -33,7 +33,7 @@ gql::InputValueDefinition arg(const QString &name, gql::TypeRef type)
     return v;
 }
 
-gql::FieldDefinition field(const QString &name, gql::TypeRef type, std::vector<gql::InputValueDefinition> args = {})
+gql::FieldDefinition field(const QString &name, gql::TypeRef type, gql::List<gql::InputValueDefinition> args = {})
 {
     gql::FieldDefinition f;
     f.name = name;
@@ -151,7 +151,7 @@ private:
     void ensureEnumInput(const FieldType &t, bool subscription);
     std::optional<gql::InputValueDefinition> sortKeyArgument(const ModelSchema &m, const QString &indexName,
                                                              const QStringList &sortKeys);
-    std::vector<gql::InputValueDefinition> connectionArgs(const ModelSchema &target, const FieldSchema &f);
+    gql::List<gql::InputValueDefinition> connectionArgs(const ModelSchema &target, const FieldSchema &f);
 
     bool isImplicitTimestamp(const ModelSchema &m, const FieldSchema &f) const
     {
@@ -189,7 +189,7 @@ private:
     QSet<QString> m_reported;
     QList<SourceError> m_clashes;
     std::vector<gql::TypeDefinition> m_keyInputs;   // emitted last
-    std::vector<gql::FieldDefinition> m_indexQueries;   // after the get/list/sync queries
+    gql::List<gql::FieldDefinition> m_indexQueries;   // after the get/list/sync queries
     gql::TypeDefinition m_query = objectType(u"Query"_s);
     gql::TypeDefinition m_mutation = objectType(u"Mutation"_s);
     gql::TypeDefinition m_subscription = objectType(u"Subscription"_s);
@@ -204,7 +204,7 @@ void ApiSchemaGenerator::addDeclarations()
         s.name = QString::fromLatin1(name);
         add(s);
     }
-    auto directive = [&](const QString &name, std::vector<gql::InputValueDefinition> args, const QStringList &locations) {
+    auto directive = [&](const QString &name, gql::List<gql::InputValueDefinition> args, const QStringList &locations) {
         gql::DirectiveDefinition d;
         d.name = name;
         d.arguments = std::move(args);
@@ -349,10 +349,10 @@ std::optional<gql::InputValueDefinition> ApiSchemaGenerator::sortKeyArgument(con
     return arg(camelCase(sortKeys), named(conditionName));
 }
 
-std::vector<gql::InputValueDefinition> ApiSchemaGenerator::connectionArgs(const ModelSchema &target,
+gql::List<gql::InputValueDefinition> ApiSchemaGenerator::connectionArgs(const ModelSchema &target,
                                                                            const FieldSchema &f)
 {
-    std::vector<gql::InputValueDefinition> args;
+    gql::List<gql::InputValueDefinition> args;
     // A @hasMany over an index (or the primary key) with more key fields
     // than it binds gets a condition argument for the remaining sort key.
     if (f.relation.kind == RelationKind::HasMany) {
@@ -512,7 +512,7 @@ void ApiSchemaGenerator::addModel(const ModelSchema &m)
 
     // Query fields.
     if (!m.getQuery.isEmpty()) {
-        std::vector<gql::InputValueDefinition> args;
+        gql::List<gql::InputValueDefinition> args;
         for (const QString &key : m.primaryKey) {
             const FieldSchema *f = m.field(key);
             args.push_back(arg(key, nonNull(named(f ? f->type.typeName : u"ID"_s))));
@@ -520,7 +520,7 @@ void ApiSchemaGenerator::addModel(const ModelSchema &m)
         m_query.fields.push_back(field(m.getQuery, named(m.name), args));
     }
     if (!m.listQuery.isEmpty()) {
-        std::vector<gql::InputValueDefinition> args;
+        gql::List<gql::InputValueDefinition> args;
         if (hasCustomPrimaryKey(m)) {
             const FieldSchema *f = m.field(m.primaryKey.front());
             args.push_back(arg(m.primaryKey.front(), named(f ? f->type.typeName : u"ID"_s)));
@@ -544,7 +544,7 @@ void ApiSchemaGenerator::addModel(const ModelSchema &m)
         if (index.queryField.isEmpty())
             continue;
         const FieldSchema *hash = m.field(index.fields.front());
-        std::vector<gql::InputValueDefinition> args;
+        gql::List<gql::InputValueDefinition> args;
         args.push_back(arg(index.fields.front(), nonNull(named(hash ? hash->type.typeName : u"ID"_s))));
         if (auto sk = sortKeyArgument(m, index.name, index.fields.mid(1)))
             args.push_back(*sk);
@@ -576,7 +576,7 @@ void ApiSchemaGenerator::addModel(const ModelSchema &m)
     auto subscription = [&](const QString &name, const QString &mutationName) {
         if (name.isEmpty() || mutationName.isEmpty())
             return;
-        std::vector<gql::InputValueDefinition> args = {arg(u"filter"_s, named(subscriptionFilterName))};
+        gql::List<gql::InputValueDefinition> args = {arg(u"filter"_s, named(subscriptionFilterName))};
         for (const QString &owner : std::as_const(ownerArgs))
             args.push_back(arg(owner, named(u"String"_s)));
         gql::FieldDefinition f = field(name, named(m.name), args);

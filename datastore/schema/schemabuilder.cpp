@@ -101,7 +101,7 @@ private:
     bool readString(const gql::Value &v, const QString &what, const QString &context, QString *out);
     bool readStringList(const gql::Value &v, const QString &what, const QString &context, QStringList *out);
     // A directive the transformer declares non-repeatable, used twice in one place.
-    void checkRepeats(const std::vector<gql::Directive> &directives, const QString &context);
+    void checkRepeats(const gql::List<gql::Directive> &directives, const QString &context);
 
     std::optional<FieldType> resolveType(const gql::TypeRef &ref, const QString &context);
     bool isScalarOrEnum(const FieldType &t) const
@@ -246,7 +246,7 @@ std::optional<FieldType> SchemaBuilder::resolveType(const gql::TypeRef &ref, con
     return t;
 }
 
-void SchemaBuilder::checkRepeats(const std::vector<gql::Directive> &directives, const QString &context)
+void SchemaBuilder::checkRepeats(const gql::List<gql::Directive> &directives, const QString &context)
 {
     // @index is repeatable; two relation directives get their own message.
     static const QStringList exempt = {
@@ -777,7 +777,7 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
         fail(d.loc, context + u": @auth needs 'rules'"_s);
         return;
     }
-    std::vector<gql::Value> rules;
+    gql::List<gql::Value> rules;
     if (rulesArg->value.kind == gql::Value::Kind::List) {
         rules = rulesArg->value.list;
     } else if (rulesArg->value.kind == gql::Value::Kind::Object) {
@@ -852,7 +852,7 @@ void SchemaBuilder::readAuth(const gql::Directive &d, const QString &context, co
                 groupsLoc = of.loc.at;
                 ok = readStringList(v, u"@auth groups"_s, context, &rule.groups) && ok;
             } else if (of.name == u"operations") {
-                std::vector<gql::Value> ops = v.kind == gql::Value::Kind::List ? v.list : std::vector<gql::Value>{v};
+                gql::List<gql::Value> ops = v.kind == gql::Value::Kind::List ? v.list : gql::List<gql::Value>{v};
                 if (ops.empty()) {
                     fail(v.loc, context + u": an @auth rule with no operations allows nothing (leave "
                                           "'operations' out to allow all of them)"_s);

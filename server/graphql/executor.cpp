@@ -20,7 +20,7 @@ Planner::Planner(const ExecutableSchema &schema, const gql::Document &document, 
 {
 }
 
-bool Planner::include(const std::vector<gql::Directive> &directives) const
+bool Planner::include(const gql::List<gql::Directive> &directives) const
 {
     for (const gql::Directive &d : directives) {
         const bool skip = d.name == u"skip";
@@ -42,7 +42,7 @@ static bool fragmentApplies(const TypeInfo *objectType, const TypeInfo *conditio
     return condition && condition->isPossibleType(objectType);
 }
 
-void Planner::collect(const std::vector<gql::Selection> &set, const TypeInfo *type, Plan &plan,
+void Planner::collect(const gql::List<gql::Selection> &set, const TypeInfo *type, Plan &plan,
                       QHash<QString, size_t> &index, QSet<QString> &visited)
 {
     for (const gql::Selection &sel : set) {

@@ -47,8 +47,8 @@ public:
     const QJsonObject &variables() const { return m_variables; }
 
 private:
-    bool include(const std::vector<gql::Directive> &directives) const;
-    void collect(const std::vector<gql::Selection> &set, const TypeInfo *type, Plan &plan,
+    bool include(const gql::List<gql::Directive> &directives) const;
+    void collect(const gql::List<gql::Selection> &set, const TypeInfo *type, Plan &plan,
                  QHash<QString, size_t> &index, QSet<QString> &visited);
     void finish(Plan &plan);
 

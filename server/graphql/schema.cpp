@@ -156,7 +156,7 @@ ScalarKind scalarKindOf(QStringView name)
     return kinds.value(name.toString(), ScalarKind::Custom);
 }
 
-void readDeprecation(const std::vector<gql::Directive> &directives, bool *deprecated, QString *reason)
+void readDeprecation(const gql::List<gql::Directive> &directives, bool *deprecated, QString *reason)
 {
     for (const gql::Directive &d : directives) {
         if (d.name != u"deprecated")

@@ -48,7 +48,7 @@ struct FieldInfo
     std::vector<InputValueInfo> arguments;
     gql::TypeRef type;
     const TypeInfo *namedType = nullptr;
-    std::vector<gql::Directive> directives;   // as declared (@aws_subscribe, ...)
+    gql::List<gql::Directive> directives;   // as declared (@aws_subscribe, ...)
     bool isDeprecated = false;
     QString deprecationReason;
     SourceLocation location;
@@ -79,7 +79,7 @@ struct TypeInfo
     std::vector<EnumValueInfo> enumValues;    // Enum
     std::vector<const TypeInfo *> interfaces;     // Object, Interface
     std::vector<const TypeInfo *> possibleTypes;  // Interface, Union: the object types
-    std::vector<gql::Directive> directives;
+    gql::List<gql::Directive> directives;
     bool isIntrospection = false;             // __Schema, __Type, ...
 
     bool isLeaf() const { return kind == Kind::Scalar || kind == Kind::Enum; }

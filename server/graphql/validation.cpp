@@ -91,7 +91,7 @@ bool sameShape(const gql::TypeRef &a, const gql::TypeRef &b, const ExecutableSch
     return true;
 }
 
-bool sameArguments(const std::vector<gql::Argument> &a, const std::vector<gql::Argument> &b)
+bool sameArguments(const gql::List<gql::Argument> &a, const gql::List<gql::Argument> &b)
 {
     if (a.size() != b.size())
         return false;
@@ -139,20 +139,20 @@ private:
         }
     }
 
-    void selectionSet(const std::vector<gql::Selection> &set, const TypeInfo *parent, int depth);
+    void selectionSet(const gql::List<gql::Selection> &set, const TypeInfo *parent, int depth);
     void field(const gql::Selection &sel, const TypeInfo *parent, int depth);
-    void directives(const std::vector<gql::Directive> &list, const QString &location);
-    void arguments(const std::vector<gql::Argument> &given, const std::vector<InputValueInfo> &defs,
+    void directives(const gql::List<gql::Directive> &list, const QString &location);
+    void arguments(const gql::List<gql::Argument> &given, const std::vector<InputValueInfo> &defs,
                    const QString &owner, bool isDirective, SourceLocation at, const QString &name);
     void variableUsages(const gql::Value &value, const gql::TypeRef *type, bool hasDefault);
-    void overlaps(const std::vector<gql::Selection> &set, const TypeInfo *parent);
-    void collect(const std::vector<gql::Selection> &set, const TypeInfo *parent,
+    void overlaps(const gql::List<gql::Selection> &set, const TypeInfo *parent);
+    void collect(const gql::List<gql::Selection> &set, const TypeInfo *parent,
                  QHash<QString, std::vector<std::pair<const TypeInfo *, const gql::Selection *>>> *byKey,
                  QStringList *order, QSet<QString> *visited);
     const TypeInfo *typeCondition(const QString &name, SourceLocation at, const QString &fragmentName);
-    void metrics(const std::vector<gql::Selection> &set, int depth, qint64 *maxDepth, qint64 *fields,
+    void metrics(const gql::List<gql::Selection> &set, int depth, qint64 *maxDepth, qint64 *fields,
                  QSet<QString> *stack);
-    qint64 rootFieldCount(const std::vector<gql::Selection> &set, QSet<QString> *stack);
+    qint64 rootFieldCount(const gql::List<gql::Selection> &set, QSet<QString> *stack);
     void fragmentCycles();
 
     const ExecutableSchema &m_schema;
@@ -184,7 +184,7 @@ const TypeInfo *Validator::typeCondition(const QString &name, SourceLocation at,
     return t;
 }
 
-void Validator::metrics(const std::vector<gql::Selection> &set, int depth, qint64 *maxDepth, qint64 *fields,
+void Validator::metrics(const gql::List<gql::Selection> &set, int depth, qint64 *maxDepth, qint64 *fields,
                         QSet<QString> *stack)
 {
     for (const gql::Selection &sel : set) {
@@ -221,7 +221,7 @@ void Validator::metrics(const std::vector<gql::Selection> &set, int depth, qint6
 
 // Fields of a selection set at its own level (fragments expanded): for the
 // root, how many resolver calls one request makes.
-qint64 Validator::rootFieldCount(const std::vector<gql::Selection> &set, QSet<QString> *stack)
+qint64 Validator::rootFieldCount(const gql::List<gql::Selection> &set, QSet<QString> *stack)
 {
     qint64 n = 0;
     for (const gql::Selection &sel : set) {
@@ -252,7 +252,7 @@ qint64 Validator::rootFieldCount(const std::vector<gql::Selection> &set, QSet<QS
     return n;
 }
 
-void Validator::directives(const std::vector<gql::Directive> &list, const QString &location)
+void Validator::directives(const gql::List<gql::Directive> &list, const QString &location)
 {
     QSet<QString> seen;
     for (const gql::Directive &d : list) {
@@ -274,7 +274,7 @@ void Validator::directives(const std::vector<gql::Directive> &list, const QStrin
     }
 }
 
-void Validator::arguments(const std::vector<gql::Argument> &given, const std::vector<InputValueInfo> &defs,
+void Validator::arguments(const gql::List<gql::Argument> &given, const std::vector<InputValueInfo> &defs,
                           const QString &owner, bool isDirective, SourceLocation at, const QString &name)
 {
     QSet<QString> seen;
@@ -379,7 +379,7 @@ void Validator::field(const gql::Selection &sel, const TypeInfo *parent, int dep
         selectionSet(sel.selectionSet, child, depth + 1);
 }
 
-void Validator::selectionSet(const std::vector<gql::Selection> &set, const TypeInfo *parent, int depth)
+void Validator::selectionSet(const gql::List<gql::Selection> &set, const TypeInfo *parent, int depth)
 {
     for (const gql::Selection &sel : set) {
         if (m_aborted)
@@ -422,7 +422,7 @@ void Validator::selectionSet(const std::vector<gql::Selection> &set, const TypeI
         overlaps(set, parent);
 }
 
-void Validator::collect(const std::vector<gql::Selection> &set, const TypeInfo *parent,
+void Validator::collect(const gql::List<gql::Selection> &set, const TypeInfo *parent,
                         QHash<QString, std::vector<std::pair<const TypeInfo *, const gql::Selection *>>> *byKey,
                         QStringList *order, QSet<QString> *visited)
 {
@@ -455,7 +455,7 @@ void Validator::collect(const std::vector<gql::Selection> &set, const TypeInfo *
     }
 }
 
-void Validator::overlaps(const std::vector<gql::Selection> &set, const TypeInfo *parent)
+void Validator::overlaps(const gql::List<gql::Selection> &set, const TypeInfo *parent)
 {
     bool hasFragments = false;
     int fields = 0;
@@ -515,8 +515,8 @@ void Validator::fragmentCycles()
             done.insert(name);
             onPath.insert(name, int(spreadPath.size()));
             const gql::FragmentDefinition *frag = m_fragments.value(name);
-            std::function<void(const std::vector<gql::Selection> &)> walk =
-                [&](const std::vector<gql::Selection> &set) {
+            std::function<void(const gql::List<gql::Selection> &)> walk =
+                [&](const gql::List<gql::Selection> &set) {
                     for (const gql::Selection &sel : set) {
                         if (sel.kind == gql::Selection::Kind::FragmentSpread) {
                             if (!m_fragments.contains(sel.name))

@@ -616,7 +616,7 @@ QJsonValue literalValue(const ExecutableSchema &schema, const gql::Value &value,
 }
 
 bool coerceArguments(const ExecutableSchema &schema, const std::vector<InputValueInfo> &definitions,
-                     const std::vector<gql::Argument> &arguments, const QJsonObject &variables,
+                     const gql::List<gql::Argument> &arguments, const QJsonObject &variables,
                      QJsonObject *out, QString *message)
 {
     for (const InputValueInfo &def : definitions) {

@@ -42,7 +42,7 @@ QJsonValue literalValue(const ExecutableSchema &schema, const gql::Value &value,
 // Argument values of a field or directive (CoerceArgumentValues): defaults
 // applied, absent arguments left out. On failure returns false with *message.
 bool coerceArguments(const ExecutableSchema &schema, const std::vector<InputValueInfo> &definitions,
-                     const std::vector<gql::Argument> &arguments, const QJsonObject &variables,
+                     const gql::List<gql::Argument> &arguments, const QJsonObject &variables,
                      QJsonObject *out, QString *message);
 
 // Compact JSON text of a value, for messages.

@@ -5,6 +5,8 @@
 #include <QLoggingCategory>
 #include <QTest>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 using namespace ds;
 using namespace ds::graphql;
@@ -70,6 +72,8 @@ private slots:
     void errorString();
     void logsRejectedDocuments();
     void astHelpers();
+    void listsOutliveTheirDocument();
+    void largeDocument();
 };
 
 void tst_Parser::shorthandQuery()
@@ -717,6 +721,61 @@ void tst_Parser::astHelpers()
     QVERIFY(!(valueOf("[1]") == valueOf("[1, 1]")));
     QVERIFY(!(valueOf("true") == valueOf("false")));
     QVERIFY(!(valueOf("A") == valueOf("\"A\"")));
+}
+
+void tst_Parser::listsOutliveTheirDocument()
+{
+    // The parser puts a document's lists in one arena; a node moved or copied
+    // out of the document stays valid once the document is gone, and a
+    // parsed list can still grow.
+    Selection moved;
+    Selection copied;
+    TypeRef type;
+    {
+        Document doc = parseOk("query Q($v: [Int!]! = [1, 2]) { a(x: {y: [3]}) { b c @d } }");
+        auto &op = std::get<OperationDefinition>(doc.definitions[0]);
+        copied = op.selectionSet[0];
+        moved = std::move(op.selectionSet[0]);
+        type = op.variables[0].type;
+        op.selectionSet.push_back(copied);
+        QCOMPARE(op.selectionSet.size(), size_t(2));
+    }
+    QCOMPARE(moved, copied);
+    QCOMPARE(moved.selectionSet.size(), size_t(2));
+    QCOMPARE(moved.selectionSet[1].directives[0].name, u"d"_s);
+    QCOMPARE(moved.arguments[0].value.fields[0].value.list[0].text, u"3"_s);
+    moved.selectionSet.push_back(copied);
+    QCOMPARE(moved.selectionSet.size(), size_t(3));
+    QCOMPARE(type.namedType(), u"Int"_s);
+    QVERIFY(type.isList());
+
+    // A copy made while the document lives, then the document destroyed:
+    // the copy owns its storage.
+    std::optional<Document> doc = parseOk("type T { f(a: Int = 1): [String!] @x(y: \"z\") }");
+    const Document copy = *doc;
+    doc.reset();
+    QCOMPARE(copy, parseOk("type T { f(a: Int = 1): [String!] @x(y: \"z\") }"));
+}
+
+void tst_Parser::largeDocument()
+{
+    // Several megabytes of AST: the arena's large chunks, and lists larger
+    // than a chunk.
+    QByteArray text = "type Big {\n";
+    for (int i = 0; i < 20000; ++i)
+        text += "  f" + QByteArray::number(i) + "(a: [Int!] = [1, 2, 3]): [String!]! @d(x: {y: \"z\"})\n";
+    text += "}\n";
+    for (int i = 0; i < 5000; ++i)
+        text += "query Q" + QByteArray::number(i) + " { a { b c(x: 1) } }\n";
+    const Document doc = parseOk(text);
+    QCOMPARE(doc.definitions.size(), size_t(5001));
+    const auto &big = def<TypeDefinition>(doc, 0);
+    QCOMPARE(big.fields.size(), size_t(20000));
+    QCOMPARE(big.fields[19999].name, u"f19999"_s);
+    QCOMPARE(big.fields[12345].arguments[0].defaultValue->list[2].text, u"3"_s);
+    QCOMPARE(big.fields[12345].directives[0].arguments[0].value.fields[0].value.text, u"z"_s);
+    QCOMPARE(def<OperationDefinition>(doc, 5000).name, u"Q4999"_s);
+    QCOMPARE(Document(doc), doc);
 }
 
 QTEST_APPLESS_MAIN(tst_Parser)

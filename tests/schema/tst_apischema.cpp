@@ -28,7 +28,7 @@ QByteArray readFile(const QString &path)
 // type name -> "kind" / member -> description, order-independent.
 using Shape = QMap<QString, QMap<QString, QString>>;
 
-QString argsSpelling(const std::vector<gql::InputValueDefinition> &args)
+QString argsSpelling(const gql::List<gql::InputValueDefinition> &args)
 {
     QStringList parts;
     for (const gql::InputValueDefinition &a : args)
@@ -38,7 +38,7 @@ QString argsSpelling(const std::vector<gql::InputValueDefinition> &args)
 }
 
 // " @aws_subscribe(mutations: [\"createPost\"])": directives with their arguments.
-QString directivesSpelling(const std::vector<gql::Directive> &directives)
+QString directivesSpelling(const gql::List<gql::Directive> &directives)
 {
     QString out;
     for (const gql::Directive &d : directives) {
