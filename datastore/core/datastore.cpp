@@ -146,7 +146,7 @@ void Worker::drain()
     auto flush = [&] {
         if (!batch.empty())
             runBatch(batch);
-        batch.clear();
+        release(batch);
     };
     while (!ops.empty()) {
         std::unique_ptr<Operation> op = std::move(ops.front());
@@ -162,6 +162,17 @@ void Worker::drain()
             flush();
     }
     flush();
+}
+
+void Worker::release(std::vector<std::unique_ptr<Operation>> &batch)
+{
+    // The queued call holds the last reference: freed on m_home's thread
+    // (or with the posted event, if m_home goes first).
+    if (!batch.empty() && m_home) {
+        auto done = std::make_shared<std::vector<std::unique_ptr<Operation>>>(std::move(batch));
+        QMetaObject::invokeMethod(m_home.data(), [done] {}, Qt::QueuedConnection);
+    }
+    batch.clear();
 }
 
 void Worker::runBatch(std::vector<std::unique_ptr<Operation>> &batch)
@@ -483,6 +494,7 @@ DataStore::DataStore(Schema schema, QObject *parent)
 {
     d->thread.setObjectName(u"DataStore worker"_s);
     d->worker = new Worker(d->schema);
+    d->worker->setHome(this);
     d->worker->moveToThread(&d->thread);
     connect(&d->thread, &QThread::finished, d->worker, &QObject::deleteLater);
     connect(d->worker, &Worker::batchCommitted, this,

@@ -12,12 +12,14 @@
 #include "sync/syncengine.h"
 
 #include <QMutex>
+#include <QPointer>
 #include <QObject>
 #include <QPromise>
 
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace ds {
 
@@ -34,7 +36,9 @@ public:
     virtual void fail(const Error &error) = 0;
     // After the commit: hand over the change events...
     virtual void takeEvents(QList<ChangeEvent> &events) = 0;
-    // ...and resolve the future.
+    // ...and resolve the future. The promise, with the result the worker
+    // allocated, is released here, on the worker; what is left (the body,
+    // which holds what the caller allocated) is freed on the caller's thread.
     virtual void finish() = 0;
 };
 
@@ -47,10 +51,11 @@ public:
     TypedOperation(Body body, bool write, bool exclusive)
         : m_body(std::move(body)), m_write(write), m_exclusive(exclusive)
     {
-        m_promise.start();
+        m_promise.emplace();
+        m_promise->start();
     }
 
-    QFuture<Result<T>> future() { return m_promise.future(); }
+    QFuture<Result<T>> future() { return m_promise->future(); }
 
     bool isExclusive() const override { return m_exclusive; }
     bool isWrite() const override { return m_write; }
@@ -67,16 +72,18 @@ public:
     }
     void finish() override
     {
-        m_promise.addResult(m_result ? std::move(*m_result) : Result<T>(Error(
+        m_promise->addResult(m_result ? std::move(*m_result) : Result<T>(Error(
             Error::Domain::Storage, QStringLiteral("NotRun"), QStringLiteral("the operation did not run"))));
-        m_promise.finish();
+        m_promise->finish();
+        m_promise.reset();
+        m_result.reset();
     }
 
 private:
     Body m_body;
     bool m_write;
     bool m_exclusive;
-    QPromise<Result<T>> m_promise;
+    std::optional<QPromise<Result<T>>> m_promise;
     std::optional<Result<T>> m_result;
     QList<ChangeEvent> m_events;
 };
@@ -102,6 +109,11 @@ public:
     void stopEngine() { m_engine.reset(); }
     // Runs everything queued so far (the destructor path uses it to drain).
     void drain();
+    // The thread finished operations are freed on: the facade's, where
+    // their callers' records were allocated. Freed on the worker, each of
+    // a record's blocks took the caller's malloc arena lock while the
+    // caller allocated (perf sched: thousands of waits of a scheduler tick).
+    void setHome(QObject *home) { m_home = home; }
 
 Q_SIGNALS:
     // Emitted on the worker thread after each batch; connected queued to the facade.
@@ -112,6 +124,8 @@ Q_SIGNALS:
 
 private:
     void runBatch(std::vector<std::unique_ptr<Operation>> &batch);
+    // Hands finished operations to m_home's thread to be freed; empties batch.
+    void release(std::vector<std::unique_ptr<Operation>> &batch);
 
     const Schema &m_schema;
     std::unique_ptr<Storage> m_storage;
@@ -119,6 +133,7 @@ private:
     QMutex m_mutex;
     std::deque<std::unique_ptr<Operation>> m_queue;
     bool m_scheduled = false;
+    QPointer<QObject> m_home;
 };
 
 } // namespace ds
