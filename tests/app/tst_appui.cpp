@@ -330,18 +330,30 @@ private Q_SLOTS:
                 i = i->parentItem();
             return i ? i->objectName() : u"(unnamed)"_s;
         };
+        // Presses `key` until the focus is back at `start` (at most 80 times);
+        // the named items it stopped at, in page order. Empty: a failure.
+        auto walk = [&](Qt::Key key, Qt::KeyboardModifiers modifiers, const QString &keyName,
+                        QStringList *stops) {
+            const bool backwards = key == Qt::Key_Backtab;
+            for (int step = 0; step < 80; ++step) {
+                QQuickItem *before = m_app->window()->activeFocusItem();
+                QTest::keyClick(m_app->window(), key, modifiers);
+                QQuickItem *now = m_app->window()->activeFocusItem();
+                QVERIFY2(now && now != before, qPrintable(u"%1 does not leave %2 (after %3)"_s
+                                                              .arg(keyName, named(before), stops->join(u", "_s))));
+                if (backwards)
+                    stops->prepend(named(now));
+                else
+                    stops->append(named(now));
+                if (named(now) == start)
+                    return;
+            }
+            QFAIL(qPrintable(u"%1 never came back to %2: %3"_s.arg(keyName, start, stops->join(u", "_s))));
+        };
         QStringList stops;
-        bool closed = false;
-        for (int step = 0; step < 80 && !closed; ++step) {
-            QQuickItem *before = m_app->window()->activeFocusItem();
-            QTest::keyClick(m_app->window(), Qt::Key_Tab);
-            QQuickItem *now = m_app->window()->activeFocusItem();
-            QVERIFY2(now && now != before, qPrintable(u"Tab does not leave %1 (after %2)"_s
-                                                          .arg(named(before), stops.join(u", "_s))));
-            stops.append(named(now));
-            closed = named(now) == start;
-        }
-        QVERIFY2(closed, qPrintable(u"Tab never came back to %1: %2"_s.arg(start, stops.join(u", "_s))));
+        walk(Qt::Key_Tab, Qt::NoModifier, u"Tab"_s, &stops);
+        if (QTest::currentTestFailed())
+            return;
         for (const QString &name : expected)
             QVERIFY2(stops.contains(name), qPrintable(u"Tab skips %1: %2"_s.arg(name, stops.join(u", "_s))));
         // The order follows the page: each expected control after the one before it.
@@ -354,17 +366,9 @@ private Q_SLOTS:
 
         // Shift+Tab goes the same way back.
         QStringList back;
-        closed = false;
-        for (int step = 0; step < 80 && !closed; ++step) {
-            QQuickItem *before = m_app->window()->activeFocusItem();
-            QTest::keyClick(m_app->window(), Qt::Key_Backtab, Qt::ShiftModifier);
-            QQuickItem *now = m_app->window()->activeFocusItem();
-            QVERIFY2(now && now != before, qPrintable(u"Shift+Tab does not leave %1 (after %2)"_s
-                                                          .arg(named(before), back.join(u", "_s))));
-            back.prepend(named(now));
-            closed = named(now) == start;
-        }
-        QVERIFY2(closed, qPrintable(u"Shift+Tab never came back to %1: %2"_s.arg(start, back.join(u", "_s))));
+        walk(Qt::Key_Backtab, Qt::ShiftModifier, u"Shift+Tab"_s, &back);
+        if (QTest::currentTestFailed())
+            return;
         for (const QString &name : expected)
             QVERIFY2(back.contains(name), qPrintable(u"Shift+Tab skips %1: %2"_s.arg(name, back.join(u", "_s))));
     }

@@ -22,6 +22,17 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// A loopback URL nothing listens on (a port just given up): connections are refused.
+QUrl refusingEndpoint()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost))
+        return {};
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(port));
+}
+
 // Answers every request with one canned response and remembers the last request.
 class CannedServer : public QTcpServer
 {
@@ -217,12 +228,10 @@ void tst_GraphQLClient::errorShapes()
 
 void tst_GraphQLClient::connectionRefused()
 {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const QUrl endpoint = refusingEndpoint();
+    QVERIFY(endpoint.isValid());
     GraphQLClient client;
-    client.setEndpoint(QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(port)));
+    client.setEndpoint(endpoint);
     const GraphQLResponse r = wait(client.post(ping()));
     QCOMPARE(r.httpStatus, 0);
     QCOMPARE(r.error.domain(), Error::Domain::Network);
@@ -279,12 +288,10 @@ void tst_GraphQLClient::sentWhileServerThinks()
 
 void tst_GraphQLClient::sentNeverWhenRefused()
 {
-    QTcpServer probe;
-    QVERIFY(probe.listen(QHostAddress::LocalHost));
-    const quint16 port = probe.serverPort();
-    probe.close();
+    const QUrl endpoint = refusingEndpoint();
+    QVERIFY(endpoint.isValid());
     GraphQLClient client;
-    client.setEndpoint(QUrl(u"http://127.0.0.1:%1/graphql"_s.arg(port)));
+    client.setEndpoint(endpoint);
     bool sent = false;
     std::optional<RawResponse> answer;
     client.postRaw(ping(), [&](const RawResponse &raw) { answer = raw; }, [&] { sent = true; });
