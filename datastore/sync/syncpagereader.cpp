@@ -8,8 +8,9 @@
 
 #include <algorithm>
 #include <cstring>
-#include <map>
 #include <limits>
+#include <map>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -209,15 +210,13 @@ public:
                 if (equals(key, size, "errors"))
                     return false;
                 if (equals(key, size, "data")) {
-                    if (data)
+                    if (!firstTime(data))
                         return false;
-                    data = true;
                     return dataObject(page);
                 }
                 if (equals(key, size, "extensions")) {
-                    if (extensions)
+                    if (!firstTime(extensions))
                         return false;
-                    extensions = true;
                     QJsonValue value;
                     if (!jsonValue(value))
                         return false;
@@ -250,6 +249,9 @@ private:
         }
     }
 
+    // A member seen for the first time (a repeated one makes the page malformed).
+    static bool firstTime(bool &seen) { return !std::exchange(seen, true); }
+
     static bool equals(const char *key, qsizetype size, const char *word)
     {
         return qsizetype(std::strlen(word)) == size && std::memcmp(key, word, size_t(size)) == 0;
@@ -263,9 +265,8 @@ private:
         if (!members([&](const char *key, qsizetype size) {
                 if (size == m_reader.m_rootField.size()
                     && std::memcmp(key, m_reader.m_rootField.constData(), size_t(size)) == 0) {
-                    if (found)
+                    if (!firstTime(found))
                         return false;
-                    found = true;
                     return connection(page);
                 }
                 return skipValue(2);
@@ -283,15 +284,13 @@ private:
         bool started = false;
         return members([&](const char *key, qsizetype size) {
             if (equals(key, size, "items")) {
-                if (items)
+                if (!firstTime(items))
                     return false;
-                items = true;
                 return itemArray(page);
             }
             if (equals(key, size, "nextToken")) {
-                if (token)
+                if (!firstTime(token))
                     return false;
-                token = true;
                 skipSpace();
                 if (m_p < m_end && *m_p == 'n')
                     return literal("null");
@@ -300,9 +299,8 @@ private:
                 return false;
             }
             if (equals(key, size, "startedAt")) {
-                if (started)
+                if (!firstTime(started))
                     return false;
-                started = true;
                 return startedAt(page.startedAt);
             }
             return skipValue(3);
