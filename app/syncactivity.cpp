@@ -38,17 +38,15 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
     connect(store, &ds::DataStore::syncQueriesStarted, this, [this](const QStringList &models) {
         // Models the app keeps local (Account::keepUnsyncableModelsLocal):
         // said once per model, like a refusal of the server.
-        QStringList localOnly(m_store->syncConfiguration().localOnlyModels().cbegin(),
-                              m_store->syncConfiguration().localOnlyModels().cend());
+        const QSet<QString> kept = m_store->syncConfiguration().localOnlyModels();
+        QStringList localOnly(kept.cbegin(), kept.cend());
         localOnly.sort();
         for (const QString &model : std::as_const(localOnly)) {
-            if (m_unauthorized.contains(model))
-                continue;
-            m_unauthorized.insert(model);
-            add(Kind::Info, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
-                tr("This app's credentials may not sync %1 (with an API key the server shares only what is "
-                   "public; private records need their signed-in owner), so they are not sent. Sign in to "
-                   "sync them.").arg(pluralName(model)));
+            if (!std::exchange(m_saidStaysLocal[model], true))
+                add(Kind::Info, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
+                    tr("This app's credentials may not sync %1 (with an API key the server shares only what is "
+                       "public; private records need their signed-in owner), so they are not sent. Sign in to "
+                       "sync them.").arg(pluralName(model)));
         }
         QStringList names;
         for (const QString &model : models)
@@ -96,9 +94,8 @@ SyncActivity::SyncActivity(ds::DataStore *store, QObject *parent) : QAbstractLis
         if (error.domain() == ds::Error::Domain::Auth && !model.isEmpty()) {
             // Every query and subscription of a model the credentials may not
             // read fails alike: say it once per model.
-            if (m_unauthorized.contains(model))
+            if (std::exchange(m_saidStaysLocal[model], true))
                 return;
-            m_unauthorized.insert(model);
             add(Kind::Warning, tr("%1 stay on this device").arg(capitalized(pluralName(model))),
                 tr("The server does not share %1 with this app's credentials (with an API key it shares only "
                    "what is public; private records need a signed-in owner). Server says: %2")

@@ -20,7 +20,7 @@
 #include <QAbstractListModel>
 #include <QDateTime>
 #include <QPointer>
-#include <QSet>
+#include <QHash>
 #include <QtQml/qqmlregistration.h>
 
 namespace notes {
@@ -92,8 +92,9 @@ private:
     QString m_lastFailure;
     // "Model/id" of the last rejected conditional save (its failure follows).
     QString m_lastRejected;
-    // Models whose "not allowed" was reported (once per model).
-    QSet<QString> m_unauthorized;
+    // Models said to stay on this device (kept local, or refused by the
+    // server): said once per model.
+    QHash<QString, bool> m_saidStaysLocal;
 };
 
 } // namespace notes
